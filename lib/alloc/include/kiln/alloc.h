@@ -1,0 +1,63 @@
+// The allocator interface. Backends (lib/tlsf, ...) implement
+// kiln::Allocator; the heap wraps the chosen one with a lock and statistics
+// and is what malloc() and operator new use.
+#pragma once
+#include <stddef.h>
+#include <stdint.h>
+#include <kiln/compiler.h>
+
+struct kiln_alloc_stats {
+  size_t total;      // bytes managed (all regions, minus metadata)
+  size_t in_use;     // bytes handed out (usable sizes)
+  size_t peak;       // highest in_use seen
+  size_t free;       // bytes free in the backend
+  size_t allocs;     // successful allocations
+  size_t frees;      // frees
+  size_t failed;     // requests that returned NULL
+};
+
+// C interface (apps may use it directly; kiln/alloc.h is visible to apps).
+// All return NULL on failure; none blocks or panics on exhaustion.
+KILN_EXTERN_C void* kiln_malloc(size_t size);
+KILN_EXTERN_C void* kiln_calloc(size_t n, size_t size);
+KILN_EXTERN_C void* kiln_realloc(void* p, size_t size);
+KILN_EXTERN_C void* kiln_memalign(size_t align, size_t size);
+KILN_EXTERN_C void kiln_free(void* p);
+KILN_EXTERN_C size_t kiln_malloc_usable_size(const void* p);
+// Whole pages (4 KiB, page-aligned).
+KILN_EXTERN_C void* kiln_palloc(size_t npages);
+KILN_EXTERN_C void kiln_pfree(void* p, size_t npages);
+KILN_EXTERN_C void kiln_alloc_get_stats(struct kiln_alloc_stats* out);
+KILN_EXTERN_C void kiln_alloc_print_stats(void);
+
+#ifdef __cplusplus
+namespace kiln {
+
+// A backend. Not thread-safe by itself: the heap serialises calls.
+class Allocator {
+ public:
+  // align is a power of two; sizes and alignments up to 16 are the
+  // common case. Returns nullptr when it cannot satisfy the request.
+  virtual void* alloc(size_t size, size_t align) = 0;
+  // Returns false (and changes nothing) if p is not a live block.
+  virtual bool free(void* p) = 0;
+  // realloc semantics except size 0 (the heap handles that). On failure
+  // returns nullptr and leaves p untouched.
+  virtual void* realloc(void* p, size_t size) = 0;
+  virtual size_t usable_size(const void* p) const = 0;
+  // Give the backend more memory. Returns false if the region is unusable.
+  virtual bool add_region(void* base, size_t len) = 0;
+  virtual size_t free_bytes() const = 0;
+  virtual size_t total_bytes() const = 0;
+  virtual const char* name() const = 0;
+
+ protected:
+  ~Allocator() = default;
+};
+
+// Provided by the selected backend library: builds the backend inside the
+// first region it is given (its metadata lives there). nullptr if too small.
+Allocator* alloc_backend_create(void* base, size_t len);
+
+}  // namespace kiln
+#endif

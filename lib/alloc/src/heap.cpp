@@ -1,0 +1,157 @@
+// The heap: the selected backend behind a lock, with statistics.
+#include <kiln/alloc.h>
+#include <kiln/assert.h>
+#include <kiln/init.h>
+#include <kiln/lock.h>
+#include <kiln/option.h>
+#include <kiln/plat/memory.h>
+#include <kiln/print.h>
+#include <errno.h>
+#include <string.h>
+
+namespace {
+
+constexpr size_t kPage = 4096;
+
+struct Heap {
+  kiln::Allocator* backend = nullptr;
+  kiln_alloc_stats st{};
+};
+constinit kiln::Protected<Heap> heap;
+bool stats_at_exit =
+#ifdef CONFIG_LIBALLOC_STATS_AT_EXIT
+    true;
+#else
+    false;
+#endif
+
+void* do_alloc(size_t size, size_t align) {
+  return heap.with([&](Heap& h) -> void* {
+    void* p = h.backend ? h.backend->alloc(size, align) : nullptr;
+    if (!p) {
+      ++h.st.failed;
+      return nullptr;
+    }
+    ++h.st.allocs;
+    h.st.in_use += h.backend->usable_size(p);
+    if (h.st.in_use > h.st.peak) h.st.peak = h.st.in_use;
+    return p;
+  });
+}
+
+int heap_init() {
+  const kiln_mem_region* r;
+  size_t n = kiln_plat_mem_regions(&r);
+  Heap& h = heap.unsafe_get();
+  for (size_t i = 0; i < n; ++i) {
+    void* base = reinterpret_cast<void*>(r[i].base);
+    if (!h.backend) {
+      h.backend = kiln::alloc_backend_create(base, r[i].len);
+      if (!h.backend) kiln_warn("heap: region %p+%zu too small for the allocator", base, r[i].len);
+    } else if (!h.backend->add_region(base, r[i].len)) {
+      kiln_warn("heap: region %p+%zu too small, skipped", base, r[i].len);
+    }
+  }
+  if (!h.backend) {
+    kiln_err("heap: no usable memory region");
+    return -ENOMEM;
+  }
+  h.st.total = h.backend->total_bytes();
+  kiln_info("heap: %s, %zu KiB", h.backend->name(), h.st.total >> 10);
+  return 0;
+}
+
+int set_stats(const char* v) {
+  if (strcmp(v, "1") == 0 || strcmp(v, "on") == 0) stats_at_exit = true;
+  else if (strcmp(v, "0") == 0 || strcmp(v, "off") == 0) stats_at_exit = false;
+  else return -EINVAL;
+  return 0;
+}
+
+void stats_teardown(int) {
+  if (stats_at_exit) kiln_alloc_print_stats();
+}
+
+}  // namespace
+
+KILN_INIT(lib, 000, heap_init);
+KILN_OPTION("alloc.stats", set_stats, "1|0: print heap statistics at exit");
+KILN_TEARDOWN(stats_teardown);
+
+extern "C" void* kiln_malloc(size_t size) { return do_alloc(size, 16); }
+
+extern "C" void* kiln_memalign(size_t align, size_t size) {
+  if (align == 0 || (align & (align - 1))) return nullptr;
+  return do_alloc(size, align < 16 ? 16 : align);
+}
+
+extern "C" void* kiln_calloc(size_t n, size_t size) {
+  size_t total;
+  if (__builtin_mul_overflow(n, size, &total)) {
+    heap.with([](Heap& h) { ++h.st.failed; });
+    return nullptr;
+  }
+  void* p = do_alloc(total, 16);
+  if (p) memset(p, 0, total);
+  return p;
+}
+
+extern "C" void kiln_free(void* p) {
+  if (!p) return;
+  bool ok = heap.with([&](Heap& h) {
+    if (!h.backend) return false;
+    size_t sz = h.backend->usable_size(p);
+    if (!h.backend->free(p)) return false;
+    h.st.in_use -= sz;
+    ++h.st.frees;
+    return true;
+  });
+  if (!ok) kiln_panic("free(%p): not a live heap block (double free or bad pointer)", p);
+}
+
+extern "C" void* kiln_realloc(void* p, size_t size) {
+  if (!p) return kiln_malloc(size);
+  if (size == 0) {
+    kiln_free(p);
+    return nullptr;
+  }
+  return heap.with([&](Heap& h) -> void* {
+    size_t old = h.backend->usable_size(p);
+    void* q = h.backend->realloc(p, size);
+    if (!q) {
+      ++h.st.failed;
+      return nullptr;
+    }
+    h.st.in_use = h.st.in_use - old + h.backend->usable_size(q);
+    if (h.st.in_use > h.st.peak) h.st.peak = h.st.in_use;
+    return q;
+  });
+}
+
+extern "C" size_t kiln_malloc_usable_size(const void* p) {
+  if (!p) return 0;
+  return heap.with([&](Heap& h) { return h.backend->usable_size(p); });
+}
+
+extern "C" void* kiln_palloc(size_t npages) {
+  size_t bytes;
+  if (__builtin_mul_overflow(npages, kPage, &bytes)) return nullptr;
+  return do_alloc(bytes, kPage);
+}
+
+extern "C" void kiln_pfree(void* p, size_t) { kiln_free(p); }
+
+extern "C" void kiln_alloc_get_stats(kiln_alloc_stats* out) {
+  heap.with([&](Heap& h) {
+    *out = h.st;
+    out->free = h.backend ? h.backend->free_bytes() : 0;
+  });
+}
+
+extern "C" void kiln_alloc_print_stats(void) {
+  kiln_alloc_stats s;
+  kiln_alloc_get_stats(&s);
+  kiln_printk(KILN_LOG_INFO,
+              "heap stats: total %zu, in use %zu, peak %zu, free %zu, allocs %zu, frees %zu, failed %zu",
+              s.total, s.in_use, s.peak, s.free, s.allocs, s.frees, s.failed);
+}

@@ -1,0 +1,70 @@
+// From the platform's entry to main() and back out.
+#include <kiln/init.h>
+#include <kiln/option.h>
+#include <kiln/plat/console.h>
+#include <kiln/plat/exit.h>
+#include <kiln/print.h>
+#include <string.h>
+
+extern "C" {
+extern const kiln_init_entry __kiln_init_start[], __kiln_init_end[];
+extern const kiln_teardown_entry __kiln_teardown_start[], __kiln_teardown_end[];
+extern void (*__preinit_array_start[])(int, char**, char**);
+extern void (*__preinit_array_end[])(int, char**, char**);
+extern void (*__init_array_start[])(int, char**, char**);
+extern void (*__init_array_end[])(int, char**, char**);
+int main(int argc, char** argv);
+char** environ __attribute__((weak));
+// How the app's exit status leaves: lib/newlib overrides this with exit(),
+// which runs atexit handlers and destructors first.
+KILN_NORETURN void kiln_app_exit(int status) __attribute__((weak));
+}
+
+namespace {
+constexpr int kMaxArgs = 128;
+char* app_argv[kMaxArgs + 1];
+char* empty_env[1];
+}  // namespace
+
+extern "C" void kiln_app_exit(int status) { kiln_boot_exit(status); }
+
+extern "C" void kiln_boot_exit(int status) {
+  for (const kiln_teardown_entry* t = __kiln_teardown_end; t > __kiln_teardown_start;) {
+    --t;
+    t->fn(status);
+  }
+  kiln_plat_exit(status);
+}
+
+extern "C" void kiln_boot_main(int argc, char** argv) {
+  // Words before "--" are Kiln options; without "--" every word is the app's.
+  int sep = -1;
+  for (int i = 1; i < argc; ++i) {
+    if (strcmp(argv[i], "--") == 0) {
+      sep = i;
+      break;
+    }
+  }
+  for (int i = 1; i < sep; ++i) {
+    if (kiln_option_apply(argv[i]) < 0) kiln_plat_exit(KILN_EXIT_USAGE);
+  }
+  int app_argc = 0;
+  app_argv[app_argc++] = argc > 0 ? argv[0] : const_cast<char*>("app");
+  for (int i = sep < 0 ? 1 : sep + 1; i < argc; ++i) {
+    if (app_argc == kMaxArgs) {
+      kiln_err("too many arguments (at most %d)", kMaxArgs);
+      kiln_plat_exit(KILN_EXIT_USAGE);
+    }
+    app_argv[app_argc++] = argv[i];
+  }
+  app_argv[app_argc] = nullptr;
+  if (!environ) environ = empty_env;
+
+  if (kiln_run_inits(__kiln_init_start, __kiln_init_end) != 0) {
+    kiln_plat_console_flush();
+    kiln_plat_crash();
+  }
+  for (auto f = __preinit_array_start; f < __preinit_array_end; ++f) (*f)(app_argc, app_argv, environ);
+  for (auto f = __init_array_start; f < __init_array_end; ++f) (*f)(app_argc, app_argv, environ);
+  kiln_app_exit(main(app_argc, app_argv));
+}

@@ -1,0 +1,32 @@
+// Assertions and panic.
+//
+// KILN_ASSERT(cond)   always checked; on failure panics with the condition,
+//                     file, line and a backtrace.
+// KILN_DASSERT(cond)  checked only with CONFIG_LIBDEBUG_DEBUG_ASSERTS (for
+//                     costly invariants); otherwise not evaluated.
+// kiln_panic(fmt,...) prints "kiln: PANIC: <reason>", a symbolised backtrace,
+//                     and ends the image with status KILN_EXIT_CRASH.
+#pragma once
+#include <stdint.h>
+#include <kiln/compiler.h>
+#include <kiln/config.h>
+
+KILN_EXTERN_C KILN_NORETURN void kiln_panic(const char* fmt, ...) KILN_PRINTF(1, 2);
+KILN_EXTERN_C KILN_NORETURN void kiln_assert_fail(const char* cond, const char* file,
+                                                  int line, const char* func);
+// Print a backtrace starting at frame pointer fp (0: the caller's frame).
+KILN_EXTERN_C void kiln_backtrace(uintptr_t fp);
+// Print "  #n 0x... name+0xoff" for one code address.
+KILN_EXTERN_C void kiln_backtrace_line(int n, uintptr_t pc);
+
+#define KILN_ASSERT(cond)                                             \
+  do {                                                                \
+    if (kiln_unlikely(!(cond)))                                       \
+      kiln_assert_fail(#cond, __FILE__, __LINE__, __func__);          \
+  } while (0)
+
+#ifdef CONFIG_LIBDEBUG_DEBUG_ASSERTS
+#define KILN_DASSERT(cond) KILN_ASSERT(cond)
+#else
+#define KILN_DASSERT(cond) ((void)sizeof(!(cond)))
+#endif

@@ -1,0 +1,54 @@
+// newlib's malloc family, on Kiln's heap. Defining both the plain and the
+// reentrant (_r) names keeps newlib's own allocator out of the link.
+#include <kiln/alloc.h>
+#include <errno.h>
+#include <reent.h>
+#include <stdlib.h>
+
+namespace {
+void* check(void* p) {
+  if (!p) errno = ENOMEM;
+  return p;
+}
+}  // namespace
+
+extern "C" {
+void* malloc(size_t n) { return check(kiln_malloc(n)); }
+void free(void* p) { kiln_free(p); }
+void* calloc(size_t n, size_t s) { return check(kiln_calloc(n, s)); }
+void* realloc(void* p, size_t n) {
+  void* q = kiln_realloc(p, n);
+  if (!q && n) errno = ENOMEM;
+  return q;
+}
+void* reallocf(void* p, size_t n) {
+  void* q = realloc(p, n);
+  if (!q && n) free(p);
+  return q;
+}
+void* memalign(size_t align, size_t n) {
+  if (align == 0 || (align & (align - 1))) {
+    errno = EINVAL;
+    return nullptr;
+  }
+  return check(kiln_memalign(align, n));
+}
+void* aligned_alloc(size_t align, size_t n) { return memalign(align, n); }
+int posix_memalign(void** out, size_t align, size_t n) {
+  if (align < sizeof(void*) || (align & (align - 1))) return EINVAL;
+  void* p = kiln_memalign(align, n);
+  if (!p) return ENOMEM;
+  *out = p;
+  return 0;
+}
+void* valloc(size_t n) { return memalign(4096, n); }
+void* pvalloc(size_t n) { return memalign(4096, (n + 4095) & ~size_t{4095}); }
+size_t malloc_usable_size(void* p) { return kiln_malloc_usable_size(p); }
+
+void* _malloc_r(struct _reent*, size_t n) { return malloc(n); }
+void _free_r(struct _reent*, void* p) { free(p); }
+void* _calloc_r(struct _reent*, size_t n, size_t s) { return calloc(n, s); }
+void* _realloc_r(struct _reent*, void* p, size_t n) { return realloc(p, n); }
+void* _memalign_r(struct _reent*, size_t a, size_t n) { return memalign(a, n); }
+size_t _malloc_usable_size_r(struct _reent*, void* p) { return malloc_usable_size(p); }
+}

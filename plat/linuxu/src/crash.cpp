@@ -1,0 +1,75 @@
+// Fatal signals (SIGSEGV, SIGBUS, SIGFPE, SIGILL) become a Kiln crash
+// report: the fault, the registers, a symbolised backtrace, status 125.
+#include "syscall.h"
+#include <kiln/assert.h>
+#include <kiln/plat/exit.h>
+#include <kiln/print.h>
+
+using namespace linuxu;
+
+extern "C" void kiln_linuxu_sigreturn();
+
+namespace {
+
+struct KernelSigaction {
+  void (*handler)(int, void*, void*);
+  unsigned long flags;
+  void (*restorer)();
+  unsigned long mask;
+};
+struct StackT {
+  void* sp;
+  int flags;
+  unsigned long size;
+};
+// Offsets into the kernel's ucontext / siginfo for x86_64.
+enum Greg { R8, R9, R10, R11, R12, R13, R14, R15, RDI, RSI, RBP, RBX, RDX, RAX, RCX, RSP, RIP, EFL };
+constexpr unsigned kGregsOffset = 40;
+
+alignas(16) char altstack[16384];
+int crashing;
+
+const char* describe(int sig) {
+  switch (sig) {
+    case 4: return "SIGILL (illegal instruction)";
+    case 7: return "SIGBUS (bus error)";
+    case 8: return "SIGFPE (arithmetic exception, e.g. divide by zero)";
+    case 11: return "SIGSEGV (invalid memory access)";
+    default: return "fatal signal";
+  }
+}
+
+void on_fatal(int sig, void* info, void* uc) {
+  if (crashing++) exit_group(KILN_EXIT_CRASH);
+  auto* g = reinterpret_cast<unsigned long*>(static_cast<char*>(uc) + kGregsOffset);
+  unsigned long addr = *reinterpret_cast<unsigned long*>(static_cast<char*>(info) + 16);
+  kiln_printk(KILN_LOG_CRIT, "CRASH: %s at address 0x%lx", describe(sig), addr);
+  kiln_printk(KILN_LOG_CRIT, "  rip %016lx rsp %016lx rbp %016lx rflags %08lx", g[RIP], g[RSP], g[RBP], g[EFL]);
+  kiln_printk(KILN_LOG_CRIT, "  rax %016lx rbx %016lx rcx %016lx rdx %016lx", g[RAX], g[RBX], g[RCX], g[RDX]);
+  kiln_printk(KILN_LOG_CRIT, "  rsi %016lx rdi %016lx r8  %016lx r9  %016lx", g[RSI], g[RDI], g[R8], g[R9]);
+  kiln_printk(KILN_LOG_CRIT, "  r10 %016lx r11 %016lx r12 %016lx r13 %016lx", g[R10], g[R11], g[R12], g[R13]);
+  kiln_printk(KILN_LOG_CRIT, "  r14 %016lx r15 %016lx", g[R14], g[R15]);
+  kiln_printk(KILN_LOG_CRIT, "backtrace:");
+  kiln_backtrace_line(0, g[RIP]);
+  // The rest of the chain, from the faulting frame's frame pointer.
+  uintptr_t fp = g[RBP];
+  for (int i = 1; i < 32 && fp >= 4096 && !(fp & 7); ++i) {
+    const uintptr_t* frame = reinterpret_cast<const uintptr_t*>(fp);
+    if (frame[1] < 4096) break;
+    kiln_backtrace_line(i, frame[1] - 1);
+    if (frame[0] <= fp) break;
+    fp = frame[0];
+  }
+  kiln_plat_crash();
+}
+
+}  // namespace
+
+extern "C" void kiln_linuxu_install_crash_handlers() {
+  StackT ss{altstack, 0, sizeof altstack};
+  syscall(kSigaltstack, reinterpret_cast<long>(&ss), 0);
+  constexpr unsigned long kSaSiginfo = 4, kSaOnstack = 0x08000000, kSaRestorer = 0x04000000;
+  KernelSigaction act{on_fatal, kSaSiginfo | kSaOnstack | kSaRestorer, kiln_linuxu_sigreturn, 0};
+  static const int kSigs[] = {4, 7, 8, 11};
+  for (int sig : kSigs) syscall(kRtSigaction, sig, reinterpret_cast<long>(&act), 0, 8);
+}

@@ -1,0 +1,94 @@
+// The linuxu platform: the image as an ordinary Linux process.
+#include "syscall.h"
+#include <kiln/config.h>
+#include <kiln/init.h>
+#include <kiln/option.h>
+#include <kiln/plat/console.h>
+#include <kiln/plat/exit.h>
+#include <kiln/plat/irq.h>
+#include <kiln/plat/memory.h>
+#include <kiln/plat/time.h>
+#include <kiln/print.h>
+#include <errno.h>
+
+using namespace linuxu;
+
+namespace {
+
+unsigned long heap_size = static_cast<unsigned long>(CONFIG_LINUXU_HEAP_MB) << 20;
+kiln_mem_region heap_region;
+size_t nregions;
+
+int set_heap(const char* v) {
+  unsigned long n;
+  if (kiln_parse_size(v, &n) < 0 || n < 64 * 1024) return -EINVAL;
+  heap_size = n;
+  return 0;
+}
+
+int heap_map() {
+  constexpr long kProtRW = 3, kMapPrivateAnon = 0x22, kMapNoReserve = 0x4000;
+  long p = syscall(kMmap, 0, static_cast<long>(heap_size), kProtRW, kMapPrivateAnon | kMapNoReserve, -1, 0);
+  if (p < 0 && p > -4096) {
+    kiln_err("linuxu: cannot map a heap of %lu bytes (errno %ld)", heap_size, -p);
+    return static_cast<int>(p);
+  }
+  heap_region = {static_cast<uintptr_t>(p), heap_size};
+  nregions = 1;
+  return 0;
+}
+
+}  // namespace
+
+KILN_OPTION("heap", set_heap, "heap size, e.g. heap=256M (default from Kconfig)");
+KILN_INIT(plat, 100, heap_map);
+
+extern "C" void kiln_linuxu_install_crash_handlers();
+
+extern "C" KILN_NORETURN void kiln_linuxu_start(long* sp) {
+  int argc = static_cast<int>(sp[0]);
+  char** argv = reinterpret_cast<char**>(sp + 1);
+  kiln_linuxu_install_crash_handlers();
+  kiln_boot_main(argc, argv);
+}
+
+extern "C" size_t kiln_plat_mem_regions(const kiln_mem_region** out) {
+  *out = &heap_region;
+  return nregions;
+}
+
+// The host's stdout is the console; it does its own buffering, and
+// newlib's stdio already batches lines, so writes go straight through.
+extern "C" void kiln_plat_console_write(const char* s, size_t n) { write_all(1, s, n); }
+extern "C" void kiln_plat_console_flush(void) {}
+extern "C" long kiln_plat_console_read(char* buf, size_t n) {
+  for (;;) {
+    long r = syscall(kRead, 0, reinterpret_cast<long>(buf), static_cast<long>(n));
+    if (r != -4) return r;  // retry on EINTR
+  }
+}
+
+extern "C" uint64_t kiln_plat_monotonic_ns(void) {
+  Timespec ts;
+  syscall(kClockGettime, 1 /* CLOCK_MONOTONIC */, reinterpret_cast<long>(&ts));
+  return static_cast<uint64_t>(ts.sec) * 1000000000u + static_cast<uint64_t>(ts.nsec);
+}
+
+extern "C" int64_t kiln_plat_wall_ns(void) {
+  Timespec ts;
+  syscall(kClockGettime, 0 /* CLOCK_REALTIME */, reinterpret_cast<long>(&ts));
+  return static_cast<int64_t>(ts.sec) * 1000000000 + ts.nsec;
+}
+
+extern "C" void kiln_plat_idle_until(uint64_t deadline_ns) {
+  Timespec ts{static_cast<long>(deadline_ns / 1000000000u), static_cast<long>(deadline_ns % 1000000000u)};
+  syscall(kClockNanosleep, 1 /* CLOCK_MONOTONIC */, 1 /* TIMER_ABSTIME */, reinterpret_cast<long>(&ts), 0);
+}
+
+// No asynchronous events reach linuxu code yet (no timer signal until the
+// preemptive scheduler), so there is nothing to mask.
+extern "C" unsigned long kiln_plat_irq_save(void) { return 0; }
+extern "C" void kiln_plat_irq_restore(unsigned long) {}
+
+extern "C" void kiln_plat_exit(int status) { exit_group(status & 0xff); }
+extern "C" void kiln_plat_crash(void) { exit_group(KILN_EXIT_CRASH); }

@@ -1,0 +1,266 @@
+# Kiln build helpers: flags, kiln_library(), kiln_platform(), kiln_app(),
+# and the per-platform image links. See docs/build.md ("Libraries").
+
+if(NOT KILN_CONFIG_DIR)
+  message(FATAL_ERROR "kiln: KILN_CONFIG_DIR is not set; build through `make` or pass -DKILN_CONFIG_DIR=<dir with config.cmake>")
+endif()
+if(NOT EXISTS ${KILN_CONFIG_DIR}/config.cmake)
+  message(FATAL_ERROR "kiln: ${KILN_CONFIG_DIR}/config.cmake is missing; run `make` (it generates it from .config)")
+endif()
+include(${KILN_CONFIG_DIR}/config.cmake)
+if(NOT KILN_OUT_DIR)
+  set(KILN_OUT_DIR ${KILN_CONFIG_DIR})
+endif()
+if(NOT KILN_DEPS_DIR)
+  set(KILN_DEPS_DIR ${CMAKE_SOURCE_DIR}/build/deps)
+endif()
+set(KILN_SRC ${CMAKE_SOURCE_DIR})
+
+# Every CMake default flag off: Kiln sets its own.
+foreach(_l C CXX ASM)
+  set(CMAKE_${_l}_FLAGS "")
+  foreach(_t DEBUG RELEASE RELWITHDEBINFO MINSIZEREL)
+    set(CMAKE_${_l}_FLAGS_${_t} "")
+  endforeach()
+endforeach()
+
+# --- newlib (built once per deps dir, cached) --------------------------------
+execute_process(COMMAND ${KILN_SRC}/support/deps/newlib.sh ${KILN_DEPS_DIR}
+                RESULT_VARIABLE _rc)
+if(_rc)
+  message(FATAL_ERROR "kiln: could not build newlib (see the message above)")
+endif()
+set(KILN_NEWLIB ${KILN_DEPS_DIR}/newlib)
+
+execute_process(COMMAND ${CMAKE_C_COMPILER} -print-file-name=include
+                OUTPUT_VARIABLE KILN_GCC_INCLUDE OUTPUT_STRIP_TRAILING_WHITESPACE)
+execute_process(COMMAND ${CMAKE_C_COMPILER} -print-libgcc-file-name
+                OUTPUT_VARIABLE KILN_LIBGCC OUTPUT_STRIP_TRAILING_WHITESPACE)
+string(REGEX MATCH "^[0-9]+" _gccmajor ${CMAKE_CXX_COMPILER_VERSION})
+execute_process(COMMAND ${CMAKE_CXX_COMPILER} -dumpmachine
+                OUTPUT_VARIABLE _triple OUTPUT_STRIP_TRAILING_WHITESPACE)
+# The freestanding part of the C++ headers (<new>, <type_traits>, <utility>,
+# <atomic>, <limits>, ...): kernel code uses only those. See docs/cxx.md.
+set(KILN_CXX_FREESTANDING_INCLUDE /usr/include/c++/${_gccmajor}
+    /usr/include/${_triple}/c++/${_gccmajor})
+
+# --- flags ---------------------------------------------------------------------
+if(CONFIG_OPTIMIZE_SIZE)
+  set(_opt -Os)
+elseif(CONFIG_OPTIMIZE_NONE)
+  set(_opt -Og)
+else()
+  set(_opt -O2)
+endif()
+set(KILN_COMMON_FLAGS ${_opt} -g -fno-pie -fno-pic -mno-red-zone
+    -fno-stack-protector -ffunction-sections -fdata-sections
+    -fno-omit-frame-pointer -Wall -Wextra
+    # POSIX features Kiln provides, as newlib headers expect them announced.
+    -D_POSIX_TIMERS=200112L -D_POSIX_MONOTONIC_CLOCK=200112L)
+set(KILN_LINK_FLAGS)
+if(CONFIG_OPTIMIZE_LTO)
+  list(APPEND KILN_COMMON_FLAGS -flto=auto -ffat-lto-objects)
+  list(APPEND KILN_LINK_FLAGS -flto=auto)
+endif()
+
+# Everything compiled for an image: libc headers from newlib, never the host's.
+add_library(kiln_target_flags INTERFACE)
+# Given as flags, not include directories: CMake would drop gcc's own
+# directories as "implicit", and the order (C++ headers, newlib, gcc) matters.
+set(KILN_C_SYSINC -isystem${KILN_NEWLIB}/include -isystem${KILN_GCC_INCLUDE})
+set(KILN_CXX_SYSINC)
+foreach(_d ${KILN_CXX_FREESTANDING_INCLUDE})
+  list(APPEND KILN_CXX_SYSINC -isystem${_d})
+endforeach()
+list(APPEND KILN_CXX_SYSINC -isystem${KILN_SRC}/support/include/cxx-freestanding ${KILN_C_SYSINC})
+target_compile_options(kiln_target_flags INTERFACE ${KILN_COMMON_FLAGS} -nostdinc
+    "$<$<COMPILE_LANGUAGE:CXX>:${KILN_CXX_SYSINC}>"
+    "$<$<COMPILE_LANGUAGE:C,ASM>:${KILN_C_SYSINC}>")
+target_include_directories(kiln_target_flags INTERFACE ${KILN_CONFIG_DIR}/include)
+
+# Kernel code (arch, plat, lib): C++20 freestanding, no exceptions, no RTTI.
+add_library(kiln_kernel INTERFACE)
+target_link_libraries(kiln_kernel INTERFACE kiln_target_flags)
+target_compile_options(kiln_kernel INTERFACE
+    $<$<COMPILE_LANGUAGE:CXX>:-std=gnu++20 -ffreestanding -fno-exceptions -fno-rtti -fno-threadsafe-statics -fno-asynchronous-unwind-tables -Wno-missing-field-initializers>
+    $<$<COMPILE_LANGUAGE:C>:-std=gnu17 -ffreestanding -fno-asynchronous-unwind-tables>
+    $<$<COMPILE_LANGUAGE:ASM>:-D__ASSEMBLY__>)
+# lib/kcxx is the base every kernel file may use (always built).
+target_include_directories(kiln_kernel INTERFACE ${KILN_SRC}/plat/include ${KILN_SRC}/lib/kcxx/include)
+
+# Application code: hosted C (newlib) and C++.
+add_library(kiln_app_flags INTERFACE)
+target_link_libraries(kiln_app_flags INTERFACE kiln_target_flags)
+target_compile_options(kiln_app_flags INTERFACE
+    $<$<COMPILE_LANGUAGE:CXX>:-std=gnu++20 -fno-exceptions -fno-rtti -fno-threadsafe-statics -fno-asynchronous-unwind-tables>
+    $<$<COMPILE_LANGUAGE:C>:-std=gnu17 -fno-asynchronous-unwind-tables>)
+
+set(KILN_ALL_PLATFORMS linuxu kvm xen)
+
+# kiln_library(<name> KCONFIG <SYM> SOURCES ... [DEPENDS <lib>...]
+#              [TEST_SOURCES ...] [PLATFORMS <plat>...] [APP_VISIBLE])
+# Declares microlibrary <name>, compiled only when CONFIG_<SYM> is set. Its
+# include/ folder is visible to itself and to libraries that DEPEND on it.
+# TEST_SOURCES (in-image test cases) are compiled when CONFIG_<SYM>_TEST is
+# set. PLATFORMS limits which images link it (default: every image).
+# APP_VISIBLE makes its include/ folder visible to applications too.
+function(kiln_library NAME)
+  cmake_parse_arguments(L "APP_VISIBLE" "KCONFIG" "SOURCES;DEPENDS;TEST_SOURCES;PLATFORMS" ${ARGN})
+  if(NOT L_KCONFIG)
+    message(FATAL_ERROR "kiln_library(${NAME}): KCONFIG <symbol> is required")
+  endif()
+  if(NOT CONFIG_${L_KCONFIG})
+    return()
+  endif()
+  set(_t kiln_${NAME})
+  set(_srcs ${L_SOURCES})
+  set(_deps ${L_DEPENDS})
+  if(CONFIG_${L_KCONFIG}_TEST AND L_TEST_SOURCES)
+    list(APPEND _srcs ${L_TEST_SOURCES})
+    list(APPEND _deps ktest)
+  endif()
+  add_library(${_t} OBJECT ${_srcs})
+  target_include_directories(${_t} PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/include)
+  target_link_libraries(${_t} PUBLIC kiln_kernel)
+  foreach(_d ${_deps})
+    set_property(GLOBAL APPEND PROPERTY KILN_DEPS_${_t} kiln_${_d})
+  endforeach()
+  if(L_PLATFORMS)
+    set_property(GLOBAL PROPERTY KILN_PLATS_${_t} ${L_PLATFORMS})
+  else()
+    set_property(GLOBAL PROPERTY KILN_PLATS_${_t} ${KILN_ALL_PLATFORMS})
+  endif()
+  if(L_APP_VISIBLE)
+    set_property(GLOBAL APPEND PROPERTY KILN_APP_INCLUDES ${CMAKE_CURRENT_SOURCE_DIR}/include)
+  endif()
+  set_property(GLOBAL APPEND PROPERTY KILN_LIBS ${_t})
+endfunction()
+
+# kiln_platform(<plat> KCONFIG <SYM> SOURCES ... LINKER_SCRIPT <file> [DEPENDS ...])
+function(kiln_platform PLAT)
+  cmake_parse_arguments(P "" "KCONFIG;LINKER_SCRIPT" "SOURCES;DEPENDS" ${ARGN})
+  if(NOT CONFIG_${P_KCONFIG})
+    return()
+  endif()
+  kiln_library(plat_${PLAT} KCONFIG ${P_KCONFIG} SOURCES ${P_SOURCES}
+               DEPENDS ${P_DEPENDS} PLATFORMS ${PLAT})
+  set_property(GLOBAL APPEND PROPERTY KILN_PLATFORMS ${PLAT})
+  set_property(GLOBAL PROPERTY KILN_LDS_${PLAT} ${CMAKE_CURRENT_SOURCE_DIR}/${P_LINKER_SCRIPT})
+endfunction()
+
+# kiln_app(SOURCES ... [NAME <name>] [INCLUDES ...] [DEFINES ...])
+# Called from an app folder's CMakeLists.txt (or for it, from sources.txt).
+function(kiln_app)
+  cmake_parse_arguments(A "" "NAME" "SOURCES;INCLUDES;DEFINES" ${ARGN})
+  if(A_NAME)
+    set_property(GLOBAL PROPERTY KILN_APP_NAME ${A_NAME})
+  endif()
+  if(NOT A_SOURCES)
+    message(FATAL_ERROR "kiln: app ${KILN_APP_DIR} lists no sources")
+  endif()
+  add_library(kiln_app OBJECT ${A_SOURCES})
+  target_link_libraries(kiln_app PRIVATE kiln_app_flags)
+  target_include_directories(kiln_app PRIVATE ${A_INCLUDES})
+  target_compile_definitions(kiln_app PRIVATE ${A_DEFINES})
+endfunction()
+
+function(kiln_add_app)
+  set(_dir ${CONFIG_KILN_APP_DIR})
+  if(KILN_APP_DIR)
+    set(_dir ${KILN_APP_DIR})
+  endif()
+  if(NOT _dir)
+    message(FATAL_ERROR "kiln: no application chosen (CONFIG_KILN_APP_DIR is empty); use `make A=<app folder>`")
+  endif()
+  if(NOT IS_ABSOLUTE ${_dir})
+    set(_dir ${KILN_SRC}/${_dir})
+  endif()
+  get_filename_component(_dir ${_dir} ABSOLUTE)
+  set(KILN_APP_DIR ${_dir} PARENT_SCOPE)
+  get_filename_component(_name ${_dir} NAME)
+  set_property(GLOBAL PROPERTY KILN_APP_NAME ${_name})
+  if(EXISTS ${_dir}/CMakeLists.txt)
+    add_subdirectory(${_dir} app)
+  elseif(EXISTS ${_dir}/sources.txt)
+    file(STRINGS ${_dir}/sources.txt _lines)
+    set(_srcs)
+    foreach(_l ${_lines})
+      string(STRIP "${_l}" _l)
+      if(_l STREQUAL "" OR _l MATCHES "^#")
+        continue()
+      endif()
+      if(NOT EXISTS ${_dir}/${_l})
+        message(FATAL_ERROR "kiln: ${_dir}/sources.txt names ${_l}, which does not exist")
+      endif()
+      list(APPEND _srcs ${_dir}/${_l})
+    endforeach()
+    kiln_app(SOURCES ${_srcs} INCLUDES ${_dir})
+  else()
+    message(FATAL_ERROR "kiln: ${_dir} is not a Kiln app folder: it needs CMakeLists.txt or sources.txt (see docs/apps.md)")
+  endif()
+  get_property(_incs GLOBAL PROPERTY KILN_APP_INCLUDES)
+  target_include_directories(kiln_app PRIVATE ${_incs})
+endfunction()
+
+# One image per selected platform: <app>_<plat>-<arch> (stripped) and .dbg.
+function(kiln_add_images)
+  get_property(_plats GLOBAL PROPERTY KILN_PLATFORMS)
+  if(NOT _plats)
+    message(FATAL_ERROR "kiln: no platform selected; enable one under \"Platforms\" in `make menuconfig`")
+  endif()
+  get_property(_libs GLOBAL PROPERTY KILN_LIBS)
+  get_property(_app GLOBAL PROPERTY KILN_APP_NAME)
+  # Check library dependencies: a clear error instead of a link failure.
+  foreach(_l ${_libs})
+    get_property(_deps GLOBAL PROPERTY KILN_DEPS_${_l})
+    foreach(_d ${_deps})
+      if(NOT TARGET ${_d})
+        message(FATAL_ERROR "kiln: library ${_l} needs ${_d}, which is not selected; fix the Kconfig `select` of ${_l} or select it in `make menuconfig`")
+      endif()
+      target_link_libraries(${_l} PUBLIC ${_d})
+    endforeach()
+  endforeach()
+  foreach(_plat ${_plats})
+    set(_img ${_app}_${_plat}-${CONFIG_ARCH})
+    set(_objs $<TARGET_OBJECTS:kiln_app>)
+    foreach(_l ${_libs})
+      get_property(_lp GLOBAL PROPERTY KILN_PLATS_${_l})
+      if(_plat IN_LIST _lp)
+        list(APPEND _objs $<TARGET_OBJECTS:${_l}>)
+      endif()
+    endforeach()
+    get_property(_lds GLOBAL PROPERTY KILN_LDS_${_plat})
+    set(_link -nostdlib -static -no-pie -Wl,--gc-sections -Wl,-L,${KILN_SRC}/support/ld -Wl,-T,${_lds}
+        -Wl,-z,noexecstack -Wl,--build-id=none -Wl,-z,max-page-size=4096
+        ${KILN_LINK_FLAGS})
+    set(_libsys -Wl,--start-group ${KILN_NEWLIB}/lib/libc.a
+        ${KILN_NEWLIB}/lib/libm.a ${KILN_LIBGCC} -Wl,--end-group)
+    if(CONFIG_DEBUG_SYMBOLS_IN_IMAGE)
+      # Link twice: the first link gives the addresses, the second adds the
+      # symbol table in the last section, so no address moves (checked).
+      add_executable(${_img}.pass1 ${_objs})
+      set_target_properties(${_img}.pass1 PROPERTIES LINKER_LANGUAGE CXX LINK_DEPENDS ${_lds})
+      target_link_options(${_img}.pass1 PRIVATE ${_link} -Wl,-Map=${_img}.pass1.map)
+      target_link_libraries(${_img}.pass1 PRIVATE ${_libsys})
+      add_custom_command(OUTPUT ${_img}.syms.S
+        COMMAND /usr/bin/python3 ${KILN_SRC}/support/gensyms.py table $<TARGET_FILE:${_img}.pass1> ${_img}.syms.S
+        DEPENDS ${_img}.pass1 ${KILN_SRC}/support/gensyms.py
+        COMMENT "Symbol table for ${_img}")
+      set(_final_srcs ${_objs} ${CMAKE_CURRENT_BINARY_DIR}/${_img}.syms.S)
+    else()
+      set(_final_srcs ${_objs})
+    endif()
+    add_executable(${_img} ${_final_srcs})
+    set_target_properties(${_img} PROPERTIES LINKER_LANGUAGE CXX LINK_DEPENDS ${_lds}
+        OUTPUT_NAME ${_img}.dbg RUNTIME_OUTPUT_DIRECTORY ${KILN_OUT_DIR})
+    target_link_options(${_img} PRIVATE ${_link} -Wl,-Map=${KILN_OUT_DIR}/${_img}.map)
+    target_link_libraries(${_img} PRIVATE ${_libsys})
+    if(CONFIG_DEBUG_SYMBOLS_IN_IMAGE)
+      add_custom_command(TARGET ${_img} POST_BUILD
+        COMMAND /usr/bin/python3 ${KILN_SRC}/support/gensyms.py verify $<TARGET_FILE:${_img}.pass1> $<TARGET_FILE:${_img}>)
+    endif()
+    add_custom_command(TARGET ${_img} POST_BUILD
+      COMMAND ${CMAKE_OBJCOPY} --strip-all $<TARGET_FILE:${_img}> ${KILN_OUT_DIR}/${_img}
+      COMMENT "Image ${KILN_OUT_DIR}/${_img}")
+  endforeach()
+endfunction()
