@@ -1,7 +1,7 @@
 # Kiln: thin front end over kconfiglib, CMake and Ninja. See docs/build.md.
 #
 #   make [A=<app folder>] [O=<build dir>] [V=1]   build every selected image
-#   make menuconfig | defconfig | <app>_defconfig | olddefconfig
+#   make menuconfig | defconfig [DEFCONFIG=file] | <app>_defconfig | olddefconfig
 #   make savedefconfig | allyesconfig | alldefconfig
 #   make run [ARGS="..."]     build and run the default image
 #   make test                 every test (host, image, integration)
@@ -28,10 +28,10 @@ APP_ABS := $(abspath $(if $(filter /%,$(APP_IN)),$(APP_IN),$(if $(A),$(CURDIR),$
 APP_DIR := $(patsubst $(SRC)/%,%,$(APP_ABS))
 APP := $(notdir $(APP_ABS))
 
-export srctree := $(SRC)
-export KILN_APP_DIR := $(APP_DIR)
-export KCONFIG_CONFIG
-export MENUCONFIG_STYLE ?= aquatic
+# Environment for kconfiglib, given per command (not exported, so nested
+# builds, e.g. from tests, never inherit this build's .config).
+KENV := srctree=$(SRC) KILN_APP_DIR=$(APP_DIR) KCONFIG_CONFIG=$(KCONFIG_CONFIG) \
+        MENUCONFIG_STYLE=$${MENUCONFIG_STYLE:-aquatic}
 
 NINJA_FLAGS := $(if $(filter 1,$(V)),-v,)
 Q := $(if $(filter 1,$(V)),,@)
@@ -54,12 +54,13 @@ $(KCONFIG_CONFIG):
 
 menuconfig: setup check-app
 	$(Q)mkdir -p $(dir $(KCONFIG_CONFIG))
-	$(Q)cd $(SRC) && $(PY) -m menuconfig $(SRC)/Kconfig
+	$(Q)cd $(SRC) && $(KENV) $(PY) -m menuconfig $(SRC)/Kconfig
 
 defconfig: setup check-app
 	$(Q)mkdir -p $(dir $(KCONFIG_CONFIG))
-	$(Q)if [ -f "$(APP_ABS)/defconfig" ]; then base="$(APP_ABS)/defconfig"; else base=/dev/null; fi; \
-	  cd $(SRC) && $(PY) -m defconfig --kconfig $(SRC)/Kconfig $$base >/dev/null && \
+	$(Q)if [ -n "$(DEFCONFIG)" ]; then base="$(abspath $(DEFCONFIG))"; \
+	  elif [ -f "$(APP_ABS)/defconfig" ]; then base="$(APP_ABS)/defconfig"; else base=/dev/null; fi; \
+	  cd $(SRC) && $(KENV) $(PY) -m defconfig --kconfig $(SRC)/Kconfig $$base >/dev/null && \
 	  echo "kiln: $(KCONFIG_CONFIG) set up for $(APP_DIR)"
 
 %_defconfig:
@@ -67,18 +68,18 @@ defconfig: setup check-app
 	$(Q)$(MAKE) -s -f $(SRC)/Makefile A=$(SRC)/apps/$* defconfig
 
 olddefconfig: setup check-app
-	$(Q)cd $(SRC) && $(PY) -m olddefconfig $(SRC)/Kconfig >/dev/null
+	$(Q)cd $(SRC) && $(KENV) $(PY) -m olddefconfig $(SRC)/Kconfig >/dev/null
 
 savedefconfig: setup check-app $(KCONFIG_CONFIG)
-	$(Q)cd $(SRC) && $(PY) -m savedefconfig --kconfig $(SRC)/Kconfig --out $(O)/defconfig >/dev/null
+	$(Q)cd $(SRC) && $(KENV) $(PY) -m savedefconfig --kconfig $(SRC)/Kconfig --out $(O)/defconfig >/dev/null
 	$(Q)echo "kiln: minimal config written to $(O)/defconfig"
 
 allyesconfig alldefconfig: setup check-app
 	$(Q)mkdir -p $(dir $(KCONFIG_CONFIG))
-	$(Q)cd $(SRC) && $(PY) -m $@ $(SRC)/Kconfig >/dev/null && echo "kiln: $(KCONFIG_CONFIG) is now $@"
+	$(Q)cd $(SRC) && $(KENV) $(PY) -m $@ $(SRC)/Kconfig >/dev/null && echo "kiln: $(KCONFIG_CONFIG) is now $@"
 
 syncconfig: setup check-app $(KCONFIG_CONFIG)
-	$(Q)$(PY) $(SRC)/support/kconfig/kilnconfig.py sync $(KCONFIG_CONFIG) $(O)
+	$(Q)$(KENV) $(PY) $(SRC)/support/kconfig/kilnconfig.py sync $(KCONFIG_CONFIG) $(O)
 
 build: syncconfig
 	$(Q)if [ ! -f $(O)/obj/build.ninja ]; then \

@@ -20,6 +20,7 @@ extern "C" {
 int kiln_enosys_note(const char* func, int* logged) {
   if (!*logged) {
     *logged = 1;
+    while (*func == '_') ++func;  // _fork and fork are one function
     kiln_warn("%s() is not implemented (ENOSYS)", func);
   }
   errno = ENOSYS;

@@ -50,22 +50,36 @@ void Tlsf::remove(Block* b) {
 // A free block of at least size bytes, taken off its list; or nullptr.
 Tlsf::Block* Tlsf::find(size_t size) {
   // Round up to the next list boundary so any block on the list found is
-  // large enough (the "good fit" of TLSF).
-  if (size >= (size_t{1} << kFlShift)) size += (size_t{1} << (fls64(size) - kSlLog2)) - 1;
+  // large enough (the "good fit" of TLSF): O(1).
+  size_t rounded = size;
+  if (size >= (size_t{1} << kFlShift)) rounded += (size_t{1} << (fls64(size) - kSlLog2)) - 1;
   unsigned fl, sl;
+  mapping(rounded, &fl, &sl);
+  if (fl < kFl) {
+    uint32_t slm = sl_map_[fl] & (~0u << sl);
+    uint64_t flm = fl + 1 < 64 ? fl_map_ & (~uint64_t{0} << (fl + 1)) : 0;
+    if (slm || flm) {
+      if (!slm) {
+        fl = static_cast<unsigned>(__builtin_ctzll(flm));
+        slm = sl_map_[fl];
+      }
+      Block* b = lists_[fl][static_cast<unsigned>(__builtin_ctz(slm))];
+      remove(b);
+      return b;
+    }
+  }
+  // Nothing in a larger class: a block in the request's own class may still
+  // fit (e.g. asking for all the memory there is). Only on this path, which
+  // would otherwise fail, is a list walked.
   mapping(size, &fl, &sl);
   if (fl >= kFl) return nullptr;
-  uint32_t slm = sl_map_[fl] & (~0u << sl);
-  if (!slm) {
-    uint64_t flm = fl + 1 < 64 ? fl_map_ & (~uint64_t{0} << (fl + 1)) : 0;
-    if (!flm) return nullptr;
-    fl = static_cast<unsigned>(__builtin_ctzll(flm));
-    slm = sl_map_[fl];
+  for (Block* b = lists_[fl][sl]; b; b = b->next_free) {
+    if (size_of(b) >= size) {
+      remove(b);
+      return b;
+    }
   }
-  sl = static_cast<unsigned>(__builtin_ctz(slm));
-  Block* b = lists_[fl][sl];
-  remove(b);
-  return b;
+  return nullptr;
 }
 
 // b is used or being built; n = next_phys(b) is free: absorb it.

@@ -1,0 +1,85 @@
+// In-image tests of newlib over Kiln's system calls.
+#include <kiln/ktest.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+KILN_TEST(newlib, formatting_and_floats) {
+  char buf[96];
+  snprintf(buf, sizeof buf, "%d|%5.2f|%.3f|%e|%s|%llx", -17, 3.14159, 2 * 3.14159, 1234.5, "ok",
+           0x1234abcdULL);
+  KTEST_EXPECT(strcmp(buf, "-17| 3.14|6.283|1.234500e+03|ok|1234abcd") == 0);
+  KTEST_EXPECT(strtod("2.5e3", nullptr) == 2500.0);
+  int v[] = {5, 3, 9, 1};
+  qsort(v, 4, sizeof v[0], [](const void* a, const void* b) {
+    return *static_cast<const int*>(a) - *static_cast<const int*>(b);
+  });
+  KTEST_EXPECT(v[0] == 1 && v[1] == 3 && v[2] == 5 && v[3] == 9);
+}
+
+KILN_TEST(newlib, unimplemented_calls_fail_with_enosys) {
+  errno = 0;
+  KTEST_EXPECT_EQ(fork(), -1);
+  KTEST_EXPECT_EQ(errno, ENOSYS);
+  errno = 0;
+  KTEST_EXPECT_EQ(open("/etc/hosts", O_RDONLY), -1);
+  KTEST_EXPECT_EQ(errno, ENOSYS);
+  errno = 0;
+  KTEST_EXPECT(fopen("/tmp/x", "w") == nullptr);
+  KTEST_EXPECT_EQ(errno, ENOSYS);
+  errno = 0;
+  KTEST_EXPECT_EQ(unlink("/tmp/x"), -1);
+  KTEST_EXPECT_EQ(errno, ENOSYS);
+}
+
+KILN_TEST(newlib, descriptors) {
+  KTEST_EXPECT_EQ(write(1, "", 0), 0);
+  errno = 0;
+  KTEST_EXPECT_EQ(write(77, "x", 1), -1);
+  KTEST_EXPECT_EQ(errno, EBADF);
+  errno = 0;
+  KTEST_EXPECT_EQ(close(77), -1);
+  KTEST_EXPECT_EQ(errno, EBADF);
+  KTEST_EXPECT_EQ(isatty(1), 1);
+  struct stat st;
+  KTEST_EXPECT_EQ(fstat(1, &st), 0);
+  KTEST_EXPECT(S_ISCHR(st.st_mode));
+  int fd = dup(1);
+  KTEST_ASSERT(fd >= 3);
+  KTEST_EXPECT_EQ(write(fd, "ktest: (written through a dup'd fd)\n", 36), 36);
+  KTEST_EXPECT_EQ(close(fd), 0);
+  KTEST_EXPECT_EQ(write(fd, "x", 1), -1);
+  errno = 0;
+  KTEST_EXPECT_EQ(lseek(1, 0, SEEK_SET), -1);
+  KTEST_EXPECT_EQ(errno, ESPIPE);
+  KTEST_EXPECT_EQ(getpid(), 1);
+}
+
+KILN_TEST(newlib, clocks) {
+  struct timespec a, b, wall;
+  KTEST_EXPECT_EQ(clock_gettime(CLOCK_MONOTONIC, &a), 0);
+  KTEST_EXPECT_EQ(clock_gettime(CLOCK_REALTIME, &wall), 0);
+  KTEST_EXPECT(wall.tv_sec > 1600000000);  // after 2020: a real wall clock
+  KTEST_EXPECT(time(nullptr) > 1600000000);
+  // nanosleep sleeps at least as long as asked.
+  struct timespec d = {0, 2000000};
+  KTEST_EXPECT_EQ(nanosleep(&d, nullptr), 0);
+  KTEST_EXPECT_EQ(clock_gettime(CLOCK_MONOTONIC, &b), 0);
+  long long ns = (b.tv_sec - a.tv_sec) * 1000000000LL + (b.tv_nsec - a.tv_nsec);
+  KTEST_EXPECT(ns >= 2000000);
+  errno = 0;
+  KTEST_EXPECT_EQ(clock_gettime(static_cast<clockid_t>(999), &a), -1);
+  KTEST_EXPECT_EQ(errno, EINVAL);
+  struct timespec bad = {0, 2000000000};
+  KTEST_EXPECT_EQ(nanosleep(&bad, nullptr), -1);
+}
+
+KILN_TEST(newlib, strerror_and_environment) {
+  KTEST_EXPECT(strcmp(strerror(ENOSYS), "Function not implemented") == 0);
+  KTEST_EXPECT(getenv("NO_SUCH_VARIABLE") == nullptr);
+}

@@ -1,0 +1,28 @@
+#include "fake_plat.h"
+
+#include <kiln/plat/console.h>
+#include <kiln/plat/exit.h>
+#include <kiln/plat/irq.h>
+#include <kiln/plat/time.h>
+
+#include <chrono>
+
+namespace fake {
+std::string& console() {
+  static std::string s;
+  return s;
+}
+}  // namespace fake
+
+extern "C" void kiln_plat_console_write(const char* s, size_t n) { fake::console().append(s, n); }
+extern "C" void kiln_plat_console_flush(void) {}
+extern "C" long kiln_plat_console_read(char*, size_t) { return 0; }
+extern "C" void kiln_plat_exit(int status) { throw fake::Exit{status}; }
+extern "C" void kiln_plat_crash(void) { throw fake::Exit{KILN_EXIT_CRASH}; }
+extern "C" unsigned long kiln_plat_irq_save(void) { return 0; }
+extern "C" void kiln_plat_irq_restore(unsigned long) {}
+extern "C" uint64_t kiln_plat_monotonic_ns(void) {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
