@@ -34,7 +34,8 @@ TEST(Vsnprintf, TruncatesAndReportsFullLength) {
   EXPECT_EQ(kiln_snprintf(buf, sizeof buf, "%s", "0123456789"), 10);
   EXPECT_STREQ(buf, "0123456");
   EXPECT_EQ(kiln_snprintf(nullptr, 0, "%d", 12345), 5);
-  EXPECT_EQ(kiln_snprintf(buf, sizeof buf, "%s", static_cast<const char*>(nullptr)), 6);
+  const char* volatile null_string = nullptr;
+  EXPECT_EQ(kiln_snprintf(buf, sizeof buf, "%s", null_string), 6);
   EXPECT_STREQ(buf, "(null)");
 }
 

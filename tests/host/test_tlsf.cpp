@@ -204,7 +204,9 @@ TEST_P(TlsfRandom, MatchesModel) {
       std::memset(q, l.fill, ns);
       live[u] = {ns, l.fill};
     }
-    if (step % 500 == 0) ASSERT_TRUE(t->check()) << "step " << step;
+    if (step % 500 == 0) {
+      ASSERT_TRUE(t->check()) << "step " << step;
+    }
   }
   ASSERT_TRUE(t->check());
   size_t used = 0;
