@@ -70,3 +70,10 @@ kiln_image_test(image.linuxu.ktest_filter
   CMD ${I}/ktest/helloworld_linuxu-x86_64 ktest.filter=newlib. --
   EXPECT_RE "^ktest: PASS newlib\\." "^ktest: [1-9][0-9]* passed, 0 failed$"
   REJECT "ktest: PASS alloc.")
+foreach(_b buddy region)
+  kiln_image_test(image.linuxu.ktest_${_b}
+    CMD ${I}/ktest-${_b}/helloworld_linuxu-x86_64 log.level=info --
+    EXPECT_RE "^ktest: [1-9][0-9]* passed, 0 failed$" "kiln: heap: ${_b}, [0-9]+ KiB"
+    EXPECT "Hello world!"
+    REJECT "ktest: FAIL")
+endforeach()
