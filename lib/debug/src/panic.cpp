@@ -57,3 +57,5 @@ extern "C" void kiln_panic(const char* fmt, ...) {
 extern "C" void kiln_assert_fail(const char* cond, const char* file, int line, const char* func) {
   kiln_panic("assertion failed: %s (%s:%d, %s)", cond, file, line, func);
 }
+
+extern "C" __attribute__((weak)) const char* kiln_fault_hint(uintptr_t) { return nullptr; }

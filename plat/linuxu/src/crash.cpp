@@ -11,20 +11,11 @@ extern "C" void kiln_linuxu_sigreturn();
 
 namespace {
 
-struct KernelSigaction {
-  void (*handler)(int, void*, void*);
-  unsigned long flags;
-  void (*restorer)();
-  unsigned long mask;
-};
 struct StackT {
   void* sp;
   int flags;
   unsigned long size;
 };
-// Offsets into the kernel's ucontext / siginfo for x86_64.
-enum Greg { R8, R9, R10, R11, R12, R13, R14, R15, RDI, RSI, RBP, RBX, RDX, RAX, RCX, RSP, RIP, EFL };
-constexpr unsigned kGregsOffset = 40;
 
 alignas(16) char altstack[16384];
 int crashing;
@@ -44,6 +35,8 @@ void on_fatal(int sig, void* info, void* uc) {
   auto* g = reinterpret_cast<unsigned long*>(static_cast<char*>(uc) + kGregsOffset);
   unsigned long addr = *reinterpret_cast<unsigned long*>(static_cast<char*>(info) + 16);
   kiln_printk(KILN_LOG_CRIT, "CRASH: %s at address 0x%lx", describe(sig), addr);
+  if (const char* hint = sig == 11 || sig == 7 ? kiln_fault_hint(addr) : nullptr)
+    kiln_printk(KILN_LOG_CRIT, "  %s", hint);
   kiln_printk(KILN_LOG_CRIT, "  rip %016lx rsp %016lx rbp %016lx rflags %08lx", g[RIP], g[RSP], g[RBP], g[EFL]);
   kiln_printk(KILN_LOG_CRIT, "  rax %016lx rbx %016lx rcx %016lx rdx %016lx", g[RAX], g[RBX], g[RCX], g[RDX]);
   kiln_printk(KILN_LOG_CRIT, "  rsi %016lx rdi %016lx r8  %016lx r9  %016lx", g[RSI], g[RDI], g[R8], g[R9]);
@@ -68,7 +61,6 @@ void on_fatal(int sig, void* info, void* uc) {
 extern "C" void kiln_linuxu_install_crash_handlers() {
   StackT ss{altstack, 0, sizeof altstack};
   syscall(kSigaltstack, reinterpret_cast<long>(&ss), 0);
-  constexpr unsigned long kSaSiginfo = 4, kSaOnstack = 0x08000000, kSaRestorer = 0x04000000;
   KernelSigaction act{on_fatal, kSaSiginfo | kSaOnstack | kSaRestorer, kiln_linuxu_sigreturn, 0};
   static const int kSigs[] = {4, 7, 8, 11};
   for (int sig : kSigs) syscall(kRtSigaction, sig, reinterpret_cast<long>(&act), 0, 8);

@@ -80,15 +80,6 @@ extern "C" int64_t kiln_plat_wall_ns(void) {
   return static_cast<int64_t>(ts.sec) * 1000000000 + ts.nsec;
 }
 
-extern "C" void kiln_plat_idle_until(uint64_t deadline_ns) {
-  Timespec ts{static_cast<long>(deadline_ns / 1000000000u), static_cast<long>(deadline_ns % 1000000000u)};
-  syscall(kClockNanosleep, 1 /* CLOCK_MONOTONIC */, 1 /* TIMER_ABSTIME */, reinterpret_cast<long>(&ts), 0);
-}
-
-// No asynchronous events reach linuxu code yet (no timer signal until the
-// preemptive scheduler), so there is nothing to mask.
-extern "C" unsigned long kiln_plat_irq_save(void) { return 0; }
-extern "C" void kiln_plat_irq_restore(unsigned long) {}
 
 extern "C" void kiln_plat_exit(int status) { exit_group(status & 0xff); }
 extern "C" void kiln_plat_crash(void) { exit_group(KILN_EXIT_CRASH); }

@@ -5,8 +5,9 @@
 namespace linuxu {
 
 enum Nr : long {
-  kRead = 0, kWrite = 1, kMmap = 9, kMunmap = 11, kRtSigaction = 13, kRtSigprocmask = 14,
-  kSigaltstack = 131, kClockGettime = 228, kClockNanosleep = 230, kExitGroup = 231,
+  kRead = 0, kWrite = 1, kMmap = 9, kMprotect = 10, kMunmap = 11, kRtSigaction = 13,
+  kRtSigprocmask = 14, kSigaltstack = 131, kTimerCreate = 222, kTimerSettime = 223,
+  kClockGettime = 228, kClockNanosleep = 230, kExitGroup = 231,
 };
 
 inline long syscall(long nr, long a = 0, long b = 0, long c = 0, long d = 0, long e = 0, long f = 0) {
@@ -35,6 +36,18 @@ inline void write_all(int fd, const char* s, unsigned long n) {
     n -= static_cast<unsigned long>(r);
   }
 }
+
+struct KernelSigaction {
+  void (*handler)(int, void*, void*);
+  unsigned long flags;
+  void (*restorer)();
+  unsigned long mask;
+};
+constexpr unsigned long kSaSiginfo = 4, kSaOnstack = 0x08000000, kSaRestorer = 0x04000000,
+                        kSaRestart = 0x10000000;
+// Offsets into the kernel's ucontext for x86_64: uc_mcontext.gregs.
+enum Greg { R8, R9, R10, R11, R12, R13, R14, R15, RDI, RSI, RBP, RBX, RDX, RAX, RCX, RSP, RIP, EFL };
+constexpr unsigned kGregsOffset = 40;
 
 [[noreturn]] inline void exit_group(int status) {
   for (;;) syscall(kExitGroup, status);

@@ -30,3 +30,8 @@ KILN_EXTERN_C void kiln_backtrace_line(int n, uintptr_t pc);
 #else
 #define KILN_DASSERT(cond) ((void)sizeof(!(cond)))
 #endif
+
+// What a faulting address means, if a library knows (e.g. "stack overflow
+// in thread 'worker'" for a thread's guard page); nullptr otherwise. Trap
+// and crash reports print it. Weak: the scheduler provides it.
+KILN_EXTERN_C const char* kiln_fault_hint(uintptr_t addr);

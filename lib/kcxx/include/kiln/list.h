@@ -19,7 +19,7 @@ struct ListNode {
 template <typename T, ListNode T::*Member>
 class IntrusiveList {
  public:
-  IntrusiveList() { head_.prev = head_.next = &head_; }
+  constexpr IntrusiveList() { head_.prev = head_.next = &head_; }
   IntrusiveList(const IntrusiveList&) = delete;
   IntrusiveList& operator=(const IntrusiveList&) = delete;
 

@@ -1,0 +1,94 @@
+// Threads and the scheduler.
+//
+//   auto t = kiln::thread_create("worker", fn, arg);   // Result<Thread*>
+//   void* ret = KILN_TRY(kiln::thread_join(t.value()));
+//   kiln::sleep_ns(1'000'000);
+//
+// Safe from any thread. Calls that may block must not be made from a timer
+// callback or an interrupt handler; waking (WaitQueue::wake_*,
+// Semaphore::up, timer_start, timer_cancel) may be.
+#pragma once
+#include <stddef.h>
+#include <stdint.h>
+#include <kiln/list.h>
+#include <kiln/result.h>
+
+namespace kiln {
+
+constexpr unsigned kThreadKeys = 64;  // thread-specific slots (pthread keys)
+
+struct Thread {
+  enum class State : uint8_t { Ready, Running, Blocked, Exited };
+
+  uintptr_t ctx = 0;        // saved stack pointer (kiln/arch/context.h)
+  ListNode qnode;           // run queue or a wait queue
+  ListNode sleep_node;      // on the sleep list while a deadline is set
+  ListNode all_node;        // every live thread
+  uint64_t wake_at = 0;     // deadline of a timed wait (monotonic ns)
+  uint64_t slice_end = 0;   // preemptive scheduler: end of the time slice
+  State state = State::Ready;
+  bool timed_out = false;
+  bool detached = false;
+  bool is_main = false;
+  uint64_t id = 0;
+  char name[24] = {};
+  void* (*fn)(void*) = nullptr;
+  void* arg = nullptr;
+  void* result = nullptr;
+  Thread* joiner = nullptr;  // thread blocked in join() on this one
+  void* stack = nullptr;     // allocation: guard page, then the stack
+  size_t stack_size = 0;     // usable bytes above the guard page
+  class WaitQueue* waiting_on = nullptr;
+  void* specific[kThreadKeys] = {};
+  void* libc_state = nullptr;  // per-thread libc data (newlib's struct _reent)
+};
+
+// Threads waiting for something.
+class WaitQueue {
+ public:
+  constexpr WaitQueue() = default;
+  // Block the calling thread until woken or until the monotonic deadline
+  // (0: none). Call with events masked (kiln::IrqGuard), after checking the
+  // awaited condition under that same mask, so no wake-up is lost. Returns
+  // false on timeout.
+  bool wait(uint64_t deadline_ns = 0);
+  bool wake_one();  // true if a thread was woken
+  void wake_all();
+  bool empty() const { return waiters_.empty(); }
+
+ private:
+  friend void wake(Thread* t);
+  IntrusiveList<Thread, &Thread::qnode> waiters_;
+};
+
+// Create a thread running fn(arg). stack_size 0 means the Kconfig default.
+Result<Thread*> thread_create(const char* name, void* (*fn)(void*), void* arg,
+                              size_t stack_size = 0);
+// Wait for t to exit and free it; yields fn's return value (or what it
+// passed to thread_exit). EINVAL for a detached thread, EDEADLK for itself.
+Result<void*> thread_join(Thread* t);
+// t's resources are freed when it exits; it can no longer be joined.
+Result<void> thread_detach(Thread* t);
+[[noreturn]] void thread_exit(void* result);
+Thread* thread_current();
+void yield();
+// Sleep until the monotonic clock reaches deadline_ns / for ns nanoseconds.
+void sleep_until(uint64_t deadline_ns);
+void sleep_ns(uint64_t ns);
+// Wake a thread blocked in WaitQueue::wait (used by the lock types).
+void wake(Thread* t);
+// Number of live threads (main, idle and user threads).
+size_t thread_count();
+
+// A callback at a monotonic deadline, run with events masked in timer
+// context: it must not block. The Timer object must outlive it.
+struct Timer {
+  uint64_t deadline = 0;
+  void (*fn)(Timer*) = nullptr;
+  void* data = nullptr;
+  ListNode node;
+};
+void timer_start(Timer* t, uint64_t deadline_ns);
+bool timer_cancel(Timer* t);  // false if it was not pending
+
+}  // namespace kiln

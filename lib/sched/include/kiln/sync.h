@@ -1,0 +1,72 @@
+// Locks built on wait queues. All are safe under the preemptive scheduler;
+// blocking operations take an optional monotonic deadline (0: none) and
+// return ETIMEDOUT when it passes. Interrupt handlers and timer callbacks
+// may call Semaphore::up and CondVar::signal/broadcast, nothing else.
+#pragma once
+#include <kiln/sched.h>
+
+namespace kiln {
+
+class Mutex {
+ public:
+  constexpr explicit Mutex(bool recursive = false) : recursive_(recursive) {}
+  // EDEADLK when a non-recursive mutex is locked again by its owner.
+  Result<void> lock(uint64_t deadline_ns = 0);
+  Result<void> try_lock();  // EBUSY if held by another thread
+  Result<void> unlock();    // EPERM if the caller does not own it
+  Thread* owner() const { return owner_; }
+  bool recursive() const { return recursive_; }
+  unsigned depth() const { return depth_; }
+
+ private:
+  friend class CondVar;
+  Thread* owner_ = nullptr;
+  unsigned depth_ = 0;
+  bool recursive_;
+  WaitQueue waiters_;
+};
+
+class Semaphore {
+ public:
+  constexpr explicit Semaphore(unsigned initial = 0) : count_(initial) {}
+  Result<void> down(uint64_t deadline_ns = 0);
+  bool try_down();
+  void up();
+  unsigned value() const { return count_; }
+
+ private:
+  unsigned count_;
+  WaitQueue waiters_;
+};
+
+class CondVar {
+ public:
+  constexpr CondVar() = default;
+  // Atomically release m (held once by the caller, whatever its recursion
+  // depth) and wait; m is held again on return, also on ETIMEDOUT.
+  Result<void> wait(Mutex& m, uint64_t deadline_ns = 0);
+  void signal();
+  void broadcast();
+
+ private:
+  WaitQueue waiters_;
+};
+
+// Many readers or one writer; waiting writers go before new readers.
+class RwLock {
+ public:
+  constexpr RwLock() = default;
+  Result<void> read_lock(uint64_t deadline_ns = 0);
+  Result<void> write_lock(uint64_t deadline_ns = 0);
+  Result<void> try_read_lock();
+  Result<void> try_write_lock();
+  Result<void> unlock();  // releases the caller's read or write hold
+
+ private:
+  unsigned readers_ = 0;
+  unsigned writers_waiting_ = 0;
+  Thread* writer_ = nullptr;
+  WaitQueue readq_, writeq_;
+};
+
+}  // namespace kiln

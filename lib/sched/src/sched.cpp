@@ -1,0 +1,376 @@
+// The scheduler core: threads, switching, sleeping, timers.
+//
+// Everything here runs with events masked (kiln_plat_irq_save), which on
+// one CPU is the lock for all scheduler state.
+#include "policy.h"
+#include <kiln/alloc.h>
+#include <kiln/arch/context.h>
+#include <kiln/assert.h>
+#include <kiln/config.h>
+#include <kiln/init.h>
+#include <kiln/lock.h>
+#include <kiln/plat/paging.h>
+#include <kiln/plat/time.h>
+#include <kiln/plat/timer.h>
+#include <kiln/print.h>
+#include <kiln/sched.h>
+#include <string.h>
+#include <new>
+
+// Hooks for per-thread libc state (lib/newlib provides them).
+extern "C" __attribute__((weak)) int kiln_sched_thread_init_hook(kiln::Thread*) { return 0; }
+extern "C" __attribute__((weak)) void kiln_sched_thread_fini_hook(kiln::Thread*) {}
+extern "C" __attribute__((weak)) void kiln_sched_switch_hook(kiln::Thread*, kiln::Thread*) {}
+extern "C" KILN_NORETURN void kiln_app_exit(int status);
+
+namespace kiln {
+namespace {
+
+constexpr size_t kPage = 4096;
+constexpr size_t kIdleStack = 16384;
+constexpr uint64_t kNever = ~uint64_t{0};
+
+constinit Thread main_thread;
+constinit Thread idle_thread;
+alignas(16) char idle_stack[kIdleStack];
+Thread* current = &main_thread;  // main runs before the scheduler starts
+constinit IntrusiveList<Thread, &Thread::sleep_node> sleepers;  // by wake_at
+constinit IntrusiveList<Timer, &Timer::node> timers;            // by deadline
+constinit IntrusiveList<Thread, &Thread::all_node> all_threads;
+constinit IntrusiveList<Thread, &Thread::qnode> zombies;  // exited, detached
+uint64_t next_id = 1;
+uint64_t programmed = kNever;
+bool started = false;
+bool guard_warned = false;
+
+void set_name(Thread* t, const char* name) {
+  strncpy(t->name, name ? name : "thread", sizeof t->name - 1);
+}
+
+void sleeper_insert(Thread* t) {
+  for (Thread& s : sleepers) {
+    if (s.wake_at > t->wake_at) {
+      sleepers.insert_before(s, *t);
+      return;
+    }
+  }
+  sleepers.push_back(*t);
+}
+
+// A blocked thread becomes ready (woken, or its deadline passed).
+void make_ready(Thread* t, bool timed_out) {
+  if (t->state != Thread::State::Blocked) return;
+  if (t->qnode.linked()) IntrusiveList<Thread, &Thread::qnode>::remove(*t);
+  if (t->sleep_node.linked()) sleepers.remove(*t);
+  t->waiting_on = nullptr;
+  t->timed_out = timed_out;
+  t->state = Thread::State::Ready;
+  policy::enqueue(t);
+}
+
+void expire(uint64_t now) {
+  while (Thread* t = sleepers.front()) {
+    if (t->wake_at > now) break;
+    make_ready(t, true);
+  }
+  while (Timer* tm = timers.front()) {
+    if (tm->deadline > now) break;
+    timers.pop_front();
+    tm->fn(tm);
+  }
+}
+
+uint64_t next_event() {
+  uint64_t d = kNever;
+  if (Thread* t = sleepers.front()) d = t->wake_at;
+  if (Timer* tm = timers.front(); tm && tm->deadline < d) d = tm->deadline;
+  if (current != &idle_thread && current->slice_end && !policy::empty() && current->slice_end < d)
+    d = current->slice_end;
+  return d;
+}
+
+void program_timer() {
+  uint64_t d = next_event();
+  if (d == programmed) return;
+  programmed = d;
+  if (d == kNever) kiln_plat_timer_cancel();
+  else kiln_plat_timer_set_deadline(d);
+}
+
+// Pick the next thread and switch to it. Masked; the caller has already
+// set the current thread's state (Running: it stays runnable).
+void schedule() {
+  uint64_t now = kiln_plat_monotonic_ns();
+  expire(now);
+  Thread* prev = current;
+  if (prev->state == Thread::State::Running) {
+    prev->state = Thread::State::Ready;
+    if (prev != &idle_thread) policy::enqueue(prev);
+  }
+  Thread* next = policy::pick();
+  if (!next) next = &idle_thread;
+  next->state = Thread::State::Running;
+  if (next != prev) next->slice_end = next == &idle_thread ? 0 : policy::slice_end(now);
+  current = next;
+  program_timer();
+  if (next != prev) {
+    kiln_sched_switch_hook(prev, next);
+    kiln_arch_context_switch(&prev->ctx, next->ctx);
+  }
+}
+
+void free_thread(Thread* t) {
+  {
+    IrqGuard g;
+    if (t->all_node.linked()) all_threads.remove(*t);
+  }
+  kiln_sched_thread_fini_hook(t);
+  if (t->stack) {
+    kiln_plat_unguard(t->stack, kPage);
+    kiln_free(t->stack);
+  }
+  delete t;
+}
+
+void reap() {
+  while (Thread* z = zombies.pop_front()) free_thread(z);
+}
+
+// The platform timer fired (masked, may switch).
+void on_timer() {
+  programmed = kNever;  // one-shot: it has fired
+  uint64_t now = kiln_plat_monotonic_ns();
+  expire(now);
+  bool slice_over = current->slice_end && now >= current->slice_end;
+  if (!policy::empty() && (current == &idle_thread || slice_over)) schedule();
+  else program_timer();
+}
+
+[[noreturn]] void idle_loop(void*) {
+  for (;;) {
+    unsigned long f = kiln_plat_irq_save();
+    reap();
+    expire(kiln_plat_monotonic_ns());
+    if (!policy::empty()) {
+      schedule();
+    } else {
+      program_timer();
+      kiln_plat_idle_until(next_event());
+    }
+    kiln_plat_irq_restore(f);
+  }
+}
+
+[[noreturn]] void thread_start(void* p) {
+  kiln_plat_irq_restore(0);  // switched to from schedule(), which runs masked
+  auto* t = static_cast<Thread*>(p);
+  thread_exit(t->fn(t->arg));
+}
+
+bool all_user_threads_done() {
+  for (Thread& t : all_threads)
+    if (&t != &idle_thread && t.state != Thread::State::Exited) return false;
+  return true;
+}
+
+int sched_init() {
+  main_thread.state = Thread::State::Running;
+  main_thread.is_main = true;
+  main_thread.id = next_id++;
+  set_name(&main_thread, "main");
+  all_threads.push_back(main_thread);
+  idle_thread.id = next_id++;
+  set_name(&idle_thread, "idle");
+  idle_thread.state = Thread::State::Ready;
+  idle_thread.ctx = kiln_arch_context_init(idle_stack, sizeof idle_stack, idle_loop, nullptr);
+  if (kiln_sched_thread_init_hook(&main_thread) < 0) return -ENOMEM;
+  kiln_plat_timer_set_handler(on_timer);
+  started = true;
+  return 0;
+}
+
+}  // namespace
+
+KILN_INIT(lib, 050, sched_init);
+
+Thread* thread_current() { return current; }
+
+size_t thread_count() {
+  IrqGuard g;
+  return all_threads.size() + 1;
+}
+
+Result<Thread*> thread_create(const char* name, void* (*fn)(void*), void* arg, size_t stack_size) {
+  if (!fn) return Error(EINVAL);
+  {
+    IrqGuard g;
+    reap();
+  }
+  if (stack_size == 0) stack_size = size_t{CONFIG_SCHED_STACK_KB} * 1024;
+  stack_size = (stack_size + kPage - 1) & ~(kPage - 1);
+  if (stack_size < 2 * kPage) return Error(EINVAL);
+  auto* t = new (std::nothrow) Thread();
+  if (!t) return Error(EAGAIN);
+  t->stack = kiln_memalign(kPage, kPage + stack_size);
+  if (!t->stack) {
+    delete t;
+    return Error(EAGAIN);
+  }
+  t->stack_size = stack_size;
+  int g = kiln_plat_guard(t->stack, kPage);
+  if (g < 0 && !guard_warned) {
+    guard_warned = true;
+    kiln_info("sched: no guard pages on this platform (%d)", g);
+  }
+  set_name(t, name);
+  t->fn = fn;
+  t->arg = arg;
+  if (kiln_sched_thread_init_hook(t) < 0) {
+    kiln_plat_unguard(t->stack, kPage);
+    kiln_free(t->stack);
+    delete t;
+    return Error(EAGAIN);
+  }
+  t->ctx = kiln_arch_context_init(static_cast<char*>(t->stack) + kPage, stack_size, thread_start, t);
+  IrqGuard guard;
+  t->id = next_id++;
+  all_threads.push_back(*t);
+  t->state = Thread::State::Ready;
+  policy::enqueue(t);
+  if (started) program_timer();  // a ready thread may start a time slice
+  return t;
+}
+
+void thread_exit(void* result) {
+  kiln_plat_irq_save();
+  Thread* t = current;
+  t->result = result;
+  t->state = Thread::State::Exited;
+  if (t->joiner) make_ready(t->joiner, false);
+  if (all_user_threads_done()) {
+    // pthread_exit from main with no other thread left: the image is done.
+    kiln_plat_irq_restore(0);
+    kiln_app_exit(0);
+  }
+  if (t->is_main) {
+    // main exited its thread but others still run; nothing to free.
+  } else if (t->detached) {
+    zombies.push_back(*t);
+  }
+  schedule();
+  kiln_panic("exited thread %s was scheduled again", t->name);
+}
+
+Result<void*> thread_join(Thread* t) {
+  if (!t) return Error(ESRCH);
+  if (t == current) return Error(EDEADLK);
+  {
+    IrqGuard g;
+    if (t->detached || t->is_main || (t->joiner && t->joiner != current)) return Error(EINVAL);
+    while (t->state != Thread::State::Exited) {
+      t->joiner = current;
+      current->state = Thread::State::Blocked;
+      schedule();
+    }
+  }
+  void* r = t->result;
+  free_thread(t);
+  return r;
+}
+
+Result<void> thread_detach(Thread* t) {
+  if (!t) return Error(ESRCH);
+  IrqGuard g;
+  if (t->detached || t->joiner) return Error(EINVAL);
+  t->detached = true;
+  if (t->state == Thread::State::Exited && !t->is_main) zombies.push_back(*t);
+  return {};
+}
+
+void yield() {
+  IrqGuard g;
+  schedule();
+}
+
+void sleep_until(uint64_t deadline) {
+  IrqGuard g;
+  while (kiln_plat_monotonic_ns() < deadline) {
+    current->wake_at = deadline;
+    sleeper_insert(current);
+    current->state = Thread::State::Blocked;
+    schedule();
+  }
+}
+
+void sleep_ns(uint64_t ns) { sleep_until(kiln_plat_monotonic_ns() + ns); }
+
+void wake(Thread* t) {
+  IrqGuard g;
+  make_ready(t, false);
+}
+
+bool WaitQueue::wait(uint64_t deadline) {
+  IrqGuard g;
+  Thread* t = current;
+  if (deadline && kiln_plat_monotonic_ns() >= deadline) return false;
+  waiters_.push_back(*t);
+  t->waiting_on = this;
+  t->timed_out = false;
+  if (deadline) {
+    t->wake_at = deadline;
+    sleeper_insert(t);
+  }
+  t->state = Thread::State::Blocked;
+  schedule();
+  return !t->timed_out;
+}
+
+bool WaitQueue::wake_one() {
+  IrqGuard g;
+  Thread* t = waiters_.front();
+  if (!t) return false;
+  make_ready(t, false);
+  return true;
+}
+
+void WaitQueue::wake_all() {
+  IrqGuard g;
+  while (Thread* t = waiters_.front()) make_ready(t, false);
+}
+
+void timer_start(Timer* tm, uint64_t deadline) {
+  IrqGuard g;
+  if (tm->node.linked()) timers.remove(*tm);
+  tm->deadline = deadline;
+  Timer* pos = nullptr;
+  for (Timer& x : timers) {
+    if (x.deadline > deadline) {
+      pos = &x;
+      break;
+    }
+  }
+  if (pos) timers.insert_before(*pos, *tm);
+  else timers.push_back(*tm);
+  program_timer();
+}
+
+bool timer_cancel(Timer* tm) {
+  IrqGuard g;
+  if (!tm->node.linked()) return false;
+  timers.remove(*tm);
+  return true;
+}
+
+}  // namespace kiln
+
+extern "C" const char* kiln_fault_hint(uintptr_t addr) {
+  static char buf[96];
+  for (kiln::Thread& t : kiln::all_threads) {
+    auto base = reinterpret_cast<uintptr_t>(t.stack);
+    if (t.stack && addr >= base && addr < base + kiln::kPage) {
+      kiln_snprintf(buf, sizeof buf, "stack overflow in thread '%s' (hit the guard page below its stack)", t.name);
+      return buf;
+    }
+  }
+  return nullptr;
+}

@@ -1,0 +1,144 @@
+// Mutex, semaphore, condition variable and read-write lock on wait queues.
+// Each operation masks events while it looks at and changes the lock, so
+// it is atomic against preemption and interrupt handlers.
+#include <kiln/lock.h>
+#include <kiln/plat/time.h>
+#include <kiln/sync.h>
+
+namespace kiln {
+
+Result<void> Mutex::lock(uint64_t deadline) {
+  IrqGuard g;
+  Thread* me = thread_current();
+  if (owner_ == me) {
+    if (!recursive_) return Error(EDEADLK);
+    ++depth_;
+    return {};
+  }
+  while (owner_) {
+    if (!waiters_.wait(deadline)) return Error(ETIMEDOUT);
+  }
+  owner_ = me;
+  depth_ = 1;
+  return {};
+}
+
+Result<void> Mutex::try_lock() {
+  IrqGuard g;
+  Thread* me = thread_current();
+  if (owner_ == me && recursive_) {
+    ++depth_;
+    return {};
+  }
+  if (owner_) return Error(EBUSY);
+  owner_ = me;
+  depth_ = 1;
+  return {};
+}
+
+Result<void> Mutex::unlock() {
+  IrqGuard g;
+  if (owner_ != thread_current()) return Error(EPERM);
+  if (--depth_ == 0) {
+    owner_ = nullptr;
+    waiters_.wake_one();
+  }
+  return {};
+}
+
+Result<void> Semaphore::down(uint64_t deadline) {
+  IrqGuard g;
+  while (count_ == 0) {
+    if (!waiters_.wait(deadline)) return Error(ETIMEDOUT);
+  }
+  --count_;
+  return {};
+}
+
+bool Semaphore::try_down() {
+  IrqGuard g;
+  if (count_ == 0) return false;
+  --count_;
+  return true;
+}
+
+void Semaphore::up() {
+  IrqGuard g;
+  ++count_;
+  waiters_.wake_one();
+}
+
+Result<void> CondVar::wait(Mutex& m, uint64_t deadline) {
+  IrqGuard g;
+  Thread* me = thread_current();
+  if (m.owner_ != me) return Error(EPERM);
+  unsigned depth = m.depth_;
+  m.owner_ = nullptr;  // release fully, remember the recursion depth
+  m.depth_ = 0;
+  m.waiters_.wake_one();
+  bool woken = waiters_.wait(deadline);
+  while (m.owner_) m.waiters_.wait(0);  // re-acquire, also after a timeout
+  m.owner_ = me;
+  m.depth_ = depth;
+  if (!woken) return Error(ETIMEDOUT);
+  return {};
+}
+
+void CondVar::signal() { waiters_.wake_one(); }
+void CondVar::broadcast() { waiters_.wake_all(); }
+
+Result<void> RwLock::read_lock(uint64_t deadline) {
+  IrqGuard g;
+  if (writer_ == thread_current()) return Error(EDEADLK);
+  while (writer_ || writers_waiting_) {
+    if (!readq_.wait(deadline)) return Error(ETIMEDOUT);
+  }
+  ++readers_;
+  return {};
+}
+
+Result<void> RwLock::write_lock(uint64_t deadline) {
+  IrqGuard g;
+  if (writer_ == thread_current()) return Error(EDEADLK);
+  ++writers_waiting_;
+  while (writer_ || readers_) {
+    if (!writeq_.wait(deadline)) {
+      if (--writers_waiting_ == 0) readq_.wake_all();
+      return Error(ETIMEDOUT);
+    }
+  }
+  --writers_waiting_;
+  writer_ = thread_current();
+  return {};
+}
+
+Result<void> RwLock::try_read_lock() {
+  IrqGuard g;
+  if (writer_ || writers_waiting_) return Error(EBUSY);
+  ++readers_;
+  return {};
+}
+
+Result<void> RwLock::try_write_lock() {
+  IrqGuard g;
+  if (writer_ || readers_) return Error(EBUSY);
+  writer_ = thread_current();
+  return {};
+}
+
+Result<void> RwLock::unlock() {
+  IrqGuard g;
+  if (writer_) {
+    if (writer_ != thread_current()) return Error(EPERM);
+    writer_ = nullptr;
+  } else if (readers_) {
+    --readers_;
+  } else {
+    return Error(EPERM);
+  }
+  if (readers_ == 0 && writers_waiting_) writeq_.wake_one();
+  else if (!writer_ && !writers_waiting_) readq_.wake_all();
+  return {};
+}
+
+}  // namespace kiln

@@ -1,0 +1,132 @@
+// Asynchronous events on linuxu: the one-shot timer (a POSIX timer that
+// raises SIGALRM), masking, and preemption.
+//
+// Masking is a flag, not a signal mask: kiln_plat_irq_save costs no system
+// call. A timer signal that arrives while events are masked only records
+// that it is pending; kiln_plat_irq_restore runs the handler once the
+// outermost masked section ends. A signal that arrives in unmasked code
+// makes the interrupted code "call" kiln_linuxu_preempt (by editing the
+// signal frame): after the kernel's sigreturn, that stub saves every
+// register and the FPU state and runs the handler in ordinary thread
+// context, where it may switch threads.
+#include "syscall.h"
+#include <kiln/assert.h>
+#include <kiln/plat/irq.h>
+#include <kiln/plat/paging.h>
+#include <kiln/plat/time.h>
+#include <kiln/plat/timer.h>
+#include <errno.h>
+
+using namespace linuxu;
+
+extern "C" void kiln_linuxu_preempt();
+extern "C" void kiln_linuxu_sigreturn();
+
+namespace {
+
+constexpr int kSigAlrm = 14;
+volatile int masked;
+volatile int pending;
+void (*timer_handler)();
+int timer_id = -1;
+
+struct Sigevent {
+  long value;
+  int signo;
+  int notify;
+  int pad[12];
+};
+struct Itimerspec {
+  Timespec interval;
+  Timespec value;
+};
+
+void on_alarm(int, void*, void* uc) {
+  pending = 1;
+  if (masked || !timer_handler) return;
+  // Redirect the interrupted code into kiln_linuxu_preempt, as if it had
+  // called it: push the interrupted rip below the red zone.
+  auto* g = reinterpret_cast<unsigned long*>(static_cast<char*>(uc) + kGregsOffset);
+  unsigned long sp = g[RSP] - 128 - 8;
+  *reinterpret_cast<unsigned long*>(sp) = g[RIP];
+  g[RSP] = sp;
+  g[RIP] = reinterpret_cast<unsigned long>(kiln_linuxu_preempt);
+}
+
+}  // namespace
+
+// Called by kiln_linuxu_preempt, and by kiln_plat_irq_restore when a timer
+// signal arrived inside a masked section.
+extern "C" void kiln_linuxu_run_pending() {
+  masked = 1;
+  __atomic_signal_fence(__ATOMIC_SEQ_CST);
+  while (pending) {
+    pending = 0;
+    if (timer_handler) timer_handler();
+  }
+  __atomic_signal_fence(__ATOMIC_SEQ_CST);
+  masked = 0;
+}
+
+extern "C" unsigned long kiln_plat_irq_save(void) {
+  unsigned long was = masked;
+  masked = 1;
+  __atomic_signal_fence(__ATOMIC_SEQ_CST);
+  return was;
+}
+
+extern "C" void kiln_plat_irq_restore(unsigned long state) {
+  __atomic_signal_fence(__ATOMIC_SEQ_CST);
+  masked = static_cast<int>(state);
+  __atomic_signal_fence(__ATOMIC_SEQ_CST);
+  // A signal that came while masked left work pending; one that comes from
+  // here on redirects by itself.
+  if (!state && pending && timer_handler) kiln_linuxu_run_pending();
+}
+
+extern "C" void kiln_plat_timer_set_handler(void (*handler)(void)) {
+  timer_handler = handler;
+  if (timer_id >= 0) return;
+  KernelSigaction act{on_alarm, kSaSiginfo | kSaRestorer | kSaRestart, kiln_linuxu_sigreturn, 0};
+  syscall(kRtSigaction, kSigAlrm, reinterpret_cast<long>(&act), 0, 8);
+  Sigevent ev{};
+  ev.signo = kSigAlrm;
+  ev.notify = 0;  // SIGEV_SIGNAL
+  int id = -1;
+  long r = syscall(kTimerCreate, 1 /* CLOCK_MONOTONIC */, reinterpret_cast<long>(&ev),
+                   reinterpret_cast<long>(&id));
+  if (r < 0) kiln_panic("linuxu: timer_create failed (errno %ld)", -r);
+  timer_id = id;
+}
+
+extern "C" void kiln_plat_timer_set_deadline(uint64_t deadline_ns) {
+  if (timer_id < 0) return;
+  if (deadline_ns == 0) deadline_ns = 1;  // 0 would disarm
+  Itimerspec its{{0, 0}, {static_cast<long>(deadline_ns / 1000000000u),
+                          static_cast<long>(deadline_ns % 1000000000u)}};
+  syscall(kTimerSettime, timer_id, 1 /* TIMER_ABSTIME */, reinterpret_cast<long>(&its), 0);
+}
+
+extern "C" void kiln_plat_timer_cancel(void) {
+  if (timer_id < 0) return;
+  Itimerspec its{};
+  syscall(kTimerSettime, timer_id, 0, reinterpret_cast<long>(&its), 0);
+}
+
+// Sleeps in the host until the deadline or until a signal (the timer)
+// arrives; masked, so the timer's work waits for the caller's restore.
+extern "C" void kiln_plat_idle_until(uint64_t deadline_ns) {
+  if (pending) return;
+  Timespec ts{static_cast<long>(deadline_ns / 1000000000u), static_cast<long>(deadline_ns % 1000000000u)};
+  syscall(kClockNanosleep, 1 /* CLOCK_MONOTONIC */, 1 /* TIMER_ABSTIME */, reinterpret_cast<long>(&ts), 0);
+}
+
+extern "C" int kiln_plat_guard(void* addr, size_t len) {
+  long r = syscall(kMprotect, reinterpret_cast<long>(addr), static_cast<long>(len), 0 /* PROT_NONE */);
+  return r < 0 ? static_cast<int>(r) : 0;
+}
+
+extern "C" int kiln_plat_unguard(void* addr, size_t len) {
+  long r = syscall(kMprotect, reinterpret_cast<long>(addr), static_cast<long>(len), 3 /* RW */);
+  return r < 0 ? static_cast<int>(r) : 0;
+}
