@@ -29,6 +29,7 @@ def functions(elf):
 
 def short(name):
     # Drop parameter lists: "ns::f(int, char*)" -> "ns::f"; keeps tables small.
+    name = name.replace("(anonymous namespace)", "{anon}")
     depth = 0
     for i, c in enumerate(name):
         if c == "<":

@@ -2,7 +2,7 @@
 # into ${KILN_TEST_IMAGES}/<name>/, booted here and checked.
 
 function(kiln_image_test NAME)
-  cmake_parse_arguments(T "" "STATUS;TIMEOUT" "CMD;EXPECT;EXPECT_RE;REJECT" ${ARGN})
+  cmake_parse_arguments(T "" "STATUS;TIMEOUT" "CMD;EXPECT;EXPECT_RE;REJECT;EACH_LINE" ${ARGN})
   if(NOT DEFINED T_STATUS)
     set(T_STATUS 0)
   endif()
@@ -15,6 +15,9 @@ function(kiln_image_test NAME)
   endforeach()
   foreach(_e ${T_REJECT})
     list(APPEND _args --reject ${_e})
+  endforeach()
+  foreach(_e ${T_EACH_LINE})
+    list(APPEND _args --each-line ${_e})
   endforeach()
   add_test(NAME ${NAME} COMMAND ${CHECK} ${_args} -- ${T_CMD})
 endfunction()
@@ -77,3 +80,28 @@ foreach(_b buddy region)
     EXPECT "Hello world!"
     REJECT "ktest: FAIL")
 endforeach()
+
+# Threads (issue 4) --------------------------------------------------------
+set(_threads_expect
+  "pipeline: 3 producers, 3 consumers, 6000 items, sum 18003000 (exact)"
+  "counter: 4 workers x 100000 increments = 400000 (exact)"
+  "keys: alpha beta" "timedwait: ETIMEDOUT after >= 20 ms")
+kiln_image_test(image.linuxu.sched_pthread_ktest
+  CMD ${I}/sched-preempt/helloworld_linuxu-x86_64
+  EXPECT_RE "^ktest: [1-9][0-9]* passed, 0 failed$" "^ktest: PASS sched.spinning_thread_does_not_starve_others$"
+            "^ktest: PASS pthread.malloc_and_printf_from_many_threads$"
+  EACH_LINE "hammer:=hammer: thread 0[0-7] iteration [0-9]+ line-is-whole"
+  REJECT "ktest: FAIL")
+kiln_image_test(image.linuxu.threads_preempt
+  CMD ${I}/threads/threads_linuxu-x86_64
+  EXPECT ${_threads_expect})
+kiln_image_test(image.linuxu.threads_coop
+  CMD ${I}/threads-coop/threads_linuxu-x86_64
+  EXPECT ${_threads_expect}
+  EXPECT_RE "^ktest: [1-9][0-9]* passed, 0 failed$"
+  REJECT "ktest: FAIL" "spinning_thread")
+kiln_image_test(image.linuxu.threads_stack_overflow
+  CMD ${I}/threads/threads_linuxu-x86_64 overflow
+  STATUS 125
+  EXPECT "stack overflow in thread 'pthread'" "CRASH: SIGSEGV"
+  EXPECT_RE "#[0-9]+ 0x[0-9a-f]+ depth\\+0x" "#[0-9]+ 0x[0-9a-f]+ overflow\\+0x")

@@ -31,6 +31,9 @@ if(_rc)
   message(FATAL_ERROR "kiln: could not build newlib (see the message above)")
 endif()
 set(KILN_NEWLIB ${KILN_DEPS_DIR}/newlib)
+# Re-run CMake (and so the newlib step) when the build recipe changes.
+set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS
+    ${KILN_SRC}/support/deps/newlib.sh ${KILN_SRC}/support/deps/cross-wrappers.sh)
 
 execute_process(COMMAND ${CMAKE_C_COMPILER} -print-file-name=include
                 OUTPUT_VARIABLE KILN_GCC_INCLUDE OUTPUT_STRIP_TRAILING_WHITESPACE)
@@ -57,6 +60,11 @@ set(KILN_COMMON_FLAGS ${_opt} -g -fno-pie -fno-pic -mno-red-zone
     -fno-omit-frame-pointer -Wall -Wextra
     # POSIX features Kiln provides, as newlib headers expect them announced.
     -D_POSIX_TIMERS=200112L -D_POSIX_MONOTONIC_CLOCK=200112L)
+if(CONFIG_LIBPTHREAD)
+  # Announce POSIX threads to newlib's headers (and later libstdc++).
+  list(APPEND KILN_COMMON_FLAGS -D_POSIX_THREADS=200112L -D_POSIX_TIMEOUTS=200112L
+       -D_POSIX_READER_WRITER_LOCKS=200112L -D_UNIX98_THREAD_MUTEX_ATTRIBUTES)
+endif()
 set(KILN_LINK_FLAGS)
 if(CONFIG_OPTIMIZE_LTO)
   list(APPEND KILN_COMMON_FLAGS -flto=auto -ffat-lto-objects)
@@ -239,7 +247,8 @@ function(kiln_add_images)
       # Link twice: the first link gives the addresses, the second adds the
       # symbol table in the last section, so no address moves (checked).
       add_executable(${_img}.pass1 ${_objs})
-      set_target_properties(${_img}.pass1 PROPERTIES LINKER_LANGUAGE CXX LINK_DEPENDS ${_lds})
+      set_target_properties(${_img}.pass1 PROPERTIES LINKER_LANGUAGE CXX
+          LINK_DEPENDS "${_lds};${KILN_NEWLIB}/lib/libc.a")
       target_link_options(${_img}.pass1 PRIVATE ${_link} -Wl,-Map=${_img}.pass1.map)
       target_link_libraries(${_img}.pass1 PRIVATE ${_libsys})
       add_custom_command(OUTPUT ${_img}.syms.S
@@ -251,7 +260,8 @@ function(kiln_add_images)
       set(_final_srcs ${_objs})
     endif()
     add_executable(${_img} ${_final_srcs})
-    set_target_properties(${_img} PROPERTIES LINKER_LANGUAGE CXX LINK_DEPENDS ${_lds}
+    set_target_properties(${_img} PROPERTIES LINKER_LANGUAGE CXX
+        LINK_DEPENDS "${_lds};${KILN_NEWLIB}/lib/libc.a"
         OUTPUT_NAME ${_img}.dbg RUNTIME_OUTPUT_DIRECTORY ${KILN_OUT_DIR})
     target_link_options(${_img} PRIVATE ${_link} -Wl,-Map=${KILN_OUT_DIR}/${_img}.map)
     target_link_libraries(${_img} PRIVATE ${_libsys})

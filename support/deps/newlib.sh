@@ -26,7 +26,8 @@ cd "$work/obj"
 cflags="-O2 -g -fno-pie -fno-pic -mno-red-zone -fno-stack-protector -ffunction-sections -fdata-sections -fno-omit-frame-pointer"
 "$work/src/configure" --target=x86_64-elf --prefix="$work/install" \
     --disable-multilib --disable-nls --disable-newlib-supplied-syscalls \
-    --enable-newlib-retargetable-locking --enable-newlib-io-long-long \
+    --enable-newlib-retargetable-locking --enable-newlib-global-stdio-streams \
+    --enable-newlib-io-long-long \
     --enable-newlib-io-c99-formats --disable-newlib-fvwrite-in-streamio \
     --enable-newlib-mb=no --disable-libgloss \
     CFLAGS_FOR_TARGET="$cflags" >"$work/configure.log" 2>&1 \

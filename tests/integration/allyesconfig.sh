@@ -2,7 +2,6 @@
 # `make allyesconfig` gives a configuration that builds; its linuxu image
 # runs every in-image test suite and then the app.
 source "$(dirname "$0")/lib.sh"
-W=$(scratch)
 make -s -C "$SRC" O="$W" A="$SRC/apps/helloworld" allyesconfig >/dev/null
 make -s -C "$SRC" O="$W" >/dev/null || fail "allyesconfig does not build"
 out=$("$W/helloworld_linuxu-x86_64") || fail "allyesconfig image failed: $out"

@@ -2,7 +2,6 @@
 # Bad input to the build: a malformed .config, an invalid value, a missing
 # app. Each gives a one-line error and changes nothing.
 source "$(dirname "$0")/lib.sh"
-W=$(scratch)
 make -s -C "$SRC" O="$W" A="$SRC/apps/helloworld" defconfig >/dev/null
 
 check_rejected() {  # <what> <expected text>

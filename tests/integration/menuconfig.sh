@@ -3,7 +3,6 @@
 # enable it, save, quit; the saved config must build an image that runs
 # the (empty) in-image test runner.
 source "$(dirname "$0")/lib.sh"
-W=$(scratch)
 S=kiln-menuconfig-$$
 make -s -C "$SRC" O="$W" A="$SRC/apps/helloworld" defconfig >/dev/null
 tmux kill-session -t "$S" 2>/dev/null || true

@@ -2,7 +2,6 @@
 # Apps outside the tree: one with a plain sources.txt (C), one with a
 # CMakeLists.txt (C++), each with its own Kconfig option and defconfig.
 source "$(dirname "$0")/lib.sh"
-W=$(scratch)
 
 mkdir -p "$W/greeter/src"
 cat > "$W/greeter/Kconfig" <<'K'

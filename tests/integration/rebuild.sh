@@ -2,7 +2,6 @@
 # A second `make` does nothing; a changed .config rebuilds only the files
 # that read the changed option; V=1 shows the commands.
 source "$(dirname "$0")/lib.sh"
-W=$(scratch)
 make -s -C "$SRC" O="$W" A="$SRC/apps/helloworld" defconfig >/dev/null
 make -s -C "$SRC" O="$W" >/dev/null
 total=$(ninja -C "$W/obj" -t commands | grep -c -- ' -c ')

@@ -2,7 +2,8 @@
 """Run a command (an image, a script) and check what it printed and its exit status.
 
   check_run.py [--status N] [--expect TEXT]... [--expect-re REGEX]...
-               [--reject TEXT]... [--stdin TEXT] [--timeout SEC] -- CMD ARGS...
+               [--reject TEXT]... [--each-line PREFIX=REGEX]... [--stdin TEXT]
+               [--timeout SEC] -- CMD ARGS...
 
 Fails (exit 1) with the reason and the full output when a check does not
 hold. Timing is never checked: the timeout only stops a hung command.
@@ -19,6 +20,8 @@ def main():
     ap.add_argument("--expect", action="append", default=[])
     ap.add_argument("--expect-re", action="append", default=[])
     ap.add_argument("--reject", action="append", default=[])
+    ap.add_argument("--each-line", action="append", default=[],
+                    help="PREFIX=REGEX: every output line starting with PREFIX must match REGEX")
     ap.add_argument("--stdin", default="")
     ap.add_argument("--timeout", type=float, default=120)
     ap.add_argument("cmd", nargs=argparse.REMAINDER)
@@ -49,6 +52,12 @@ def main():
     for t in a.reject:
         if t in out:
             problems.append(f"unexpected output: {t!r}")
+    for spec in a.each_line:
+        prefix, _, rx = spec.partition("=")
+        for line in out.splitlines():
+            if prefix in line and not re.fullmatch(rx, line):
+                problems.append(f"line not whole/garbled: {line!r}")
+                break
     if problems:
         print("FAIL: " + "; ".join(problems))
         print(f"command: {' '.join(cmd)}\n--- output ---\n{out}--- end ---")

@@ -21,6 +21,8 @@
 extern "C" __attribute__((weak)) int kiln_sched_thread_init_hook(kiln::Thread*) { return 0; }
 extern "C" __attribute__((weak)) void kiln_sched_thread_fini_hook(kiln::Thread*) {}
 extern "C" __attribute__((weak)) void kiln_sched_switch_hook(kiln::Thread*, kiln::Thread*) {}
+// Runs in the exiting thread before it is marked exited (pthread keys).
+extern "C" __attribute__((weak)) void kiln_sched_thread_exit_hook(kiln::Thread*) {}
 extern "C" KILN_NORETURN void kiln_app_exit(int status);
 
 namespace kiln {
@@ -242,6 +244,7 @@ Result<Thread*> thread_create(const char* name, void* (*fn)(void*), void* arg, s
 }
 
 void thread_exit(void* result) {
+  kiln_sched_thread_exit_hook(current);
   kiln_plat_irq_save();
   Thread* t = current;
   t->result = result;

@@ -1,0 +1,231 @@
+// POSIX threads over kiln::Thread: creation, attributes, keys, once.
+#include <kiln/lock.h>
+#include <kiln/print.h>
+#include <kiln/sched.h>
+#include <kiln/sync.h>
+#include <errno.h>
+#include <pthread.h>
+#include <string.h>
+
+using kiln::Thread;
+
+namespace {
+
+Thread* thread_of(pthread_t t) { return reinterpret_cast<Thread*>(t); }
+
+void (*key_destructors[kiln::kThreadKeys])(void*);
+bool key_used[kiln::kThreadKeys];
+
+kiln::Mutex once_lock;
+kiln::CondVar once_done;
+
+bool valid_attr(const pthread_attr_t* a) { return a && a->is_initialized; }
+
+}  // namespace
+
+// Thread-specific data destructors, run by the exiting thread.
+extern "C" void kiln_sched_thread_exit_hook(Thread* t) {
+  for (int round = 0; round < PTHREAD_DESTRUCTOR_ITERATIONS; ++round) {
+    bool again = false;
+    for (unsigned k = 0; k < kiln::kThreadKeys; ++k) {
+      void* v = t->specific[k];
+      if (v && key_used[k] && key_destructors[k]) {
+        t->specific[k] = nullptr;
+        key_destructors[k](v);
+        again = true;
+      }
+    }
+    if (!again) break;
+  }
+}
+
+extern "C" {
+
+int pthread_attr_init(pthread_attr_t* a) {
+  if (!a) return EINVAL;
+  memset(a, 0, sizeof *a);
+  a->is_initialized = 1;
+  a->detachstate = PTHREAD_CREATE_JOINABLE;
+  a->inheritsched = PTHREAD_INHERIT_SCHED;
+  a->schedpolicy = SCHED_OTHER;
+  a->contentionscope = PTHREAD_SCOPE_SYSTEM;
+  return 0;
+}
+int pthread_attr_destroy(pthread_attr_t* a) {
+  if (!valid_attr(a)) return EINVAL;
+  a->is_initialized = 0;
+  return 0;
+}
+int pthread_attr_setdetachstate(pthread_attr_t* a, int s) {
+  if (!valid_attr(a) || (s != PTHREAD_CREATE_JOINABLE && s != PTHREAD_CREATE_DETACHED)) return EINVAL;
+  a->detachstate = s;
+  return 0;
+}
+int pthread_attr_getdetachstate(const pthread_attr_t* a, int* s) {
+  if (!valid_attr(a) || !s) return EINVAL;
+  *s = a->detachstate;
+  return 0;
+}
+int pthread_attr_setstacksize(pthread_attr_t* a, size_t size) {
+  if (!valid_attr(a) || size < PTHREAD_STACK_MIN) return EINVAL;
+  a->stacksize = size;
+  return 0;
+}
+int pthread_attr_getstacksize(const pthread_attr_t* a, size_t* size) {
+  if (!valid_attr(a) || !size) return EINVAL;
+  *size = a->stacksize;
+  return 0;
+}
+// Stacks are always Kiln's own (with a guard page): caller stacks are not supported.
+int pthread_attr_setstack(pthread_attr_t* a, void*, size_t) { return valid_attr(a) ? ENOTSUP : EINVAL; }
+int pthread_attr_setschedpolicy(pthread_attr_t* a, int p) {
+  if (!valid_attr(a)) return EINVAL;
+  if (p != SCHED_OTHER) return ENOTSUP;  // one round-robin scheduler, no priorities
+  a->schedpolicy = p;
+  return 0;
+}
+int pthread_attr_getschedpolicy(const pthread_attr_t* a, int* p) {
+  if (!valid_attr(a) || !p) return EINVAL;
+  *p = a->schedpolicy;
+  return 0;
+}
+int pthread_attr_setscope(pthread_attr_t* a, int s) {
+  if (!valid_attr(a)) return EINVAL;
+  if (s == PTHREAD_SCOPE_PROCESS) return ENOTSUP;
+  if (s != PTHREAD_SCOPE_SYSTEM) return EINVAL;
+  a->contentionscope = s;
+  return 0;
+}
+int pthread_attr_getscope(const pthread_attr_t* a, int* s) {
+  if (!valid_attr(a) || !s) return EINVAL;
+  *s = a->contentionscope;
+  return 0;
+}
+int pthread_attr_setinheritsched(pthread_attr_t* a, int i) {
+  if (!valid_attr(a) || (i != PTHREAD_INHERIT_SCHED && i != PTHREAD_EXPLICIT_SCHED)) return EINVAL;
+  a->inheritsched = i;
+  return 0;
+}
+int pthread_attr_getinheritsched(const pthread_attr_t* a, int* i) {
+  if (!valid_attr(a) || !i) return EINVAL;
+  *i = a->inheritsched;
+  return 0;
+}
+
+int pthread_create(pthread_t* out, const pthread_attr_t* attr, void* (*start)(void*), void* arg) {
+  if (!out || !start || (attr && !attr->is_initialized)) return EINVAL;
+  auto t = kiln::thread_create("pthread", start, arg, attr ? attr->stacksize : 0);
+  if (t.is_error()) return t.error().code();
+  if (attr && attr->detachstate == PTHREAD_CREATE_DETACHED) (void)kiln::thread_detach(t.value());
+  *out = reinterpret_cast<pthread_t>(t.value());
+  return 0;
+}
+
+int pthread_join(pthread_t t, void** result) {
+  auto r = kiln::thread_join(thread_of(t));
+  if (r.is_error()) return r.error().code();
+  if (result) *result = r.value();
+  return 0;
+}
+
+int pthread_detach(pthread_t t) {
+  auto r = kiln::thread_detach(thread_of(t));
+  return r.is_error() ? r.error().code() : 0;
+}
+
+void pthread_exit(void* result) { kiln::thread_exit(result); }
+pthread_t pthread_self(void) { return reinterpret_cast<pthread_t>(kiln::thread_current()); }
+int pthread_equal(pthread_t a, pthread_t b) { return a == b; }
+
+// Cancellation is not supported: threads end by returning or pthread_exit.
+int pthread_cancel(pthread_t) {
+  static bool logged;
+  if (!logged) {
+    logged = true;
+    kiln_warn("pthread_cancel() is not supported (ENOTSUP)");
+  }
+  return ENOTSUP;
+}
+int pthread_setcancelstate(int state, int* old) {
+  if (state != PTHREAD_CANCEL_ENABLE && state != PTHREAD_CANCEL_DISABLE) return EINVAL;
+  if (old) *old = PTHREAD_CANCEL_ENABLE;
+  return 0;
+}
+int pthread_setcanceltype(int type, int* old) {
+  if (type != PTHREAD_CANCEL_DEFERRED && type != PTHREAD_CANCEL_ASYNCHRONOUS) return EINVAL;
+  if (old) *old = PTHREAD_CANCEL_DEFERRED;
+  return 0;
+}
+void pthread_testcancel(void) {}
+
+int pthread_setname_np(pthread_t t, const char* name) {
+  Thread* th = thread_of(t);
+  if (!th || !name) return EINVAL;
+  if (strlen(name) >= sizeof th->name) return ERANGE;
+  strcpy(th->name, name);
+  return 0;
+}
+int pthread_getname_np(pthread_t t, char* name, size_t len) {
+  Thread* th = thread_of(t);
+  if (!th || !name) return EINVAL;
+  if (strlen(th->name) >= len) return ERANGE;
+  strcpy(name, th->name);
+  return 0;
+}
+
+// There is no fork() (it fails with ENOSYS), so the handlers never run.
+int pthread_atfork(void (*)(void), void (*)(void), void (*)(void)) { return 0; }
+
+int pthread_key_create(pthread_key_t* key, void (*destructor)(void*)) {
+  if (!key) return EINVAL;
+  kiln::IrqGuard g;
+  for (unsigned k = 0; k < kiln::kThreadKeys; ++k) {
+    if (!key_used[k]) {
+      key_used[k] = true;
+      key_destructors[k] = destructor;
+      *key = k;
+      return 0;
+    }
+  }
+  return EAGAIN;
+}
+int pthread_key_delete(pthread_key_t key) {
+  kiln::IrqGuard g;
+  if (key >= kiln::kThreadKeys || !key_used[key]) return EINVAL;
+  key_used[key] = false;
+  key_destructors[key] = nullptr;
+  return 0;
+}
+void* pthread_getspecific(pthread_key_t key) {
+  if (key >= kiln::kThreadKeys) return nullptr;
+  return kiln::thread_current()->specific[key];
+}
+int pthread_setspecific(pthread_key_t key, const void* value) {
+  if (key >= kiln::kThreadKeys || !key_used[key]) return EINVAL;
+  kiln::thread_current()->specific[key] = const_cast<void*>(value);
+  return 0;
+}
+
+int pthread_once(pthread_once_t* once, void (*fn)(void)) {
+  if (!once || !fn) return EINVAL;
+  if (__atomic_load_n(&once->state, __ATOMIC_ACQUIRE) == 2) return 0;
+  (void)once_lock.lock();
+  while (once->state == 1) (void)once_done.wait(once_lock);
+  if (once->state == 0) {
+    once->state = 1;
+    (void)once_lock.unlock();
+    fn();
+    (void)once_lock.lock();
+    __atomic_store_n(&once->state, 2, __ATOMIC_RELEASE);
+    once_done.broadcast();
+  }
+  (void)once_lock.unlock();
+  return 0;
+}
+
+int sched_yield(void) {
+  kiln::yield();
+  return 0;
+}
+
+}  // extern "C"

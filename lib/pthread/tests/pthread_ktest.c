@@ -1,0 +1,192 @@
+/* In-image tests of the pthread layer (written in C, as apps use it). */
+#include <kiln/ktest.h>
+#include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static void* times_two(void* p) { return (void*)((intptr_t)p * 2); }
+static void* exits_early(void* p) {
+  pthread_exit((void*)((intptr_t)p + 100));
+}
+
+KILN_TEST(pthread, create_join_exit) {
+  pthread_t t;
+  void* r = NULL;
+  KTEST_EXPECT_EQ(pthread_create(&t, NULL, times_two, (void*)21), 0);
+  KTEST_EXPECT_EQ(pthread_join(t, &r), 0);
+  KTEST_EXPECT_EQ((intptr_t)r, 42);
+  KTEST_EXPECT_EQ(pthread_create(&t, NULL, exits_early, (void*)1), 0);
+  KTEST_EXPECT_EQ(pthread_join(t, &r), 0);
+  KTEST_EXPECT_EQ((intptr_t)r, 101);
+  KTEST_EXPECT_EQ(pthread_join(pthread_self(), NULL), EDEADLK);
+  KTEST_EXPECT(pthread_equal(pthread_self(), pthread_self()));
+}
+
+KILN_TEST(pthread, attributes) {
+  pthread_attr_t a;
+  pthread_t t;
+  KTEST_EXPECT_EQ(pthread_attr_init(&a), 0);
+  KTEST_EXPECT_EQ(pthread_attr_setstacksize(&a, 128 * 1024), 0);
+  KTEST_EXPECT_EQ(pthread_attr_setstacksize(&a, 100), EINVAL);
+  KTEST_EXPECT_EQ(pthread_attr_setschedpolicy(&a, SCHED_FIFO), ENOTSUP);
+  KTEST_EXPECT_EQ(pthread_attr_setscope(&a, PTHREAD_SCOPE_PROCESS), ENOTSUP);
+  KTEST_EXPECT_EQ(pthread_attr_setstack(&a, NULL, 65536), ENOTSUP);
+  KTEST_EXPECT_EQ(pthread_attr_setdetachstate(&a, 7), EINVAL);
+  KTEST_EXPECT_EQ(pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED), 0);
+  KTEST_EXPECT_EQ(pthread_create(&t, &a, times_two, NULL), 0);
+  KTEST_EXPECT_EQ(pthread_join(t, NULL), EINVAL); /* detached */
+  KTEST_EXPECT_EQ(pthread_attr_destroy(&a), 0);
+  KTEST_EXPECT_EQ(pthread_cancel(pthread_self()), ENOTSUP);
+}
+
+KILN_TEST(pthread, mutex_types) {
+  pthread_mutex_t normal = PTHREAD_MUTEX_INITIALIZER;
+  pthread_mutex_t rec = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
+  pthread_mutexattr_t a;
+  pthread_mutex_t ec;
+  KTEST_EXPECT_EQ(pthread_mutex_lock(&normal), 0);
+  KTEST_EXPECT_EQ(pthread_mutex_trylock(&normal), EBUSY);
+  KTEST_EXPECT_EQ(pthread_mutex_unlock(&normal), 0);
+  KTEST_EXPECT_EQ(pthread_mutex_lock(&rec), 0);
+  KTEST_EXPECT_EQ(pthread_mutex_lock(&rec), 0);
+  KTEST_EXPECT_EQ(pthread_mutex_unlock(&rec), 0);
+  KTEST_EXPECT_EQ(pthread_mutex_unlock(&rec), 0);
+  KTEST_EXPECT_EQ(pthread_mutex_unlock(&rec), EPERM);
+  KTEST_EXPECT_EQ(pthread_mutexattr_init(&a), 0);
+  KTEST_EXPECT_EQ(pthread_mutexattr_settype(&a, PTHREAD_MUTEX_ERRORCHECK), 0);
+  KTEST_EXPECT_EQ(pthread_mutexattr_setpshared(&a, PTHREAD_PROCESS_SHARED), ENOTSUP);
+  KTEST_EXPECT_EQ(pthread_mutexattr_setprotocol(&a, PTHREAD_PRIO_INHERIT), ENOTSUP);
+  KTEST_EXPECT_EQ(pthread_mutex_init(&ec, &a), 0);
+  KTEST_EXPECT_EQ(pthread_mutex_lock(&ec), 0);
+  KTEST_EXPECT_EQ(pthread_mutex_lock(&ec), EDEADLK);
+  KTEST_EXPECT_EQ(pthread_mutex_destroy(&ec), EBUSY);
+  KTEST_EXPECT_EQ(pthread_mutex_unlock(&ec), 0);
+  KTEST_EXPECT_EQ(pthread_mutex_destroy(&ec), 0);
+}
+
+KILN_TEST(pthread, cond_timedwait_times_out) {
+  pthread_mutex_t m = PTHREAD_MUTEX_INITIALIZER;
+  pthread_cond_t c = PTHREAD_COND_INITIALIZER;
+  struct timespec now, abs;
+  clock_gettime(CLOCK_REALTIME, &now);
+  abs = now;
+  abs.tv_nsec += 5000000;
+  if (abs.tv_nsec >= 1000000000) {
+    abs.tv_sec++;
+    abs.tv_nsec -= 1000000000;
+  }
+  pthread_mutex_lock(&m);
+  KTEST_EXPECT_EQ(pthread_cond_timedwait(&c, &m, &abs), ETIMEDOUT);
+  KTEST_EXPECT_EQ(pthread_mutex_unlock(&m), 0); /* held again after the timeout */
+  struct timespec later;
+  clock_gettime(CLOCK_REALTIME, &later);
+  KTEST_EXPECT((later.tv_sec - now.tv_sec) * 1000000000LL + (later.tv_nsec - now.tv_nsec) >= 4000000);
+  abs.tv_nsec = 2000000000;
+  KTEST_EXPECT_EQ(pthread_cond_timedwait(&c, &m, &abs), EINVAL);
+}
+
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+static int once_runs;
+static void once_fn(void) { once_runs++; sched_yield(); }
+static void* call_once(void* p) {
+  (void)p;
+  pthread_once(&once, once_fn);
+  return NULL;
+}
+
+KILN_TEST(pthread, once_runs_once) {
+  pthread_t t[6];
+  for (int i = 0; i < 6; i++) pthread_create(&t[i], NULL, call_once, NULL);
+  for (int i = 0; i < 6; i++) pthread_join(t[i], NULL);
+  KTEST_EXPECT_EQ(once_runs, 1);
+}
+
+static pthread_key_t key;
+static int destructed;
+static void key_dtor(void* v) { destructed += (int)(intptr_t)v; }
+static void* use_key(void* p) {
+  pthread_setspecific(key, p);
+  return pthread_getspecific(key);
+}
+
+KILN_TEST(pthread, keys_and_destructors) {
+  KTEST_EXPECT_EQ(pthread_key_create(&key, key_dtor), 0);
+  KTEST_EXPECT(pthread_getspecific(key) == NULL);
+  pthread_t a, b;
+  void* ra;
+  void* rb;
+  pthread_create(&a, NULL, use_key, (void*)5);
+  pthread_create(&b, NULL, use_key, (void*)7);
+  pthread_join(a, &ra);
+  pthread_join(b, &rb);
+  KTEST_EXPECT_EQ((intptr_t)ra, 5);
+  KTEST_EXPECT_EQ((intptr_t)rb, 7);
+  KTEST_EXPECT_EQ(destructed, 12);
+  KTEST_EXPECT(pthread_getspecific(key) == NULL); /* main's own slot untouched */
+  KTEST_EXPECT_EQ(pthread_key_delete(key), 0);
+  KTEST_EXPECT_EQ(pthread_key_delete(key), EINVAL);
+}
+
+static void* set_errno(void* p) {
+  errno = (int)(intptr_t)p;
+  sched_yield();
+  return (void*)(intptr_t)errno;
+}
+
+KILN_TEST(pthread, errno_is_per_thread) {
+  errno = 0;
+  pthread_t t;
+  void* r;
+  pthread_create(&t, NULL, set_errno, (void*)ERANGE);
+  pthread_join(t, &r);
+  KTEST_EXPECT_EQ((intptr_t)r, ERANGE);
+  KTEST_EXPECT_EQ(errno, 0);
+}
+
+/* Many threads in malloc/free and printf at once: heap statistics stay
+ * consistent and every line comes out whole (checked by the image test). */
+static void* hammer(void* p) {
+  int id = (int)(intptr_t)p;
+  for (int i = 0; i < 3000; i++) {
+    size_t n = (size_t)(16 + (i * 37 + id * 11) % 2000);
+    char* a = malloc(n);
+    char* b = malloc(n / 2 + 1);
+    if (!a || !b) return (void*)1;
+    memset(a, id, n);
+    memset(b, id, n / 2 + 1);
+    for (size_t k = 0; k < n; k++)
+      if (a[k] != (char)id) return (void*)2;
+    free(a);
+    free(b);
+    if (i % 500 == 0) printf("hammer: thread %02d iteration %03d line-is-whole\n", id, i);
+  }
+  return NULL;
+}
+
+KILN_TEST(pthread, malloc_and_printf_from_many_threads) {
+  pthread_t t[8];
+  for (int i = 0; i < 8; i++) pthread_create(&t[i], NULL, hammer, (void*)(intptr_t)i);
+  for (int i = 0; i < 8; i++) {
+    void* r;
+    pthread_join(t[i], &r);
+    KTEST_EXPECT(r == NULL);
+  }
+  fflush(stdout);
+}
+
+static pthread_rwlock_t rw = PTHREAD_RWLOCK_INITIALIZER;
+KILN_TEST(pthread, rwlock) {
+  KTEST_EXPECT_EQ(pthread_rwlock_rdlock(&rw), 0);
+  KTEST_EXPECT_EQ(pthread_rwlock_tryrdlock(&rw), 0);
+  KTEST_EXPECT_EQ(pthread_rwlock_trywrlock(&rw), EBUSY);
+  KTEST_EXPECT_EQ(pthread_rwlock_unlock(&rw), 0);
+  KTEST_EXPECT_EQ(pthread_rwlock_unlock(&rw), 0);
+  KTEST_EXPECT_EQ(pthread_rwlock_wrlock(&rw), 0);
+  KTEST_EXPECT_EQ(pthread_rwlock_tryrdlock(&rw), EBUSY);
+  KTEST_EXPECT_EQ(pthread_rwlock_unlock(&rw), 0);
+}
