@@ -5,6 +5,7 @@
 #   make savedefconfig | allyesconfig | alldefconfig
 #   make run [ARGS="..."]     build and run the default image
 #   make test                 every test (host, image, integration)
+#   make bench [BENCH=part]   benchmarks: table + build/bench/results.json
 #   make setup                install the Debian packages the build needs
 #   make clean | distclean | help
 
@@ -94,6 +95,9 @@ run: build
 
 test: setup
 	$(Q)$(SRC)/support/test.sh
+
+bench: setup
+	$(Q)$(SRC)/support/bench.sh $(BENCH)
 
 clean:
 	$(Q)rm -rf $(O)/obj $(O)/include $(O)/config.cmake $(O)/*-x86_64 $(O)/*-x86_64.dbg $(O)/*.map

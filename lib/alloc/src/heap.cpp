@@ -13,11 +13,68 @@ namespace {
 
 constexpr size_t kPage = 4096;
 
+// Small-block cache in front of the backend: recently freed blocks of up
+// to 256 bytes, one LIFO list per 16-byte class, at most kCacheMax each.
+// malloc and free of small blocks then cost a list push or pop; the
+// backend sees them again when a class is full or memory runs short.
+constexpr size_t kCacheClass = 16;
+constexpr size_t kCacheLimit = 256;
+constexpr unsigned kCacheClasses = kCacheLimit / kCacheClass + 1;
+constexpr unsigned kCacheMax = 64;
+constexpr uintptr_t kCachedKey = 0x6b696c6e63616368;  // marks a cached block
+
+struct CachedBlock {
+  CachedBlock* next;
+  uintptr_t key;
+};
+
 struct Heap {
   kiln::Allocator* backend = nullptr;
   kiln_alloc_stats st{};
+  CachedBlock* cache[kCacheClasses] = {};
+  unsigned cached[kCacheClasses] = {};
+  size_t cached_bytes = 0;
+
+  void* from_cache(size_t size, size_t* usable) {
+    size_t cls = size ? (size + kCacheClass - 1) / kCacheClass : 1;
+    CachedBlock* b = cache[cls];
+    if (!b) return nullptr;
+    cache[cls] = b->next;
+    --cached[cls];
+    b->key = 0;
+    *usable = cls * kCacheClass;
+    cached_bytes -= *usable;
+    return b;
+  }
+  // Keep p (usable size u) for reuse; false if its class is full.
+  bool to_cache(void* p, size_t u) {
+    size_t cls = u / kCacheClass;
+    if (u > kCacheLimit || u % kCacheClass || cached[cls] == kCacheMax) return false;
+    auto* b = static_cast<CachedBlock*>(p);
+    if (b->key == kCachedKey) {
+      for (CachedBlock* c = cache[cls]; c; c = c->next)
+        if (c == b) kiln_panic("free(%p): double free of a small block", p);
+    }
+    b->key = kCachedKey;
+    b->next = cache[cls];
+    cache[cls] = b;
+    ++cached[cls];
+    cached_bytes += u;
+    return true;
+  }
+  void flush_cache() {
+    for (unsigned cls = 0; cls < kCacheClasses; ++cls) {
+      while (CachedBlock* b = cache[cls]) {
+        cache[cls] = b->next;
+        b->key = 0;
+        backend->free(b);
+      }
+      cached[cls] = 0;
+    }
+    cached_bytes = 0;
+  }
 };
-constinit kiln::Protected<Heap> heap;
+constinit kiln::Protected<Heap, kiln::IrqLock> heap;
 bool stats_at_exit =
 #ifdef CONFIG_LIBALLOC_STATS_AT_EXIT
     true;
@@ -27,13 +84,24 @@ bool stats_at_exit =
 
 void* do_alloc(size_t size, size_t align) {
   return heap.with([&](Heap& h) -> void* {
-    void* p = h.backend ? h.backend->alloc(size, align) : nullptr;
+    void* p = nullptr;
+    size_t u = 0;
+    if (align <= 16 && size <= kCacheLimit && (p = h.from_cache(size, &u))) {
+      // fast path: a cached small block
+    } else if (h.backend) {
+      p = h.backend->alloc(size, align);
+      if (!p && h.cached_bytes) {  // memory held in the cache: give it back, retry
+        h.flush_cache();
+        p = h.backend->alloc(size, align);
+      }
+      if (p) u = h.backend->usable_size(p);
+    }
     if (!p) {
       ++h.st.failed;
       return nullptr;
     }
     ++h.st.allocs;
-    h.st.in_use += h.backend->usable_size(p);
+    h.st.in_use += u;
     if (h.st.in_use > h.st.peak) h.st.peak = h.st.in_use;
     return p;
   });
@@ -99,9 +167,9 @@ extern "C" void* kiln_calloc(size_t n, size_t size) {
 extern "C" void kiln_free(void* p) {
   if (!p) return;
   bool ok = heap.with([&](Heap& h) {
-    if (!h.backend) return false;
-    size_t sz = h.backend->usable_size(p);
-    if (!h.backend->free(p)) return false;
+    size_t sz = h.backend ? h.backend->live_size(p) : 0;
+    if (!sz) return false;
+    if (!h.to_cache(p, sz) && !h.backend->free(p)) return false;
     h.st.in_use -= sz;
     ++h.st.frees;
     return true;
@@ -144,7 +212,7 @@ extern "C" void kiln_pfree(void* p, size_t) { kiln_free(p); }
 extern "C" void kiln_alloc_get_stats(kiln_alloc_stats* out) {
   heap.with([&](Heap& h) {
     *out = h.st;
-    out->free = h.backend ? h.backend->free_bytes() : 0;
+    out->free = h.backend ? h.backend->free_bytes() + h.cached_bytes : 0;
   });
 }
 

@@ -143,6 +143,13 @@ size_t Buddy::usable_size(const void* p) const {
   return m ? kPage << (*m & kOrderMask) : 0;
 }
 
+size_t Buddy::live_size(const void* p) const {
+  auto addr = reinterpret_cast<uintptr_t>(p);
+  const uint8_t* m = meta_of(addr);
+  bool live = m && !(addr & (kPage - 1)) && (*m & kHead) && !(*m & kFreeBit);
+  return live ? kPage << (*m & kOrderMask) : 0;
+}
+
 bool Buddy::check() const {
   size_t free_pages = 0;
   for (unsigned o = 0; o <= kMaxOrder; ++o) {

@@ -190,3 +190,39 @@ KILN_TEST(pthread, rwlock) {
   KTEST_EXPECT_EQ(pthread_rwlock_tryrdlock(&rw), EBUSY);
   KTEST_EXPECT_EQ(pthread_rwlock_unlock(&rw), 0);
 }
+
+#include <semaphore.h>
+static sem_t ping, pong;
+static void* ponger(void* p) {
+  for (int i = 0; i < 1000; i++) {
+    sem_wait(&ping);
+    sem_post(&pong);
+  }
+  return p;
+}
+
+KILN_TEST(pthread, semaphores) {
+  KTEST_EXPECT_EQ(sem_init(&ping, 0, 0), 0);
+  KTEST_EXPECT_EQ(sem_init(&pong, 0, 0), 0);
+  pthread_t t;
+  pthread_create(&t, NULL, ponger, NULL);
+  for (int i = 0; i < 1000; i++) {
+    sem_post(&ping);
+    sem_wait(&pong);
+  }
+  pthread_join(t, NULL);
+  int v = -1;
+  KTEST_EXPECT_EQ(sem_getvalue(&ping, &v), 0);
+  KTEST_EXPECT_EQ(v, 0);
+  errno = 0;
+  KTEST_EXPECT_EQ(sem_trywait(&ping), -1);
+  KTEST_EXPECT_EQ(errno, EAGAIN);
+  struct timespec abs;
+  clock_gettime(CLOCK_REALTIME, &abs);
+  abs.tv_nsec = (abs.tv_nsec + 3000000) % 1000000000;
+  if (abs.tv_nsec < 3000000) abs.tv_sec++;
+  KTEST_EXPECT_EQ(sem_timedwait(&ping, &abs), -1);
+  KTEST_EXPECT_EQ(errno, ETIMEDOUT);
+  KTEST_EXPECT_EQ(sem_init(&ping, 1, 0), -1);
+  KTEST_EXPECT_EQ(errno, ENOSYS);
+}

@@ -94,6 +94,11 @@ void* RegionAlloc::realloc(void* p, size_t size) {
   return q;
 }
 
+size_t RegionAlloc::live_size(const void* p) const {
+  auto* h = reinterpret_cast<const Header*>(static_cast<const char*>(p) - kHeader);
+  return arena_of(p) && (h->size_flags & kFlags) == kLive ? size_of(h) : 0;
+}
+
 size_t RegionAlloc::usable_size(const void* p) const {
   return p ? size_of(reinterpret_cast<const Header*>(static_cast<const char*>(p) - kHeader)) : 0;
 }

@@ -45,6 +45,9 @@ class Allocator {
   // returns nullptr and leaves p untouched.
   virtual void* realloc(void* p, size_t size) = 0;
   virtual size_t usable_size(const void* p) const = 0;
+  // usable_size(p) if p is a block this backend handed out and has not
+  // taken back, else 0: validation and size in one call for free().
+  virtual size_t live_size(const void* p) const = 0;
   // Give the backend more memory. Returns false if the region is unusable.
   virtual bool add_region(void* base, size_t len) = 0;
   virtual size_t free_bytes() const = 0;

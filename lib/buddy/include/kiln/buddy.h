@@ -25,6 +25,7 @@ class Buddy final : public Allocator {
   bool free(void* p) override;
   void* realloc(void* p, size_t size) override;
   size_t usable_size(const void* p) const override;
+  size_t live_size(const void* p) const override;
   bool add_region(void* base, size_t len) override;
   size_t free_bytes() const override { return free_pages_ * kPage; }
   size_t total_bytes() const override { return total_pages_ * kPage; }

@@ -45,6 +45,18 @@ class SpinLock {
   unsigned long state_ = 0;
 };
 
+// A lock for data shared with interrupt handlers on one CPU: holding it
+// masks events, which is all the mutual exclusion one CPU needs. Cheaper
+// than SpinLock (no atomic instruction); the choice to make for hot paths.
+class IrqLock {
+ public:
+  void lock() { state_ = kiln_plat_irq_save(); }
+  void unlock() { kiln_plat_irq_restore(state_); }
+
+ private:
+  unsigned long state_ = 0;
+};
+
 template <typename Lock>
 class LockGuard {
  public:

@@ -20,6 +20,7 @@ class RegionAlloc final : public Allocator {
   bool free(void* p) override;
   void* realloc(void* p, size_t size) override;
   size_t usable_size(const void* p) const override;
+  size_t live_size(const void* p) const override;
   bool add_region(void* base, size_t len) override;
   size_t free_bytes() const override;
   size_t total_bytes() const override { return total_; }
@@ -41,6 +42,7 @@ class RegionAlloc final : public Allocator {
   };
   RegionAlloc() = default;
   Arena* arena_of(const void* p);
+  const Arena* arena_of(const void* p) const { return const_cast<RegionAlloc*>(this)->arena_of(p); }
   static size_t size_of(const Header* h) { return h->size_flags & ~kFlags; }
   static uintptr_t end_of(const Header* h) {
     return reinterpret_cast<uintptr_t>(h) + kHeader + size_of(h);

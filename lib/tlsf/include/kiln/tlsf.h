@@ -27,6 +27,10 @@ class Tlsf final : public Allocator {
   bool free(void* p) override;
   void* realloc(void* p, size_t size) override;
   size_t usable_size(const void* p) const override;
+  size_t live_size(const void* p) const override {
+    const Block* b = block_of(p);
+    return owns(b) && !is_free(b) ? size_of(b) : 0;
+  }
   bool add_region(void* base, size_t len) override;
   size_t free_bytes() const override { return free_bytes_; }
   size_t total_bytes() const override { return total_bytes_; }

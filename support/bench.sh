@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# `make bench`: benchmarks (not tests). Each part builds what it measures,
+# runs it several times in this one run, and reports median and minimum.
+# Prints a table and writes build/bench/results.json. Usage:
+#   support/bench.sh [part...]     parts: sched (default: all)
+set -uo pipefail
+SRC=$(cd "$(dirname "$0")/.." && pwd)
+B=${KILN_BENCH_DIR:-$SRC/build/bench}
+REPS=${REPS:-5}
+unset MAKEFLAGS MAKELEVEL MFLAGS KCONFIG_CONFIG srctree KILN_APP_DIR O A V
+"$SRC/support/setup.sh" || exit 1
+mkdir -p "$B"
+RESULTS=$B/results.tsv
+: > "$RESULTS"
+parts=("$@")
+[ ${#parts[@]} -eq 0 ] && parts=(sched)
+
+record() {  # record <part> <metric> <unit> <values...>: median and min
+  local part=$1 metric=$2 unit=$3; shift 3
+  local sorted med min
+  sorted=$(printf '%s\n' "$@" | sort -g)
+  min=$(head -1 <<<"$sorted")
+  med=$(sed -n "$(( ($# + 1) / 2 ))p" <<<"$sorted")
+  printf '%s\t%s\t%s\t%s\t%s\n' "$part" "$metric" "$unit" "$med" "$min" >> "$RESULTS"
+}
+
+build_app() {  # build_app <app dir> <build dir>: a Kiln app with its defconfig
+  make -s -C "$SRC" O="$2" A="$1" defconfig >/dev/null &&
+    make -s -C "$SRC" O="$2" A="$1" >/dev/null
+}
+
+bench_sched() {
+  local app=$SRC/tests/bench/schedbench out=$B/schedbench
+  echo "bench: building schedbench (Kiln and host)"
+  build_app "$app" "$out" || { echo "bench: schedbench did not build"; return 1; }
+  gcc -O2 -pthread -o "$B/schedbench_host" "$app/main.c" || return 1
+  declare -A vals
+  run_variant() {  # run_variant <label> <command...>
+    local label=$1; shift
+    for _ in $(seq "$REPS"); do
+      while read -r _ name v; do vals["$label/$name"]+="$v "; done < <("$@" | grep '^result ')
+    done
+  }
+  run_variant host "$B/schedbench_host"
+  run_variant linuxu "$out/schedbench_linuxu-x86_64"
+  if [ -x "$out/schedbench_kvm-x86_64" ] && [ -x "$SRC/support/run.sh" ]; then
+    run_variant kvm-tcg "$SRC/support/run.sh" --accel tcg --image "$out/schedbench_kvm-x86_64" -- 1
+  fi
+  for key in "${!vals[@]}"; do
+    # shellcheck disable=SC2086
+    record "sched/${key%%/*}" "${key#*/}" ns ${vals[$key]}
+  done
+}
+
+for p in "${parts[@]}"; do
+  case $p in
+    sched) bench_sched ;;
+    *) echo "bench: unknown part $p (known: sched)"; exit 2 ;;
+  esac
+done
+
+/usr/bin/python3 "$SRC/support/bench_report.py" "$RESULTS" "$B/results.json"

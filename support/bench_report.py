@@ -1,0 +1,38 @@
+#!/usr/bin/python3
+"""Turn bench results (TSV: part, metric, unit, median, min) into a table on
+stdout, ratios between variants measured in the same run, and JSON."""
+import json
+import sys
+
+
+def main(tsv, out_json):
+    rows = []
+    with open(tsv) as f:
+        for line in f:
+            part, metric, unit, med, mn = line.rstrip("\n").split("\t")
+            rows.append({"part": part, "metric": metric, "unit": unit,
+                         "median": float(med), "min": float(mn)})
+    rows.sort(key=lambda r: (r["metric"], r["part"]))
+    print(f"{'part':<22}{'metric':<24}{'median':>14}{'min':>14}  unit")
+    for r in rows:
+        print(f"{r['part']:<22}{r['metric']:<24}{r['median']:>14.1f}{r['min']:>14.1f}  {r['unit']}")
+    # Ratios: each variant against the host run of the same benchmark.
+    ratios = []
+    by = {(r["part"], r["metric"]): r for r in rows}
+    for (part, metric), r in by.items():
+        group, _, variant = part.partition("/")
+        host = by.get((f"{group}/host", metric))
+        if host and variant != "host" and host["median"] > 0:
+            ratios.append({"metric": metric, "variant": part,
+                           "ratio_to_host": r["median"] / host["median"]})
+    if ratios:
+        print("\nratio to the host (median / host median; below 1 is faster than the host):")
+        for x in sorted(ratios, key=lambda x: (x["metric"], x["variant"])):
+            print(f"  {x['variant']:<22}{x['metric']:<24}{x['ratio_to_host']:>8.2f}x")
+    with open(out_json, "w") as f:
+        json.dump({"results": rows, "ratios": ratios}, f, indent=2)
+    print(f"\nwritten: {out_json}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2])
