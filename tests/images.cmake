@@ -56,8 +56,8 @@ kiln_image_test(image.linuxu.hellocpp
   CMD ${I}/hellocpp/hellocpp_linuxu-x86_64
   STATUS 3
   EXPECT "constructor: global greeter ready" "Hello from C++, greeter!"
-         "sum of 10 squares = 385" "point = (3, 4)" "exiting with status 3"
-         "destructor: global greeter gone")
+         "sum of 10 squares = 385" "longest word: unikernel" "point = (3, 4)"
+         "caught out_of_range" "exiting with status 3" "destructor: global greeter gone")
 kiln_image_test(image.linuxu.hellocpp_status_arg
   CMD ${I}/hellocpp/hellocpp_linuxu-x86_64 42
   STATUS 42
@@ -105,3 +105,23 @@ kiln_image_test(image.linuxu.threads_stack_overflow
   STATUS 125
   EXPECT "stack overflow in thread 'pthread'" "CRASH: SIGSEGV"
   EXPECT_RE "#[0-9]+ 0x[0-9a-f]+ depth\\+0x" "#[0-9]+ 0x[0-9a-f]+ overflow\\+0x")
+
+# C++ standard library (issue 7) ------------------------------------------
+set(_cxx_expect "cxx: global constructors in order ok" "cxx: exception caught, destructors ran while unwinding ok"
+  "cxx: out_of_range from at() ok" "cxx: ostringstream ok" "cxx: a double on cout: 3.75"
+  "cxx: destructor b" "cxx: destructor a")
+kiln_image_test(image.linuxu.cxx_threads
+  CMD ${I}/cxx/cxxtest_linuxu-x86_64
+  EXPECT ${_cxx_expect} "cxx: std::thread + mutex + condition_variable count ok"
+  EXPECT_RE "^cxx: 1[0-9] passed, 0 failed$"
+  EXPECT_RE "cxx: destructor b\ncxx: destructor a")
+kiln_image_test(image.linuxu.cxx_single
+  CMD ${I}/cxx-single/cxxtest_linuxu-x86_64
+  EXPECT ${_cxx_expect}
+  EXPECT_RE "^cxx: [0-9]+ passed, 0 failed$"
+  REJECT "std::thread")
+kiln_image_test(image.linuxu.cxx_uncaught
+  CMD ${I}/cxx/cxxtest_linuxu-x86_64 uncaught
+  STATUS 125
+  EXPECT "terminate called after throwing an instance of 'std::logic_error'"
+         "nobody catches this" "PANIC: abort() called")

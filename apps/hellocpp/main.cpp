@@ -1,58 +1,33 @@
-// hellocpp: C++ on Kiln. A global object built before main() and destroyed
-// after it, new/delete, a template container, and an exit status chosen
-// by the configuration or by the first argument.
+// hellocpp: C++ on Kiln with the standard library. A global object built
+// before main() and destroyed after it, containers and algorithms, a smart
+// pointer, an exception, and an exit status chosen by the configuration or
+// by the first argument.
 #include <kiln/config.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <new>
-#include <utility>
+
+#include <algorithm>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <numeric>
+#include <stdexcept>
+#include <string>
+#include <vector>
 
 namespace {
 
 class Greeter {
  public:
-  explicit Greeter(const char* who) : who_(who) { printf("constructor: global %s ready\n", who_); }
-  ~Greeter() { printf("destructor: global %s gone\n", who_); }
-  const char* who() const { return who_; }
+  explicit Greeter(std::string who) : who_(std::move(who)) {
+    std::cout << "constructor: global " << who_ << " ready\n";
+  }
+  ~Greeter() { std::cout << "destructor: global " << who_ << " gone" << std::endl; }
+  const std::string& who() const { return who_; }
 
  private:
-  const char* who_;
+  std::string who_;
 };
 
 Greeter global_greeter("greeter");
-
-// A growable array: a template container built on new[]/delete[].
-template <typename T>
-class Vec {
- public:
-  Vec() = default;
-  Vec(const Vec&) = delete;
-  ~Vec() { delete[] data_; }
-  bool push(T v) {
-    if (size_ == cap_) {
-      size_t ncap = cap_ ? cap_ * 2 : 4;
-      T* n = new (std::nothrow) T[ncap];
-      if (!n) return false;
-      for (size_t i = 0; i < size_; ++i) n[i] = std::move(data_[i]);
-      delete[] data_;
-      data_ = n;
-      cap_ = ncap;
-    }
-    data_[size_++] = std::move(v);
-    return true;
-  }
-  size_t size() const { return size_; }
-  const T& operator[](size_t i) const { return data_[i]; }
-  template <typename F>
-  T fold(T init, F f) const {
-    for (size_t i = 0; i < size_; ++i) init = f(init, data_[i]);
-    return init;
-  }
-
- private:
-  T* data_ = nullptr;
-  size_t size_ = 0, cap_ = 0;
-};
 
 struct Point {
   int x, y;
@@ -61,18 +36,32 @@ struct Point {
 }  // namespace
 
 int main(int argc, char* argv[]) {
-  printf("Hello from C++, %s!\n", global_greeter.who());
-  Vec<int> squares;
-  for (int i = 1; i <= 10; ++i) squares.push(i * i);
-  int sum = squares.fold(0, [](int a, int b) { return a + b; });
-  printf("sum of %zu squares = %d\n", squares.size(), sum);
+  std::cout << "Hello from C++, " << global_greeter.who() << "!\n";
 
-  Point* p = new Point{3, 4};
-  printf("point = (%d, %d)\n", p->x, p->y);
-  delete p;
+  std::vector<int> squares(10);
+  std::iota(squares.begin(), squares.end(), 1);
+  std::transform(squares.begin(), squares.end(), squares.begin(), [](int i) { return i * i; });
+  std::cout << "sum of " << squares.size() << " squares = "
+            << std::accumulate(squares.begin(), squares.end(), 0) << '\n';
+
+  std::map<std::string, int> words{{"kiln", 4}, {"unikernel", 9}, {"cpp", 3}};
+  std::cout << "longest word: "
+            << std::max_element(words.begin(), words.end(),
+                                [](auto& a, auto& b) { return a.second < b.second; })
+                   ->first
+            << '\n';
+
+  auto p = std::make_unique<Point>(Point{3, 4});
+  std::cout << "point = (" << p->x << ", " << p->y << ")\n";
+
+  try {
+    (void)squares.at(99);
+  } catch (const std::out_of_range& e) {
+    std::cout << "caught out_of_range\n";
+  }
 
   int status = CONFIG_APP_HELLOCPP_STATUS;
-  if (argc > 1) status = atoi(argv[1]);
-  printf("exiting with status %d\n", status);
+  if (argc > 1) status = std::stoi(argv[1]);
+  std::cout << "exiting with status " << status << '\n';
   return status;
 }

@@ -96,12 +96,55 @@ target_compile_options(kiln_kernel INTERFACE
 # lib/kcxx is the base every kernel file may use (always built).
 target_include_directories(kiln_kernel INTERFACE ${KILN_SRC}/plat/include ${KILN_SRC}/lib/kcxx/include)
 
-# Application code: hosted C (newlib) and C++.
+# Application code: hosted C (newlib) and C++ (with libstdc++ when
+# LIBSTDCXX is selected, else the freestanding headers only).
+set(KILN_APP_LIBS)
+set(KILN_EH_LD_DIR ${KILN_SRC}/support/ld/eh-discard)
+if(CONFIG_LIBSTDCXX)
+  if(CONFIG_LIBPTHREAD)
+    set(_model posix)
+  else()
+    set(_model single)
+  endif()
+  execute_process(COMMAND ${KILN_SRC}/support/deps/libstdcxx.sh ${KILN_DEPS_DIR} ${_model} ${KILN_SRC}
+                  RESULT_VARIABLE _rc)
+  if(_rc)
+    message(FATAL_ERROR "kiln: could not build libstdc++ (see the message above)")
+  endif()
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${KILN_SRC}/support/deps/libstdcxx.sh)
+  set(KILN_STDCXX ${KILN_DEPS_DIR}/libstdcxx-${_model})
+  file(GLOB _cxxinc LIST_DIRECTORIES true ${KILN_STDCXX}/include/c++/*)
+  set(KILN_APP_CXX_SYSINC -isystem${_cxxinc} -isystem${_cxxinc}/x86_64-elf)
+  if(CONFIG_LIBPTHREAD)
+    list(APPEND KILN_APP_CXX_SYSINC -isystem${KILN_SRC}/lib/pthread/include)
+  endif()
+  list(APPEND KILN_APP_CXX_SYSINC ${KILN_C_SYSINC})
+  execute_process(COMMAND ${CMAKE_C_COMPILER} -print-file-name=libgcc_eh.a
+                  OUTPUT_VARIABLE _gcc_eh OUTPUT_STRIP_TRAILING_WHITESPACE)
+  set(KILN_APP_LIBS ${KILN_STDCXX}/lib/libstdc++.a ${KILN_STDCXX}/lib/libsupc++.a ${_gcc_eh})
+  if(CONFIG_LIBSTDCXX_EXCEPTIONS)
+    set(_cxx_eh -fexceptions -frtti)
+    set(KILN_EH_LD_DIR ${KILN_SRC}/support/ld/eh-keep)
+    list(APPEND KILN_LINK_FLAGS -Wl,--eh-frame-hdr)
+  else()
+    set(_cxx_eh -fno-exceptions -fno-rtti)
+  endif()
+  if(CONFIG_LIBPTHREAD)
+    list(APPEND _cxx_eh -fthreadsafe-statics)
+  else()
+    list(APPEND _cxx_eh -fno-threadsafe-statics)
+  endif()
+else()
+  set(KILN_APP_CXX_SYSINC ${KILN_CXX_SYSINC})
+  set(_cxx_eh -fno-exceptions -fno-rtti -fno-threadsafe-statics -fno-asynchronous-unwind-tables)
+endif()
 add_library(kiln_app_flags INTERFACE)
-target_link_libraries(kiln_app_flags INTERFACE kiln_target_flags)
-target_compile_options(kiln_app_flags INTERFACE
-    $<$<COMPILE_LANGUAGE:CXX>:-std=gnu++20 -fno-exceptions -fno-rtti -fno-threadsafe-statics -fno-asynchronous-unwind-tables>
+target_compile_options(kiln_app_flags INTERFACE ${KILN_COMMON_FLAGS} -nostdinc
+    "$<$<COMPILE_LANGUAGE:CXX>:${KILN_APP_CXX_SYSINC}>"
+    "$<$<COMPILE_LANGUAGE:C,ASM>:${KILN_C_SYSINC}>"
+    "$<$<COMPILE_LANGUAGE:CXX>:-std=gnu++20;${_cxx_eh}>"
     $<$<COMPILE_LANGUAGE:C>:-std=gnu17 -fno-asynchronous-unwind-tables>)
+target_include_directories(kiln_app_flags INTERFACE ${KILN_CONFIG_DIR}/include ${KILN_SRC}/lib/kcxx/include)
 
 set(KILN_ALL_PLATFORMS linuxu kvm xen)
 
@@ -238,10 +281,11 @@ function(kiln_add_images)
       endif()
     endforeach()
     get_property(_lds GLOBAL PROPERTY KILN_LDS_${_plat})
-    set(_link -nostdlib -static -no-pie -Wl,--gc-sections -Wl,-L,${KILN_SRC}/support/ld -Wl,-T,${_lds}
+    set(_link -nostdlib -static -no-pie -Wl,--gc-sections -Wl,-L,${KILN_SRC}/support/ld
+        -Wl,-L,${KILN_EH_LD_DIR} -Wl,-T,${_lds}
         -Wl,-z,noexecstack -Wl,--build-id=none -Wl,-z,max-page-size=4096
         ${KILN_LINK_FLAGS})
-    set(_libsys -Wl,--start-group ${KILN_NEWLIB}/lib/libc.a
+    set(_libsys -Wl,--start-group ${KILN_APP_LIBS} ${KILN_NEWLIB}/lib/libc.a
         ${KILN_NEWLIB}/lib/libm.a ${KILN_LIBGCC} -Wl,--end-group)
     if(CONFIG_DEBUG_SYMBOLS_IN_IMAGE)
       # Link twice: the first link gives the addresses, the second adds the
