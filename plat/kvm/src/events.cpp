@@ -1,0 +1,218 @@
+// kvm interrupts and the one-shot timer.
+//
+// Masking is RFLAGS.IF: kiln_plat_irq_save is pushf + cli, and returns 0
+// when interrupts were on (the contract's "unmasked" state, as on
+// linuxu), 1 when they were off. The boot masks the legacy PIC (remapped
+// to vectors 0x20..0x2f first, so a stray IRQ cannot look like an
+// exception) and enables interrupts before kiln_boot_main.
+//
+// The LAPIC is set up lazily, when the timer is first used: x2APIC (MSRs)
+// when the CPU has it, else xAPIC (MMIO at the APIC base, identity mapped
+// uncached). The timer is the TSC-deadline mode when CPUID advertises it,
+// else the LAPIC timer in one-shot mode with its rate measured against
+// the TSC on first use. A deadline too far for the 32-bit LAPIC counter
+// is reached in several shots; the handler runs only once the monotonic
+// clock has reached the deadline.
+//
+// kiln_plat_idle_until arms a wake-up at the deadline and halts with
+// `sti; hlt` (never spins). A timer interrupt that arrives while idling
+// inside a masked section only marks the handler pending; it runs in
+// kiln_plat_irq_restore when the section ends (the linuxu semantics).
+#include "kvm.h"
+#include <kiln/arch/cpu.h>
+#include <kiln/arch/x86.h>
+#include <kiln/plat/console.h>
+#include <kiln/plat/irq.h>
+#include <kiln/plat/time.h>
+#include <kiln/plat/timer.h>
+#include <kiln/assert.h>
+#include <kiln/print.h>
+
+namespace kiln::kvm {
+namespace {
+
+using kiln::arch::outb;
+using kiln::x86::cpuid;
+using kiln::x86::rdmsr;
+using kiln::x86::wrmsr;
+
+constexpr unsigned kTimerVector = 0xf0, kSpuriousVector = 0xff;
+constexpr uint32_t kMsrApicBase = 0x1b, kMsrTscDeadline = 0x6e0;
+enum : uint32_t {
+  kRegEoi = 0xb0, kRegSvr = 0xf0, kRegLvtTimer = 0x320, kRegLvtLint0 = 0x350,
+  kRegLvtLint1 = 0x360, kRegLvtError = 0x370, kRegInitCount = 0x380, kRegCurCount = 0x390,
+  kRegDivide = 0x3e0,
+};
+
+constinit bool apic_ready = false;
+constinit bool x2apic = false;
+constinit bool tsc_deadline = false;
+constinit uintptr_t apic_mmio = 0;
+constinit uint64_t apic_hz = 0;           // LAPIC timer counts per second (divide 16)
+using Handler = void (*)();
+constinit Handler handler = nullptr;
+constinit volatile uint64_t target_ns = 0;   // the timer's deadline, 0 = none
+constinit volatile uint64_t wake_ns = 0;     // idle wake-up, 0 = none
+constinit volatile bool in_idle = false;
+constinit volatile bool pending = false;
+
+uint32_t apic_read(uint32_t reg) {
+  if (x2apic) return static_cast<uint32_t>(rdmsr(0x800 + (reg >> 4)));
+  return *reinterpret_cast<volatile uint32_t*>(apic_mmio + reg);
+}
+
+void apic_write(uint32_t reg, uint32_t v) {
+  if (x2apic) wrmsr(0x800 + (reg >> 4), v);
+  else *reinterpret_cast<volatile uint32_t*>(apic_mmio + reg) = v;
+}
+
+// Program the hardware for the earlier of the timer and idle deadlines.
+void arm() {
+  uint64_t d = target_ns;
+  if (wake_ns && (!d || wake_ns < d)) d = wake_ns;
+  if (tsc_deadline) {
+    wrmsr(kMsrTscDeadline, d ? (ns_to_tsc(d) ? ns_to_tsc(d) : 1) : 0);
+    return;
+  }
+  if (!d) {
+    apic_write(kRegInitCount, 0);
+    return;
+  }
+  uint64_t now = kiln_plat_monotonic_ns();
+  uint64_t delta = d > now ? d - now : 0;
+  unsigned __int128 c = static_cast<unsigned __int128>(delta) * apic_hz / 1000000000u;
+  uint32_t count = c > 0xffffffffu ? 0xffffffffu : c ? static_cast<uint32_t>(c) : 1;
+  apic_write(kRegInitCount, count);
+}
+
+void run_pending() {
+  while (pending) {
+    pending = false;
+    if (handler) handler();
+  }
+}
+
+void on_timer(kiln_x86_frame*) {
+  apic_write(kRegEoi, 0);  // first: the handler may switch threads
+  uint64_t now = kiln_plat_monotonic_ns();
+  if (wake_ns && now >= wake_ns) wake_ns = 0;
+  if (target_ns && now >= target_ns) {
+    target_ns = 0;
+    pending = true;
+  }
+  if (target_ns || wake_ns) arm();
+  if (pending && !in_idle) run_pending();
+}
+
+void on_spurious(kiln_x86_frame*) {}
+
+void apic_init() {
+  if (apic_ready) return;
+  auto c1 = cpuid(1);
+  if (!(c1.d & (1u << 9))) kiln_panic("kvm: the CPU has no local APIC");
+  x2apic = c1.c & (1u << 21);
+  tsc_deadline = c1.c & (1u << 24);
+  uint64_t base = rdmsr(kMsrApicBase);
+  base |= 1u << 11;  // enable
+  if (x2apic) base |= 1u << 10;
+  wrmsr(kMsrApicBase, base);
+  apic_mmio = base & 0xfffff000u;
+  kiln_x86_set_irq_handler(kTimerVector, on_timer);
+  kiln_x86_set_irq_handler(kSpuriousVector, on_spurious);
+  apic_write(kRegSvr, 0x100 | kSpuriousVector);
+  apic_write(kRegLvtLint0, 1u << 16);  // masked
+  apic_write(kRegLvtLint1, 1u << 16);
+  apic_write(kRegLvtError, 1u << 16);
+  if (tsc_deadline) {
+    apic_write(kRegLvtTimer, (2u << 17) | kTimerVector);
+  } else {
+    // One-shot, divide by 16; measure the count rate against the TSC.
+    apic_write(kRegDivide, 0x3);
+    apic_write(kRegLvtTimer, (1u << 16) | kTimerVector);  // masked while measuring
+    uint64_t f = tsc_hz();
+    apic_write(kRegInitCount, 0xffffffffu);
+    uint64_t t0 = kiln::arch::cycles();
+    uint32_t c0 = apic_read(kRegCurCount);
+    while (kiln::arch::cycles() - t0 < f / 1000) kiln::arch::pause();  // ~1 ms
+    uint32_t c1v = apic_read(kRegCurCount);
+    uint64_t t1 = kiln::arch::cycles();
+    apic_write(kRegInitCount, 0);
+    apic_hz = static_cast<uint64_t>(static_cast<unsigned __int128>(c0 - c1v) * f / (t1 - t0));
+    if (!apic_hz) apic_hz = 1000000000 / 16;
+    apic_write(kRegLvtTimer, kTimerVector);
+  }
+  apic_ready = true;
+}
+
+}  // namespace
+
+void pic_mask_all() {
+  // ICW1..4: remap master to 0x20, slave to 0x28, then mask every line.
+  outb(0x20, 0x11);
+  outb(0xa0, 0x11);
+  outb(0x21, 0x20);
+  outb(0xa1, 0x28);
+  outb(0x21, 0x04);
+  outb(0xa1, 0x02);
+  outb(0x21, 0x01);
+  outb(0xa1, 0x01);
+  outb(0x21, 0xff);
+  outb(0xa1, 0xff);
+}
+
+}  // namespace kiln::kvm
+
+using namespace kiln::kvm;
+
+extern "C" unsigned long kiln_plat_irq_save(void) {
+  uint64_t f;
+  asm volatile("pushfq; popq %0; cli" : "=r"(f)::"memory");
+  return (f & (1u << 9)) ? 0 : 1;
+}
+
+extern "C" void kiln_plat_irq_restore(unsigned long state) {
+  if (state) return;
+  if (pending && !in_idle) run_pending();
+  asm volatile("sti" ::: "memory");
+}
+
+extern "C" void kiln_plat_timer_set_handler(void (*fn)(void)) {
+  unsigned long f = kiln_plat_irq_save();
+  apic_init();
+  handler = fn;
+  kiln_plat_irq_restore(f);
+}
+
+extern "C" void kiln_plat_timer_set_deadline(uint64_t deadline_ns) {
+  unsigned long f = kiln_plat_irq_save();
+  apic_init();
+  target_ns = deadline_ns ? deadline_ns : 1;
+  arm();
+  kiln_plat_irq_restore(f);
+}
+
+extern "C" void kiln_plat_timer_cancel(void) {
+  unsigned long f = kiln_plat_irq_save();
+  target_ns = 0;
+  if (apic_ready) arm();
+  kiln_plat_irq_restore(f);
+}
+
+extern "C" void kiln_plat_idle_until(uint64_t deadline_ns) {
+  unsigned long f = kiln_plat_irq_save();
+  kiln_plat_console_flush();  // show output before the CPU rests
+  if (!pending && kiln_plat_monotonic_ns() < deadline_ns) {
+    apic_init();
+    wake_ns = deadline_ns;
+    arm();
+    in_idle = true;
+    kiln::x86::sti_hlt();  // one interrupt (any) ends the wait
+    kiln::x86::cli();
+    in_idle = false;
+    if (wake_ns) {
+      wake_ns = 0;
+      arm();
+    }
+  }
+  kiln_plat_irq_restore(f);
+}
