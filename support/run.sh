@@ -1,0 +1,175 @@
+#!/bin/bash
+# Kiln runner: boot an image under QEMU (kvm platform) or run it directly
+# (linuxu), and exit with the app's status. See docs/kvm.md.
+#
+#   support/run.sh [options] [-- app args...]
+#     --build DIR        build folder holding the images (default: build)
+#     --app NAME         app whose image to run (default: the only one in DIR)
+#     --image PATH       run this image instead (kvm or linuxu, by name)
+#     --machine M        microvm (default) | pc | q35
+#     --boot B           pvh (default) | multiboot
+#     --accel A          auto (default) | kvm | tcg
+#     --mem SIZE         guest RAM, QEMU syntax (default 64M)
+#     --append "OPTS"    kernel command line: "kiln-options -- app args";
+#                        args after the runner's own `--` are appended as app args
+#     --initrd FILE      first module / initrd
+#     --gdb              wait for gdb on :1234 (QEMU -s -S)
+#     --qemu-arg ARG     extra QEMU argument (repeatable)
+#     -h, --help
+#
+# Exit status: the app's. QEMU's isa-debug-exit makes QEMU exit with
+# (v << 1) | 1 for a guest write of v; odd statuses are mapped back to v.
+# Anything else (QEMU failed to start, was killed, or the guest powered
+# off without the device) is reported on stderr and gives status 2.
+set -u
+
+die() { echo "kiln-run: $*" >&2; exit 2; }
+
+build=build app= image= machine=microvm boot=pvh accel=auto mem=64M append= initrd= gdb=0
+qemu_extra=()
+app_args=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --build) build=${2:?}; shift 2 ;;
+    --app) app=${2:?}; shift 2 ;;
+    --image) image=${2:?}; shift 2 ;;
+    --machine) machine=${2:?}; shift 2 ;;
+    --boot) boot=${2:?}; shift 2 ;;
+    --accel) accel=${2:?}; shift 2 ;;
+    --mem) mem=${2:?}; shift 2 ;;
+    --append) append=${2?}; shift 2 ;;
+    --initrd) initrd=${2:?}; shift 2 ;;
+    --gdb) gdb=1; shift ;;
+    --qemu-arg) qemu_extra+=("${2?}"); shift 2 ;;
+    -h|--help) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --) shift; app_args=("$@"); break ;;
+    *) die "unknown option '$1' (see --help)" ;;
+  esac
+done
+case $machine in microvm|pc|q35) ;; *) die "--machine must be microvm, pc or q35" ;; esac
+case $boot in pvh|multiboot) ;; *) die "--boot must be pvh or multiboot" ;; esac
+case $accel in auto|kvm|tcg) ;; *) die "--accel must be auto, kvm or tcg" ;; esac
+
+# --- which image ----------------------------------------------------------
+if [ -z "$image" ]; then
+  [ -d "$build" ] || die "build folder '$build' does not exist (build first: make)"
+  if [ -z "$app" ]; then
+    shopt -s nullglob
+    imgs=("$build"/*_kvm-x86_64)
+    [ ${#imgs[@]} -eq 0 ] && imgs=("$build"/*_linuxu-x86_64)
+    [ ${#imgs[@]} -eq 1 ] || die "cannot tell which image to run in $build; give --app NAME or --image PATH"
+    image=${imgs[0]}
+  elif [ -f "$build/${app}_kvm-x86_64" ]; then
+    image=$build/${app}_kvm-x86_64
+  elif [ -f "$build/${app}_linuxu-x86_64" ]; then
+    image=$build/${app}_linuxu-x86_64
+  else
+    die "no image for app '$app' in $build (looked for ${app}_kvm-x86_64 and ${app}_linuxu-x86_64)"
+  fi
+fi
+[ -f "$image" ] || die "image '$image' does not exist"
+
+# Quote one word for kiln_cmdline_split: backslash before blanks, quotes
+# and backslashes; '' for an empty word.
+quote() {
+  local s=$1 out= c i
+  [ -z "$s" ] && { printf "''"; return; }
+  for ((i = 0; i < ${#s}; i++)); do
+    c=${s:i:1}
+    case $c in [[:space:]]|\"|\'|\\) out+="\\$c" ;; *) out+=$c ;; esac
+  done
+  printf '%s' "$out"
+}
+
+# --- linuxu: run the process directly -------------------------------------
+case $image in
+  *_linuxu-*)
+    words=()
+    # The same "options -- args" split as the kernel command line.
+    if [ -n "$append" ]; then eval "words=($append)"; fi
+    if [ ${#app_args[@]} -gt 0 ]; then
+      has_sep=0
+      for w in "${words[@]}"; do [ "$w" = "--" ] && has_sep=1; done
+      [ $has_sep = 1 ] || words+=(--)
+      words+=("${app_args[@]}")
+    fi
+    [ $gdb = 1 ] && exec gdb --args "$image" "${words[@]}"
+    exec "$image" "${words[@]}"
+    ;;
+esac
+
+# --- kvm: QEMU --------------------------------------------------------------
+cmdline=$append
+if [ ${#app_args[@]} -gt 0 ]; then
+  case " $cmdline " in *" -- "*) ;; *) cmdline+="${cmdline:+ }--" ;; esac
+  for a in "${app_args[@]}"; do cmdline+=" $(quote "$a")"; done
+fi
+
+if [ "$accel" = auto ]; then
+  if [ ! -r /dev/kvm ] || [ ! -w /dev/kvm ]; then
+    accel=tcg why="/dev/kvm not usable"
+  elif ! grep -qwE 'vmx|svm' /proc/cpuinfo; then
+    accel=tcg why="cpu has no vmx/svm"
+  else
+    accel=kvm why="/dev/kvm and vmx/svm present"
+  fi
+  echo "kiln-run: accel $accel ($why)" >&2
+fi
+
+qemu=${QEMU:-qemu-system-x86_64}
+command -v "$qemu" >/dev/null || die "$qemu not found (apt-get install qemu-system-x86)"
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/kiln-run.XXXXXX") || die "cannot make a temp folder"
+trap 'rm -rf "$tmp"' EXIT
+
+# The image carries both a PVH note and a Multiboot header. QEMU 7.2 tries
+# Multiboot first when both are there, so the runner boots a copy with the
+# other protocol's marker disabled: for PVH, the Multiboot magic zeroed;
+# for Multiboot, the PVH note's type changed from 18 to 0.
+kernel=$tmp/$(basename "$image")
+cp "$image" "$kernel" || die "cannot copy $image"
+patch_at() {  # patch_at FILE OFFSET BYTES(printf escapes)
+  printf "$3" | dd of="$1" bs=1 seek="$2" conv=notrunc status=none
+}
+if [ $boot = pvh ]; then
+  off=$(LC_ALL=C grep -obUaP '\x02\xb0\xad\x1b' "$kernel" | head -1 | cut -d: -f1)
+  [ -n "$off" ] && [ "$off" -lt 8192 ] || die "$image has no Multiboot header in its first 8 KiB; is it a kvm image?"
+  patch_at "$kernel" "$off" '\0\0\0\0'
+else
+  off=$(LC_ALL=C grep -obUaP '\x04\x00\x00\x00\x04\x00\x00\x00\x12\x00\x00\x00Xen\x00' "$kernel" | head -1 | cut -d: -f1)
+  [ -n "$off" ] || die "$image has no PVH note; is it a kvm image?"
+  patch_at "$kernel" $((off + 8)) '\0'
+fi
+
+args=(-machine "$machine" -accel "$accel" -nodefaults -no-user-config -display none
+      -serial stdio -m "$mem" -device isa-debug-exit,iobase=0xf4,iosize=4 -kernel "$kernel")
+if [ $accel = kvm ]; then
+  # The TSC frequency in CPUID 0x40000010 (no calibration at boot).
+  args+=(-cpu host,migratable=no,+invtsc,vmware-cpuid-freq=on)
+else
+  args+=(-cpu max)
+fi
+args+=(-append "$cmdline")
+[ -n "$initrd" ] && args+=(-initrd "$initrd")
+[ $gdb = 1 ] && { args+=(-s -S); echo "kiln-run: waiting for gdb: gdb ${image}.dbg -ex 'target remote :1234'" >&2; }
+args+=("${qemu_extra[@]}")
+
+"$qemu" "${args[@]}" 2>"$tmp/qemu.err"
+s=$?
+# QEMU's own messages (warnings, errors) come after the run.
+[ -s "$tmp/qemu.err" ] && cat "$tmp/qemu.err" >&2
+if grep -q "^$(basename "$qemu"):" "$tmp/qemu.err" 2>/dev/null && [ $s -eq 1 ]; then
+  echo "kiln-run: QEMU failed (status 1; see its message above)" >&2
+  exit 2
+fi
+if [ $((s & 1)) -eq 1 ]; then
+  exit $((s >> 1))
+elif [ $s -eq 0 ]; then
+  echo "kiln-run: QEMU exited with status 0: the guest powered off or stopped without isa-debug-exit; app status unknown" >&2
+  exit 2
+elif [ $s -gt 128 ]; then
+  echo "kiln-run: QEMU killed by signal $((s - 128))" >&2
+  exit 2
+else
+  echo "kiln-run: QEMU exited with status $s (not an isa-debug-exit status)" >&2
+  exit 2
+fi
