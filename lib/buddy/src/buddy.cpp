@@ -42,15 +42,7 @@ void Buddy::unlink(unsigned order, uintptr_t addr) {
   free_pages_ -= size_t{1} << order;
 }
 
-Buddy* Buddy::create(void* base, size_t len) {
-  uintptr_t a = (reinterpret_cast<uintptr_t>(base) + alignof(Buddy) - 1) & ~(alignof(Buddy) - 1);
-  uintptr_t end = reinterpret_cast<uintptr_t>(base) + len;
-  if (end < a || end - a < sizeof(Buddy)) return nullptr;
-  auto* b = new (reinterpret_cast<void*>(a)) Buddy();
-  uintptr_t rest = a + sizeof(Buddy);
-  if (!b->add_region(reinterpret_cast<void*>(rest), end - rest)) return nullptr;
-  return b;
-}
+Buddy* Buddy::create(void* base, size_t len) { return create_in_region<Buddy>(base, len); }
 
 bool Buddy::add_region(void* base, size_t len) {
   uintptr_t start = reinterpret_cast<uintptr_t>(base);

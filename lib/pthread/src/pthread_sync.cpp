@@ -15,38 +15,23 @@ static_assert(sizeof(kiln::Mutex) <= sizeof(pthread_mutex_t::__lock), "pthread_m
 static_assert(sizeof(kiln::CondVar) <= sizeof(pthread_cond_t::__cond), "pthread_cond_t too small");
 static_assert(sizeof(kiln::RwLock) <= sizeof(pthread_rwlock_t::__rw), "pthread_rwlock_t too small");
 
+// The Kiln object inside a pthread object, built on first use.
+template <typename T, typename... Args>
+T* lazy(int* initialized, void* storage, Args... args) {
+  if (!__atomic_load_n(initialized, __ATOMIC_ACQUIRE)) {
+    kiln::IrqGuard g;
+    if (!*initialized) {
+      new (storage) T(args...);
+      __atomic_store_n(initialized, 1, __ATOMIC_RELEASE);
+    }
+  }
+  return static_cast<T*>(storage);
+}
 kiln::Mutex* mutex(pthread_mutex_t* m) {
-  if (!__atomic_load_n(&m->initialized, __ATOMIC_ACQUIRE)) {
-    kiln::IrqGuard g;
-    if (!m->initialized) {
-      new (m->__lock) kiln::Mutex(m->type == PTHREAD_MUTEX_RECURSIVE);
-      __atomic_store_n(&m->initialized, 1, __ATOMIC_RELEASE);
-    }
-  }
-  return reinterpret_cast<kiln::Mutex*>(m->__lock);
+  return lazy<kiln::Mutex>(&m->initialized, m->__lock, m->type == PTHREAD_MUTEX_RECURSIVE);
 }
-
-kiln::CondVar* cond(pthread_cond_t* c) {
-  if (!__atomic_load_n(&c->initialized, __ATOMIC_ACQUIRE)) {
-    kiln::IrqGuard g;
-    if (!c->initialized) {
-      new (c->__cond) kiln::CondVar();
-      __atomic_store_n(&c->initialized, 1, __ATOMIC_RELEASE);
-    }
-  }
-  return reinterpret_cast<kiln::CondVar*>(c->__cond);
-}
-
-kiln::RwLock* rwlock(pthread_rwlock_t* rw) {
-  if (!__atomic_load_n(&rw->initialized, __ATOMIC_ACQUIRE)) {
-    kiln::IrqGuard g;
-    if (!rw->initialized) {
-      new (rw->__rw) kiln::RwLock();
-      __atomic_store_n(&rw->initialized, 1, __ATOMIC_RELEASE);
-    }
-  }
-  return reinterpret_cast<kiln::RwLock*>(rw->__rw);
-}
+kiln::CondVar* cond(pthread_cond_t* c) { return lazy<kiln::CondVar>(&c->initialized, c->__cond); }
+kiln::RwLock* rwlock(pthread_rwlock_t* rw) { return lazy<kiln::RwLock>(&rw->initialized, rw->__rw); }
 
 int code(kiln::Result<void> r) { return r.is_error() ? r.error().code() : 0; }
 

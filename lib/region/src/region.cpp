@@ -8,15 +8,7 @@ namespace {
 inline uintptr_t align_up(uintptr_t x, size_t a) { return (x + a - 1) & ~(uintptr_t{a} - 1); }
 }  // namespace
 
-RegionAlloc* RegionAlloc::create(void* base, size_t len) {
-  uintptr_t a = align_up(reinterpret_cast<uintptr_t>(base), alignof(RegionAlloc));
-  uintptr_t end = reinterpret_cast<uintptr_t>(base) + len;
-  if (end < a || end - a < sizeof(RegionAlloc)) return nullptr;
-  auto* r = new (reinterpret_cast<void*>(a)) RegionAlloc();
-  uintptr_t rest = a + sizeof(RegionAlloc);
-  if (!r->add_region(reinterpret_cast<void*>(rest), end - rest)) return nullptr;
-  return r;
-}
+RegionAlloc* RegionAlloc::create(void* base, size_t len) { return create_in_region<RegionAlloc>(base, len); }
 
 bool RegionAlloc::add_region(void* base, size_t len) {
   uintptr_t a = align_up(reinterpret_cast<uintptr_t>(base), 16);

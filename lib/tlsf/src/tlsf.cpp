@@ -115,15 +115,7 @@ bool Tlsf::owns(const Block* b) const {
   return false;
 }
 
-Tlsf* Tlsf::create(void* base, size_t len) {
-  uintptr_t a = round_up(reinterpret_cast<uintptr_t>(base), alignof(Tlsf) < kAlign ? kAlign : alignof(Tlsf));
-  uintptr_t end = reinterpret_cast<uintptr_t>(base) + len;
-  if (end < a || end - a < sizeof(Tlsf)) return nullptr;
-  Tlsf* t = new (reinterpret_cast<void*>(a)) Tlsf();
-  uintptr_t rest = a + sizeof(Tlsf);
-  if (!t->add_region(reinterpret_cast<void*>(rest), end - rest)) return nullptr;
-  return t;
-}
+Tlsf* Tlsf::create(void* base, size_t len) { return create_in_region<Tlsf>(base, len); }
 
 bool Tlsf::add_region(void* base, size_t len) {
   uintptr_t a = round_up(reinterpret_cast<uintptr_t>(base), kAlign);

@@ -31,6 +31,8 @@ KILN_EXTERN_C void kiln_alloc_get_stats(struct kiln_alloc_stats* out);
 KILN_EXTERN_C void kiln_alloc_print_stats(void);
 
 #ifdef __cplusplus
+#include <new>
+
 namespace kiln {
 
 // A backend. Not thread-safe by itself: the heap serialises calls.
@@ -57,6 +59,19 @@ class Allocator {
  protected:
   ~Allocator() = default;
 };
+
+// Build backend T (which befriends this) at the start of [base, base+len)
+// and give it the rest of the region. nullptr if the region is too small.
+template <typename T>
+T* create_in_region(void* base, size_t len) {
+  uintptr_t a = (reinterpret_cast<uintptr_t>(base) + alignof(T) - 1) & ~(uintptr_t{alignof(T)} - 1);
+  uintptr_t end = reinterpret_cast<uintptr_t>(base) + len;
+  if (end < a || end - a < sizeof(T)) return nullptr;
+  T* t = new (reinterpret_cast<void*>(a)) T();
+  uintptr_t rest = a + sizeof(T);
+  if (!t->add_region(reinterpret_cast<void*>(rest), end - rest)) return nullptr;
+  return t;
+}
 
 // Provided by the selected backend library: builds the backend inside the
 // first region it is given (its metadata lives there). nullptr if too small.

@@ -48,6 +48,8 @@ class Buddy final : public Allocator {
   static constexpr uint8_t kHead = 0x80, kFreeBit = 0x40, kOrderMask = 0x3f;
 
   Buddy() = default;
+  template <typename T>
+  friend T* create_in_region(void*, size_t);
   const Region* region_of(uintptr_t addr) const;
   uint8_t* meta_of(uintptr_t addr) const;
   void push(unsigned order, uintptr_t addr);

@@ -41,6 +41,8 @@ class RegionAlloc final : public Allocator {
     Header* last;  // most recent block (live or dead) in this arena, or null
   };
   RegionAlloc() = default;
+  template <typename T>
+  friend T* create_in_region(void*, size_t);
   Arena* arena_of(const void* p);
   const Arena* arena_of(const void* p) const { return const_cast<RegionAlloc*>(this)->arena_of(p); }
   static size_t size_of(const Header* h) { return h->size_flags & ~kFlags; }

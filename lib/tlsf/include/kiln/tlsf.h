@@ -61,6 +61,8 @@ class Tlsf final : public Allocator {
   static constexpr size_t kFree = 1;
 
   Tlsf() = default;
+  template <typename T>
+  friend T* create_in_region(void*, size_t);
   static size_t size_of(const Block* b) { return b->size_flags & ~size_t{15}; }
   static bool is_free(const Block* b) { return b->size_flags & kFree; }
   static void set_size(Block* b, size_t s) { b->size_flags = s | (b->size_flags & kFree); }
