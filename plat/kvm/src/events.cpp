@@ -142,6 +142,8 @@ void apic_init() {
     apic_write(kRegLvtTimer, kTimerVector);
   }
   apic_ready = true;
+  kiln_info("kvm: timer: %s, %s", tsc_deadline ? "TSC deadline" : "LAPIC one-shot", x2apic ? "x2APIC" : "xAPIC");
+  if (!tsc_deadline) kiln_info("kvm: LAPIC timer %lu kHz (divide 16)", static_cast<unsigned long>(apic_hz / 1000));
 }
 
 }  // namespace

@@ -74,9 +74,12 @@ kiln_x86_irq_common:
 	andq $-64, %rsp
 	cmpb $0, kiln_x86_use_xsave(%rip)
 	je 1f
-	/* xsave writes XSTATE_BV only; xrstor faults unless the rest of the
-	 * header (XCOMP_BV, reserved) is zero. */
+	/* xsave writes only the XSTATE_BV bits of enabled components and
+	 * nothing else of the header; xrstor faults unless the rest (other
+	 * XSTATE_BV bits, XCOMP_BV, reserved) is zero. The area is fresh
+	 * stack, so clear the header. */
 	xorl %eax, %eax
+	movq %rax, 512(%rsp)
 	movq %rax, 520(%rsp)
 	movq %rax, 528(%rsp)
 	movq %rax, 536(%rsp)

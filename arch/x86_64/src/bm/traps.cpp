@@ -50,7 +50,8 @@ void walk(uintptr_t fp) {
 }  // namespace
 
 extern "C" void kiln_x86_exception(kiln_x86_frame* f) {
-  if (++depth > 1) {
+  depth = depth + 1;
+  if (depth > 1) {
     if (depth == 2) {
       kiln_puts("\nkiln: critical: CPU exception while reporting a crash; stopping\n");
       kiln_plat_crash();
@@ -63,9 +64,11 @@ extern "C" void kiln_x86_exception(kiln_x86_frame* f) {
   if (v == 14) {
     ul cr2 = kiln::x86::read_cr2();
     ul e = f->error;
-    kiln_printk(KILN_LOG_CRIT, "  %s %s address 0x%lx (%s)", e & 16 ? "instruction fetch from" : e & 2 ? "write to" : "read from",
-                cr2 < 4096 ? "null-page" : "", cr2, e & 1 ? "protection violation" : "not mapped");
+    kiln_printk(KILN_LOG_CRIT, "  %s %saddress 0x%lx (%s)", e & 16 ? "instruction fetch from" : e & 2 ? "write to" : "read from",
+                cr2 < 4096 ? "null-page " : "", cr2, e & 1 ? "protection violation" : "not mapped");
     if (const char* hint = kiln_fault_hint(cr2)) kiln_printk(KILN_LOG_CRIT, "  %s", hint);
+    else if (cr2 + 4096 >= f->rsp && cr2 <= f->rsp + 256 && !(e & 1))
+      kiln_printk(KILN_LOG_CRIT, "  at the stack pointer: probably a stack overflow into the guard page");
   }
   if (v == 13 && f->error)
     kiln_printk(KILN_LOG_CRIT, "  selector 0x%lx", static_cast<ul>(f->error));
