@@ -71,6 +71,9 @@ int boot_report() {
   for (size_t i = 0; i < n; ++i) kib += r[i].len >> 10;
   kiln_info("kvm: booted via %s; %lu KiB free in %zu ranges; %zu page-table pages%s", proto_name(boot_info.proto),
             kib, n, kiln::x86::pt_pages_used(), boot_info.initrd_len ? "; initrd present" : "");
+  for (size_t i = 0; i < boot_info.nmem; ++i)
+    kiln_debug("kvm:   memory map %#lx..%#lx type %u", static_cast<unsigned long>(boot_info.mem[i].base),
+               static_cast<unsigned long>(boot_info.mem[i].base + boot_info.mem[i].len), boot_info.mem[i].type);
   return 0;
 }
 

@@ -98,13 +98,23 @@ bool memory_init(const BootInfo& bi) {
     return false;
   }
   bool ok = true;
+  // RAM and ACPI ranges anywhere; other firmware ranges only below 4 GiB
+  // (QEMU lists e.g. a 12 GiB reserved hole at 1012 GiB: mapping it would
+  // cost a dozen table pages for nothing). The device window is mapped
+  // on its own, so memory-map ranges are clipped out of it.
+  constexpr uint64_t kDevLo = 0xfe000000, kDevHi = 1ull << 32;
   for (size_t i = 0; i < bi.nmem; ++i) {
     const MemRange& m = bi.mem[i];
+    uint64_t start = m.base & ~(kPage - 1);
     uint64_t end = m.len > ~0ull - m.base ? ~0ull & ~(kPage - 1) : m.base + m.len;
     if (end > (1ull << 46)) end = 1ull << 46;  // beyond what the tables can identity map
-    if (m.base < end) ok &= pt_set(m.base & ~(kPage - 1), end, kProtRead | kProtWrite);
+    bool ram_like = m.type == 1 || m.type == 3 || m.type == 4;
+    if (!ram_like && end > kDevHi) end = kDevHi;
+    if (start >= end) continue;
+    if (start < kDevLo) ok &= pt_set(start, end < kDevLo ? end : kDevLo, kProtRead | kProtWrite);
+    if (end > kDevHi) ok &= pt_set(start > kDevHi ? start : kDevHi, end, kProtRead | kProtWrite);
   }
-  ok &= pt_set(0xfe000000, 1ull << 32, kProtRead | kProtWrite | kProtDevice);
+  ok &= pt_set(kDevLo, kDevHi, kProtRead | kProtWrite | kProtDevice);
   ok &= pt_set(0, kPage, kProtNone);
   ok &= pt_set(u(__kiln_image_start), u(__kiln_text_end), kProtRead | kProtExec);
   ok &= pt_set(u(__kiln_text_end), u(__kiln_rodata_end), kProtRead);
