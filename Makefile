@@ -4,6 +4,7 @@
 #   make menuconfig | defconfig [DEFCONFIG=file] | <app>_defconfig | olddefconfig
 #   make savedefconfig | allyesconfig | alldefconfig
 #   make run [ARGS="..."]     build and run the default image
+#   make debug [ARGS="..."]   run it stopped under QEMU's gdb stub, attach gdb
 #   make test                 every test (host, image, integration)
 #   make bench [BENCH=part]   benchmarks: table + build/bench/results.json
 #   make setup                install the Debian packages the build needs
@@ -93,6 +94,15 @@ build: syncconfig
 run: build
 	$(Q)$(SRC)/support/run.sh --build $(O) --app $(APP) -- $(ARGS)
 
+# QEMU waits on :1234 (run.sh --gdb) in the background; gdb attaches to it
+# and QEMU is ended when gdb quits. linuxu images run under gdb directly.
+debug: build
+	$(Q)if [ -f $(O)/$(APP)_kvm-x86_64 ]; then \
+	  $(SRC)/support/run.sh --build $(O) --app $(APP) --gdb -- $(ARGS) & pid=$$!; sleep 0.5; \
+	  gdb -q $(O)/$(APP)_kvm-x86_64.dbg -ex "target remote :1234"; \
+	  pkill -P $$pid 2>/dev/null; wait $$pid; \
+	else $(SRC)/support/run.sh --build $(O) --app $(APP) --gdb -- $(ARGS); fi
+
 test: setup
 	$(Q)$(SRC)/support/test.sh
 
@@ -106,4 +116,4 @@ distclean:
 	$(Q)rm -rf $(SRC)/build $(SRC)/.config $(SRC)/.config.old
 
 help:
-	@sed -n '2,12p' $(SRC)/Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '2,11p' $(SRC)/Makefile | sed 's/^# \{0,1\}//'
