@@ -33,6 +33,7 @@ namespace {
 
 constexpr int kMaxWords = 256;
 constinit BootInfo boot_info = {};
+constinit uint64_t tsc_bm_main = 0, tsc_boot_main = 0;  // boot.trace points
 constinit char app_name[] = KILN_KVM_APP_NAME;
 constinit char* words[kMaxWords + 2] = {};
 constinit char empty_cmdline[1] = {};
@@ -53,8 +54,12 @@ int set_trace(const char* v) {
 // The last init before constructors and main().
 int trace_report() {
   if (!trace) return 0;
-  uint64_t cycles = kiln::arch::cycles() - kiln_x86_boot_tsc;
+  uint64_t now = kiln::arch::cycles();
+  uint64_t cycles = now - kiln_x86_boot_tsc;
   uint64_t hz = tsc_hz();
+  kiln_printk(KILN_LOG_INFO, "boot.trace: entry -> long mode + IDT %lu, -> platform ready %lu, -> main %lu cycles",
+              static_cast<unsigned long>(tsc_bm_main - kiln_x86_boot_tsc),
+              static_cast<unsigned long>(tsc_boot_main - tsc_bm_main), static_cast<unsigned long>(now - tsc_boot_main));
   kiln_printk(KILN_LOG_INFO, "boot.trace: %lu TSC cycles from the first instruction to main (%lu us at %lu kHz, %s)",
               static_cast<unsigned long>(cycles), static_cast<unsigned long>(cycles * 1000000 / hz),
               static_cast<unsigned long>(hz / 1000), clock_source());
@@ -86,6 +91,7 @@ KILN_INIT(late, 999, kiln::kvm::trace_report);
 
 extern "C" void kiln_x86_bm_main(uint32_t entry, uint32_t info, uint32_t eax) {
   using namespace kiln::kvm;
+  tsc_bm_main = kiln::arch::cycles();
   console_init();
   pic_mask_all();
 
@@ -118,6 +124,7 @@ extern "C" void kiln_x86_bm_main(uint32_t entry, uint32_t info, uint32_t eax) {
   }
   argv[0] = app_name;
   argv[n + 1] = nullptr;
+  tsc_boot_main = kiln::arch::cycles();
   asm volatile("sti" ::: "memory");  // the PIC is masked; the LAPIC comes up with the timer
   kiln_boot_main(n + 1, argv);
 }

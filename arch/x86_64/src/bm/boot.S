@@ -25,11 +25,21 @@
  * Interrupts off, paging off, flat 32-bit segments (PVH and Multiboot
  * both guarantee this). Only esi, edi, ebp and esp survive. */
 kiln_x86_boot32:
-	/* Boot page tables: identity map of the low 4 GiB with 2 MiB pages,
-	 * enough for the image, the boot info and the page-table builder.
-	 * They live in .bss, which both loaders zero. */
+	/* Boot page tables: identity map of the low 4 GiB, enough for the
+	 * image, the boot info and the page-table builder: four 1 GiB pages
+	 * when the CPU has them, else 2048 2 MiB pages. They live in .bss,
+	 * which both loaders zero. */
 	movl $(kiln_x86_boot_pdpt + 3), kiln_x86_boot_pml4
-	movl $(kiln_x86_boot_pd + 3), %eax
+	movl $0x80000001, %eax
+	cpuid
+	testl $(1 << 26), %edx         /* 1 GiB pages */
+	jz 0f
+	movl $0x83, kiln_x86_boot_pdpt
+	movl $0x40000083, kiln_x86_boot_pdpt + 8
+	movl $0x80000083, kiln_x86_boot_pdpt + 16
+	movl $0xc0000083, kiln_x86_boot_pdpt + 24
+	jmp 9f
+0:	movl $(kiln_x86_boot_pd + 3), %eax
 	xorl %ecx, %ecx
 1:	movl %eax, kiln_x86_boot_pdpt(, %ecx, 8)
 	addl $4096, %eax
@@ -43,7 +53,7 @@ kiln_x86_boot32:
 	incl %ecx
 	cmpl $2048, %ecx
 	jb 2b
-
+9:
 	movl %cr4, %eax
 	orl $CR4_PAE, %eax
 	movl %eax, %cr4
