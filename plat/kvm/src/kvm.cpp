@@ -16,6 +16,7 @@
 #include <kiln/arch/x86.h>
 #include <kiln/config.h>
 #include <kiln/init.h>
+#include <kiln/kvm/initrd.h>
 #include <kiln/option.h>
 #include <kiln/plat/console.h>
 #include <kiln/plat/exit.h>
@@ -74,8 +75,9 @@ int boot_report() {
   size_t n = kiln_plat_mem_regions(&r);
   unsigned long kib = 0;
   for (size_t i = 0; i < n; ++i) kib += r[i].len >> 10;
-  kiln_info("kvm: booted via %s; %lu KiB free in %zu ranges; %zu page-table pages%s", proto_name(boot_info.proto),
-            kib, n, kiln::x86::pt_pages_used(), boot_info.initrd_len ? "; initrd present" : "");
+  kiln_info("kvm: booted via %s; %lu KiB free in %zu ranges; %zu page-table pages; initrd %lu bytes",
+            proto_name(boot_info.proto), kib, n, kiln::x86::pt_pages_used(),
+            static_cast<unsigned long>(boot_info.initrd_len));
   for (size_t i = 0; i < boot_info.nmem; ++i)
     kiln_debug("kvm:   memory map %#lx..%#lx type %u", static_cast<unsigned long>(boot_info.mem[i].base),
                static_cast<unsigned long>(boot_info.mem[i].base + boot_info.mem[i].len), boot_info.mem[i].type);
@@ -86,6 +88,12 @@ int boot_report() {
 }  // namespace kiln::kvm
 
 KILN_INIT(plat, 010, kiln::kvm::boot_report);
+
+extern "C" size_t kiln_kvm_initrd(const void** base) {
+  const auto& bi = kiln::kvm::boot_info;
+  *base = bi.initrd_len ? reinterpret_cast<const void*>(bi.initrd) : nullptr;
+  return bi.initrd_len;
+}
 KILN_OPTION("boot.trace", kiln::kvm::set_trace, "1: print TSC cycles from the first instruction to main");
 KILN_INIT(late, 999, kiln::kvm::trace_report);
 
