@@ -125,17 +125,19 @@ trap 'rm -rf "$tmp"' EXIT
 # Multiboot first when both are there, so the runner boots a copy with the
 # other protocol's marker disabled: for PVH, the Multiboot magic zeroed;
 # for Multiboot, the PVH note's type changed from 18 to 0.
-kernel=$tmp/$(basename "$image")
+kernel=$tmp/${image##*/}
 cp "$image" "$kernel" || die "cannot copy $image"
 patch_at() {  # patch_at FILE OFFSET BYTES(printf escapes)
   printf "$3" | dd of="$1" bs=1 seek="$2" conv=notrunc status=none
 }
 if [ $boot = pvh ]; then
-  off=$(LC_ALL=C grep -obUaP '\x02\xb0\xad\x1b' "$kernel" | head -1 | cut -d: -f1)
+  off=$(LC_ALL=C grep -m1 -obUaP '\x02\xb0\xad\x1b' "$kernel")
+  off=${off%%:*}
   [ -n "$off" ] && [ "$off" -lt 8192 ] || die "$image has no Multiboot header in its first 8 KiB; is it a kvm image?"
   patch_at "$kernel" "$off" '\0\0\0\0'
 else
-  off=$(LC_ALL=C grep -obUaP '\x04\x00\x00\x00\x04\x00\x00\x00\x12\x00\x00\x00Xen\x00' "$kernel" | head -1 | cut -d: -f1)
+  off=$(LC_ALL=C grep -m1 -obUaP '\x04\x00\x00\x00\x04\x00\x00\x00\x12\x00\x00\x00Xen\x00' "$kernel")
+  off=${off%%:*}
   [ -n "$off" ] || die "$image has no PVH note; is it a kvm image?"
   patch_at "$kernel" $((off + 8)) '\0'
 fi
@@ -156,8 +158,9 @@ args+=("${qemu_extra[@]}")
 "$qemu" "${args[@]}" 2>"$tmp/qemu.err"
 s=$?
 # QEMU's own messages (warnings, errors) come after the run.
-[ -s "$tmp/qemu.err" ] && cat "$tmp/qemu.err" >&2
-if grep -q "^$(basename "$qemu"):" "$tmp/qemu.err" 2>/dev/null && [ $s -eq 1 ]; then
+qerr=
+[ -s "$tmp/qemu.err" ] && { qerr=$(<"$tmp/qemu.err"); printf '%s\n' "$qerr" >&2; }
+if [ $s -eq 1 ] && [[ $qerr == *"${qemu##*/}:"* ]]; then
   echo "kiln-run: QEMU failed (status 1; see its message above)" >&2
   exit 2
 fi

@@ -110,7 +110,7 @@ uint64_t from_pit() {
   uint64_t t0 = kiln::arch::cycles();
   // Wait for the first change so the start is on a tick edge.
   for (uint32_t spins = 0; pit_read() == c0; ++spins)
-    if (spins > 1000000) return 0;  // no PIT (or it does not count)
+    if (spins > 10000) return 0;  // no PIT (or it does not count): it ticks every 838 ns
   c0 = pit_read();
   t0 = kiln::arch::cycles();
   uint16_t c;
@@ -173,6 +173,10 @@ int64_t rtc_seconds() {
     __builtin_memcpy(prev, r, sizeof r);
   }
   uint8_t b = cmos(0x0b);
+  if (b == 0xff && r[0] == 0xff && r[4] == 0xff) {
+    kiln_warn("kvm: no CMOS RTC; the wall clock starts at 1970-01-01");
+    return 0;
+  }
   bool pm = r[2] & 0x80;
   r[2] &= 0x7f;
   if (!(b & 0x04)) {  // BCD
@@ -183,7 +187,10 @@ int64_t rtc_seconds() {
     if (pm) r[2] += 12;
   }
   int64_t year = r[6] >= 19 && r[6] <= 21 ? r[6] * 100 + r[5] : 2000 + r[5];
-  if (r[4] < 1 || r[4] > 12 || r[3] < 1 || r[3] > 31) return 0;
+  if (r[4] < 1 || r[4] > 12 || r[3] < 1 || r[3] > 31) {
+    kiln_warn("kvm: the CMOS RTC holds no valid date; the wall clock starts at 1970-01-01");
+    return 0;
+  }
   return days_from_civil(year, r[4], r[3]) * 86400 + r[2] * 3600 + r[1] * 60 + r[0];
 }
 
@@ -212,7 +219,6 @@ extern "C" uint64_t kiln_plat_monotonic_ns(void) { return kiln::kvm::tsc_to_ns(k
 
 extern "C" int64_t kiln_plat_wall_ns(void) {
   using namespace kiln::kvm;
-  int64_t mono = static_cast<int64_t>(kiln_plat_monotonic_ns());
   if (!__atomic_load_n(&wall_known, __ATOMIC_ACQUIRE)) {
     unsigned long f = kiln_plat_irq_save();
     if (!wall_known) {
@@ -231,5 +237,5 @@ extern "C" int64_t kiln_plat_wall_ns(void) {
     }
     kiln_plat_irq_restore(f);
   }
-  return mono + wall_offset;
+  return static_cast<int64_t>(kiln_plat_monotonic_ns()) + wall_offset;
 }
