@@ -1,127 +1,169 @@
-# Image tests: images built by support/test.sh from tests/images/<name>.defconfig
-# into ${KILN_TEST_IMAGES}/<name>/, booted here and checked.
+# Image tests: images built by support/test.sh from tests/images/<set>.defconfig
+# into ${KILN_TEST_IMAGES}/<set>/, run here and checked: what they print and
+# their exit status. Each test runs on every platform it names: linuxu as a
+# process, kvm under QEMU through support/run.sh (KVM where the CPU has
+# vmx/svm, TCG otherwise).
+#
+# kiln_image_test(<name> SET <set> APP <app> [PLATFORMS linuxu kvm]
+#   [OPTS <kiln option>...] [ARGS <app arg>...] [STATUS n]
+#   [MACHINE microvm|pc|q35] [BOOT pvh|multiboot] [MEM size]
+#   [EXPECT text...] [EXPECT_RE regex...] [REJECT text...] [EACH_LINE prefix=regex...])
+set(I ${KILN_TEST_IMAGES})
+set(RUN ${KILN_SRC}/support/run.sh)
 
 function(kiln_image_test NAME)
-  cmake_parse_arguments(T "" "STATUS;TIMEOUT" "CMD;EXPECT;EXPECT_RE;REJECT;EACH_LINE" ${ARGN})
+  cmake_parse_arguments(T "" "SET;APP;STATUS;MACHINE;BOOT;MEM"
+                        "PLATFORMS;OPTS;ARGS;EXPECT;EXPECT_RE;REJECT;EACH_LINE" ${ARGN})
   if(NOT DEFINED T_STATUS)
     set(T_STATUS 0)
   endif()
-  set(_args --status ${T_STATUS})
-  foreach(_e ${T_EXPECT})
-    list(APPEND _args --expect ${_e})
+  if(NOT T_PLATFORMS)
+    set(T_PLATFORMS linuxu kvm)
+  endif()
+  set(_checks --status ${T_STATUS})
+  foreach(_k EXPECT EXPECT_RE REJECT EACH_LINE)
+    string(TOLOWER ${_k} _flag)
+    string(REPLACE "_" "-" _flag ${_flag})
+    foreach(_e ${T_${_k}})
+      list(APPEND _checks --${_flag} ${_e})
+    endforeach()
   endforeach()
-  foreach(_e ${T_EXPECT_RE})
-    list(APPEND _args --expect-re ${_e})
+  foreach(_p ${T_PLATFORMS})
+    set(_img ${I}/${T_SET}/${T_APP}_${_p}-x86_64)
+    if(_p STREQUAL "linuxu")
+      set(_cmd ${_img})
+      if(T_OPTS)
+        list(APPEND _cmd ${T_OPTS} --)
+      endif()
+      list(APPEND _cmd ${T_ARGS})
+    else()
+      set(_cmd ${RUN} --image ${_img})
+      if(T_MACHINE)
+        list(APPEND _cmd --machine ${T_MACHINE})
+      endif()
+      if(T_BOOT)
+        list(APPEND _cmd --boot ${T_BOOT})
+      endif()
+      if(T_MEM)
+        list(APPEND _cmd --mem ${T_MEM})
+      endif()
+      if(T_OPTS)
+        string(JOIN " " _append ${T_OPTS} --)
+        list(APPEND _cmd --append ${_append})
+      endif()
+      list(APPEND _cmd -- ${T_ARGS})
+    endif()
+    add_test(NAME image.${_p}.${NAME} COMMAND ${CHECK} ${_checks} -- ${_cmd})
   endforeach()
-  foreach(_e ${T_REJECT})
-    list(APPEND _args --reject ${_e})
-  endforeach()
-  foreach(_e ${T_EACH_LINE})
-    list(APPEND _args --each-line ${_e})
-  endforeach()
-  add_test(NAME ${NAME} COMMAND ${CHECK} ${_args} -- ${T_CMD})
 endfunction()
 
-set(I ${KILN_TEST_IMAGES})
-
-# linuxu --------------------------------------------------------------------
-kiln_image_test(image.linuxu.helloworld
-  CMD ${I}/hello/helloworld_linuxu-x86_64
-  EXPECT "Hello world!")
-kiln_image_test(image.linuxu.helloworld_argv
-  CMD ${I}/hello/helloworld_linuxu-x86_64 one "two words" --three
+# helloworld and hellocpp on every machine and boot protocol (issue 2, 3) ----
+kiln_image_test(helloworld SET hello APP helloworld
+  EXPECT "Hello world!" REJECT "argv[1]")
+kiln_image_test(helloworld_argv SET hello APP helloworld
+  ARGS one "two words" --three
   EXPECT "Hello world!" "argv[1] = one" "argv[2] = two words" "argv[3] = --three")
-kiln_image_test(image.linuxu.options_before_separator
-  CMD ${I}/hello/helloworld_linuxu-x86_64 log.level=info heap=8M -- x
-  EXPECT "argv[1] = x"
-  EXPECT_RE "kiln: heap: tlsf, 81[0-9][0-9] KiB"
-  REJECT "argv[2]")
-kiln_image_test(image.linuxu.unknown_option
-  CMD ${I}/hello/helloworld_linuxu-x86_64 bogus=1 -- x
-  STATUS 64
-  EXPECT "kiln: error: unknown option 'bogus'"
-  REJECT "Hello world!")
-kiln_image_test(image.linuxu.bad_option_value
-  CMD ${I}/hello/helloworld_linuxu-x86_64 heap=lots --
-  STATUS 64
-  EXPECT "kiln: error: bad value for option heap: 'lots'")
-kiln_image_test(image.linuxu.options_help
-  CMD ${I}/hello/helloworld_linuxu-x86_64 help --
-  EXPECT "heap" "log.level" "alloc.stats")
-kiln_image_test(image.linuxu.heap_too_big
-  CMD ${I}/hello/helloworld_linuxu-x86_64 heap=900000G --
-  STATUS 125
+foreach(_m microvm:pvh pc:multiboot q35:pvh pc:pvh)
+  string(REPLACE ":" ";" _mb ${_m})
+  list(GET _mb 0 _machine)
+  list(GET _mb 1 _boot)
+  kiln_image_test(helloworld_${_machine}_${_boot} SET hello APP helloworld PLATFORMS kvm
+    MACHINE ${_machine} BOOT ${_boot} ARGS a "b c"
+    EXPECT "Hello world!" "argv[1] = a" "argv[2] = b c")
+  kiln_image_test(hellocpp_${_machine}_${_boot} SET hellocpp APP hellocpp PLATFORMS kvm
+    MACHINE ${_machine} BOOT ${_boot} ARGS 42 STATUS 42
+    EXPECT "constructor: global greeter ready" "exiting with status 42" "destructor: global greeter gone")
+endforeach()
+kiln_image_test(options_before_separator SET hello APP helloworld
+  OPTS log.level=info ARGS x
+  EXPECT "argv[1] = x" EXPECT_RE "kiln: heap: tlsf, [0-9]+ KiB" REJECT "argv[2]")
+kiln_image_test(linuxu_heap_option SET hello APP helloworld PLATFORMS linuxu
+  OPTS log.level=info heap=8M ARGS x
+  EXPECT_RE "kiln: heap: tlsf, 81[0-9][0-9] KiB")
+kiln_image_test(unknown_option SET hello APP helloworld
+  OPTS bogus=1 ARGS x STATUS 64
+  EXPECT "kiln: error: unknown option 'bogus'" REJECT "Hello world!")
+kiln_image_test(bad_option_value SET hello APP helloworld
+  OPTS log.level=loud STATUS 64
+  EXPECT "kiln: error: bad value for option log.level: 'loud'")
+kiln_image_test(options_help SET hello APP helloworld
+  OPTS help EXPECT "log.level" "alloc.stats")
+kiln_image_test(linuxu_heap_too_big SET hello APP helloworld PLATFORMS linuxu
+  OPTS heap=900000G STATUS 125
   EXPECT "cannot map a heap" "init heap_map (level plat) failed")
-kiln_image_test(image.linuxu.hellocpp
-  CMD ${I}/hellocpp/hellocpp_linuxu-x86_64
-  STATUS 3
+kiln_image_test(hellocpp SET hellocpp APP hellocpp STATUS 3
   EXPECT "constructor: global greeter ready" "Hello from C++, greeter!"
          "sum of 10 squares = 385" "longest word: unikernel" "point = (3, 4)"
          "caught out_of_range" "exiting with status 3" "destructor: global greeter gone")
-kiln_image_test(image.linuxu.hellocpp_status_arg
-  CMD ${I}/hellocpp/hellocpp_linuxu-x86_64 42
-  STATUS 42
-  EXPECT "exiting with status 42")
-kiln_image_test(image.linuxu.ktest
-  CMD ${I}/ktest/helloworld_linuxu-x86_64 log.level=info --
+kiln_image_test(hellocpp_status_arg SET hellocpp APP hellocpp
+  ARGS 42 STATUS 42 EXPECT "exiting with status 42")
+
+# In-image suites --------------------------------------------------------------
+kiln_image_test(ktest SET ktest APP helloworld OPTS log.level=info
   EXPECT_RE "^ktest: [1-9][0-9]* passed, 0 failed$"
             "kiln: warning: fork\\(\\) is not implemented \\(ENOSYS\\)"
             "heap stats: total [0-9]+, in use [0-9]+"
-  EXPECT "Hello world!"
-  REJECT "ktest: FAIL")
-kiln_image_test(image.linuxu.ktest_filter
-  CMD ${I}/ktest/helloworld_linuxu-x86_64 ktest.filter=newlib. --
+  EXPECT "Hello world!" REJECT "ktest: FAIL")
+kiln_image_test(ktest_filter SET ktest APP helloworld OPTS ktest.filter=newlib.
   EXPECT_RE "^ktest: PASS newlib\\." "^ktest: [1-9][0-9]* passed, 0 failed$"
   REJECT "ktest: PASS alloc.")
 foreach(_b buddy region)
-  kiln_image_test(image.linuxu.ktest_${_b}
-    CMD ${I}/ktest-${_b}/helloworld_linuxu-x86_64 log.level=info --
+  kiln_image_test(ktest_${_b} SET ktest-${_b} APP helloworld OPTS log.level=info
     EXPECT_RE "^ktest: [1-9][0-9]* passed, 0 failed$" "kiln: heap: ${_b}, [0-9]+ KiB"
-    EXPECT "Hello world!"
-    REJECT "ktest: FAIL")
+    EXPECT "Hello world!" REJECT "ktest: FAIL")
 endforeach()
 
-# Threads (issue 4) --------------------------------------------------------
+# Crashes and CPU features (issue 3) ------------------------------------------
+foreach(_c pagefault:page.fault|SIGSEGV div0:divide|SIGFPE ud:invalid.opcode|SIGILL)
+  string(REPLACE ":" ";" _cx ${_c})
+  list(GET _cx 0 _what)
+  list(GET _cx 1 _re)
+  kiln_image_test(crash_${_what} SET crash APP crash ARGS ${_what} STATUS 125
+    EXPECT_RE "CRASH: .*(${_re})" "rip [0-9a-f]{16} rsp [0-9a-f]{16}" "#0 0x[0-9a-f]+ (do_${_what}|main)[.a-z0-9]*\\+0x"
+              "#[0-9]+ 0x[0-9a-f]+ main(\\.cold)?\\+0x")
+endforeach()
+kiln_image_test(crash_assert SET crash APP crash ARGS assert STATUS 125
+  EXPECT "PANIC: assertion failed: argc == 42" EXPECT_RE "#[0-9]+ 0x[0-9a-f]+ main(\\.cold)?\\+0x")
+kiln_image_test(crash_panic SET crash APP crash ARGS panic STATUS 125
+  EXPECT "PANIC: deliberate panic" EXPECT_RE "#0 0x[0-9a-f]+ main(\\.cold)?\\+0x")
+kiln_image_test(crash_abort SET crash APP crash ARGS abort STATUS 125
+  EXPECT "PANIC: abort() called")
+kiln_image_test(crash_stack_overflow SET crash APP crash ARGS stack STATUS 125
+  EXPECT_RE "CRASH: .*(page fault|SIGSEGV)" "#[0-9]+ 0x[0-9a-f]+ recurse\\+0x")
+kiln_image_test(float SET crash APP crash ARGS float EXPECT "6.283" "18.0 0.000333333" "ok")
+kiln_image_test(clocks SET crash APP crash ARGS clock
+  EXPECT_RE "wall 1[7-9][0-9]{8} s since 1970" "slept [0-9]+ us \\(asked 20000\\)")
+
+# Threads (issue 4) ----------------------------------------------------------
 set(_threads_expect
   "pipeline: 3 producers, 3 consumers, 6000 items, sum 18003000 (exact)"
   "counter: 4 workers x 100000 increments = 400000 (exact)"
   "keys: alpha beta" "timedwait: ETIMEDOUT after >= 20 ms")
-kiln_image_test(image.linuxu.sched_pthread_ktest
-  CMD ${I}/sched-preempt/helloworld_linuxu-x86_64
+kiln_image_test(sched_pthread_ktest SET sched-preempt APP helloworld
   EXPECT_RE "^ktest: [1-9][0-9]* passed, 0 failed$" "^ktest: PASS sched.spinning_thread_does_not_starve_others$"
             "^ktest: PASS pthread.malloc_and_printf_from_many_threads$"
   EACH_LINE "hammer:=hammer: thread 0[0-7] iteration [0-9]+ line-is-whole"
   REJECT "ktest: FAIL")
-kiln_image_test(image.linuxu.threads_preempt
-  CMD ${I}/threads/threads_linuxu-x86_64
-  EXPECT ${_threads_expect})
-kiln_image_test(image.linuxu.threads_coop
-  CMD ${I}/threads-coop/threads_linuxu-x86_64
+kiln_image_test(threads_preempt SET threads APP threads EXPECT ${_threads_expect})
+kiln_image_test(threads_coop SET threads-coop APP threads
   EXPECT ${_threads_expect}
   EXPECT_RE "^ktest: [1-9][0-9]* passed, 0 failed$"
   REJECT "ktest: FAIL" "spinning_thread")
-kiln_image_test(image.linuxu.threads_stack_overflow
-  CMD ${I}/threads/threads_linuxu-x86_64 overflow
-  STATUS 125
-  EXPECT "stack overflow in thread 'pthread'" "CRASH: SIGSEGV"
+kiln_image_test(threads_stack_overflow SET threads APP threads ARGS overflow STATUS 125
+  EXPECT "stack overflow in thread 'pthread'"
   EXPECT_RE "#[0-9]+ 0x[0-9a-f]+ depth\\+0x" "#[0-9]+ 0x[0-9a-f]+ overflow\\+0x")
 
 # C++ standard library (issue 7) ------------------------------------------
 set(_cxx_expect "cxx: global constructors in order ok" "cxx: exception caught, destructors ran while unwinding ok"
   "cxx: out_of_range from at() ok" "cxx: ostringstream ok" "cxx: a double on cout: 3.75"
   "cxx: destructor b" "cxx: destructor a")
-kiln_image_test(image.linuxu.cxx_threads
-  CMD ${I}/cxx/cxxtest_linuxu-x86_64
+kiln_image_test(cxx_threads SET cxx APP cxxtest
   EXPECT ${_cxx_expect} "cxx: std::thread + mutex + condition_variable count ok"
-  EXPECT_RE "^cxx: 1[0-9] passed, 0 failed$"
-  EXPECT_RE "cxx: destructor b\ncxx: destructor a")
-kiln_image_test(image.linuxu.cxx_single
-  CMD ${I}/cxx-single/cxxtest_linuxu-x86_64
-  EXPECT ${_cxx_expect}
-  EXPECT_RE "^cxx: [0-9]+ passed, 0 failed$"
-  REJECT "std::thread")
-kiln_image_test(image.linuxu.cxx_uncaught
-  CMD ${I}/cxx/cxxtest_linuxu-x86_64 uncaught
-  STATUS 125
+  EXPECT_RE "^cxx: 1[0-9] passed, 0 failed$" "cxx: destructor b\\ncxx: destructor a")
+kiln_image_test(cxx_single SET cxx-single APP cxxtest
+  EXPECT ${_cxx_expect} EXPECT_RE "^cxx: [0-9]+ passed, 0 failed$" REJECT "std::thread")
+kiln_image_test(cxx_uncaught SET cxx APP cxxtest ARGS uncaught STATUS 125
   EXPECT "terminate called after throwing an instance of 'std::logic_error'"
          "nobody catches this" "PANIC: abort() called")
+kiln_image_test(crash_null_address SET crash APP crash ARGS pagefault STATUS 125
+  EXPECT_RE "(write to null-page address 0x0 \\(not mapped\\)|SIGSEGV \\(invalid memory access\\) at address 0x0)")

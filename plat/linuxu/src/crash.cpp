@@ -42,17 +42,7 @@ void on_fatal(int sig, void* info, void* uc) {
   kiln_printk(KILN_LOG_CRIT, "  rsi %016lx rdi %016lx r8  %016lx r9  %016lx", g[RSI], g[RDI], g[R8], g[R9]);
   kiln_printk(KILN_LOG_CRIT, "  r10 %016lx r11 %016lx r12 %016lx r13 %016lx", g[R10], g[R11], g[R12], g[R13]);
   kiln_printk(KILN_LOG_CRIT, "  r14 %016lx r15 %016lx", g[R14], g[R15]);
-  kiln_printk(KILN_LOG_CRIT, "backtrace:");
-  kiln_backtrace_line(0, g[RIP]);
-  // The rest of the chain, from the faulting frame's frame pointer.
-  uintptr_t fp = g[RBP];
-  for (int i = 1; i < 32 && fp >= 4096 && !(fp & 7); ++i) {
-    const uintptr_t* frame = reinterpret_cast<const uintptr_t*>(fp);
-    if (frame[1] < 4096) break;
-    kiln_backtrace_line(i, frame[1] - 1);
-    if (frame[0] <= fp) break;
-    fp = frame[0];
-  }
+  kiln_backtrace_from(g[RIP], g[RSP], g[RBP], nullptr);
   kiln_plat_crash();
 }
 

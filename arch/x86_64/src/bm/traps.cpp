@@ -36,16 +36,6 @@ constinit volatile int depth = 0;
 
 bool readable(uintptr_t a) { return kiln::x86::pt_readable(a) && kiln::x86::pt_readable(a + 15); }
 
-void walk(uintptr_t fp) {
-  for (int i = 1; i < 32; ++i) {
-    if (fp < 4096 || (fp & 7) || !readable(fp)) break;
-    const uintptr_t* frame = reinterpret_cast<const uintptr_t*>(fp);
-    if (frame[1] < 4096) break;
-    kiln_backtrace_line(i, frame[1] - 1);  // the call, not the return address
-    if (frame[0] <= fp) break;
-    fp = frame[0];
-  }
-}
 
 }  // namespace
 
@@ -83,8 +73,6 @@ extern "C" void kiln_x86_exception(kiln_x86_frame* f) {
   kiln_printk(KILN_LOG_CRIT, "  r14 %016lx r15 %016lx cs %lx ss %lx cr2 %016lx cr3 %016lx",
               static_cast<ul>(f->r14), static_cast<ul>(f->r15), static_cast<ul>(f->cs),
               static_cast<ul>(f->ss), static_cast<ul>(kiln::x86::read_cr2()), static_cast<ul>(kiln::x86::read_cr3()));
-  kiln_printk(KILN_LOG_CRIT, "backtrace:");
-  kiln_backtrace_line(0, f->rip);
-  walk(f->rbp);
+  kiln_backtrace_from(f->rip, f->rsp, f->rbp, readable);
   kiln_plat_crash();
 }

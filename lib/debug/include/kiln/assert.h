@@ -16,6 +16,11 @@ KILN_EXTERN_C KILN_NORETURN void kiln_assert_fail(const char* cond, const char* 
                                                   int line, const char* func);
 // Print a backtrace starting at frame pointer fp (0: the caller's frame).
 KILN_EXTERN_C void kiln_backtrace(uintptr_t fp);
+// Print the backtrace of interrupted code (traps, fatal signals): pc, its
+// caller when pc's function keeps no frame, then the frame chain from fp.
+// readable (may be null) says whether an address can be read safely.
+KILN_EXTERN_C void kiln_backtrace_from(uintptr_t pc, uintptr_t sp, uintptr_t fp,
+                                       bool (*readable)(uintptr_t));
 // Print "  #n 0x... name+0xoff" for one code address.
 KILN_EXTERN_C void kiln_backtrace_line(int n, uintptr_t pc);
 
