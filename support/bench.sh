@@ -2,7 +2,7 @@
 # `make bench`: benchmarks (not tests). Each part builds what it measures,
 # runs it several times in this one run, and reports median and minimum.
 # Prints a table and writes build/bench/results.json. Usage:
-#   support/bench.sh [part...]     parts: sched (default: all)
+#   support/bench.sh [part...]     parts: boot sched (default: all)
 set -uo pipefail
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 B=${KILN_BENCH_DIR:-$SRC/build/bench}
@@ -13,7 +13,7 @@ mkdir -p "$B"
 RESULTS=$B/results.tsv
 : > "$RESULTS"
 parts=("$@")
-[ ${#parts[@]} -eq 0 ] && parts=(sched)
+[ ${#parts[@]} -eq 0 ] && parts=(boot sched)
 
 record() {  # record <part> <metric> <unit> <values...>: median and min
   local part=$1 metric=$2 unit=$3; shift 3
@@ -52,10 +52,19 @@ bench_sched() {
   done
 }
 
+bench_boot() {
+  local out=$B/hello
+  echo "bench: building helloworld (kvm and linuxu)"
+  build_app "$SRC/apps/helloworld" "$out" || { echo "bench: helloworld did not build"; return 1; }
+  echo "bench: booting helloworld and the floor image ($((REPS * 4)) runs each)"
+  /usr/bin/python3 "$SRC/support/bench_boot.py" "$SRC" "$out" "$B/boot" "$RESULTS" $((REPS * 4))
+}
+
 for p in "${parts[@]}"; do
   case $p in
+    boot) bench_boot ;;
     sched) bench_sched ;;
-    *) echo "bench: unknown part $p (known: sched)"; exit 2 ;;
+    *) echo "bench: unknown part $p (known: boot sched)"; exit 2 ;;
   esac
 done
 

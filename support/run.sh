@@ -15,6 +15,8 @@
 #     --initrd FILE      first module / initrd
 #     --gdb              wait for gdb on :1234 (QEMU -s -S)
 #     --qemu-arg ARG     extra QEMU argument (repeatable)
+#     --print-cmd DIR    prepare the kernel copy in DIR, print the QEMU command
+#                        (one argument per line) and exit (for benchmarks)
 #     -h, --help
 #
 # Exit status: the app's. QEMU's isa-debug-exit makes QEMU exit with
@@ -25,7 +27,7 @@ set -u
 
 die() { echo "kiln-run: $*" >&2; exit 2; }
 
-build=build app= image= machine=microvm boot=pvh accel=auto mem=64M append= initrd= gdb=0
+build=build app= image= machine=microvm boot=pvh accel=auto mem=64M append= initrd= gdb=0 print_dir=
 qemu_extra=()
 app_args=()
 while [ $# -gt 0 ]; do
@@ -41,7 +43,8 @@ while [ $# -gt 0 ]; do
     --initrd) initrd=${2:?}; shift 2 ;;
     --gdb) gdb=1; shift ;;
     --qemu-arg) qemu_extra+=("${2?}"); shift 2 ;;
-    -h|--help) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --print-cmd) print_dir=${2:?}; shift 2 ;;
+    -h|--help) sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     --) shift; app_args=("$@"); break ;;
     *) die "unknown option '$1' (see --help)" ;;
   esac
@@ -118,8 +121,12 @@ fi
 
 qemu=${QEMU:-qemu-system-x86_64}
 command -v "$qemu" >/dev/null || die "$qemu not found (apt-get install qemu-system-x86)"
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/kiln-run.XXXXXX") || die "cannot make a temp folder"
-trap 'rm -rf "$tmp"' EXIT
+if [ -n "$print_dir" ]; then
+  mkdir -p "$print_dir" && tmp=$print_dir || die "cannot make $print_dir"
+else
+  tmp=$(mktemp -d "${TMPDIR:-/tmp}/kiln-run.XXXXXX") || die "cannot make a temp folder"
+  trap 'rm -rf "$tmp"' EXIT
+fi
 
 # The image carries both a PVH note and a Multiboot header. QEMU 7.2 tries
 # Multiboot first when both are there, so the runner boots a copy with the
@@ -155,6 +162,10 @@ args+=(-append "$cmdline")
 [ $gdb = 1 ] && { args+=(-s -S); echo "kiln-run: waiting for gdb: gdb ${image}.dbg -ex 'target remote :1234'" >&2; }
 args+=("${qemu_extra[@]}")
 
+if [ -n "$print_dir" ]; then
+  printf '%s\n' "$qemu" "${args[@]}"
+  exit 0
+fi
 "$qemu" "${args[@]}" 2>"$tmp/qemu.err"
 s=$?
 # QEMU's own messages (warnings, errors) come after the run.
