@@ -99,7 +99,8 @@ run: build
 debug: build
 	$(Q)if [ -f $(O)/$(APP)_kvm-x86_64 ]; then \
 	  $(SRC)/support/run.sh --build $(O) --app $(APP) --gdb -- $(ARGS) & pid=$$!; sleep 0.5; \
-	  gdb -q $(O)/$(APP)_kvm-x86_64.dbg -ex "target remote :1234"; \
+	  gdb -q $(O)/$(APP)_kvm-x86_64.dbg -ex "target remote :1234" \
+	    -ex "hbreak _kiln_pvh_start" -ex "hbreak _kiln_multiboot_start" -ex continue; \
 	  pkill -P $$pid 2>/dev/null; wait $$pid; \
 	else $(SRC)/support/run.sh --build $(O) --app $(APP) --gdb -- $(ARGS); fi
 

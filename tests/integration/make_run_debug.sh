@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# The README's main command and the debugger: `make run` builds and boots
+# helloworld (kvm image under QEMU) with arguments; `make debug`'s runner
+# mode stops the image at its entry point in gdb, with symbols.
+source "$(dirname "$0")/lib.sh"
+make -s -C "$SRC" O="$W" A="$SRC/apps/helloworld" defconfig >/dev/null
+out=$(make -s -C "$SRC" O="$W" run ARGS="first second" 2>&1) || fail "make run failed: $out"
+grep -qx "Hello world!" <<<"$out" || fail "make run did not print Hello world!: $out"
+grep -qx "argv\[2\] = second" <<<"$out" || fail "make run lost the arguments: $out"
+grep -q "kiln-run: accel" <<<"$out" || fail "the runner did not say which accelerator it chose: $out"
+
+"$SRC/support/run.sh" --build "$W" --app helloworld --gdb >"$W/qemu.out" 2>&1 &
+qpid=$!
+sleep 0.5
+gout=$(timeout 60 gdb -q -batch "$W/helloworld_kvm-x86_64.dbg" -ex "target remote :1234" \
+  -ex "hbreak _kiln_pvh_start" -ex continue -ex "info symbol \$pc" -ex kill 2>&1)
+kill $qpid 2>/dev/null || true
+wait $qpid 2>/dev/null || true
+grep -q "_kiln_pvh_start in section" <<<"$gout" || fail "gdb did not stop at the entry: $gout"
+echo "make run boots helloworld; gdb stops at _kiln_pvh_start"
