@@ -248,3 +248,34 @@ KILN_TEST(sched, detached_threads_and_errors) {
   KTEST_EXPECT(huge.is_error() && huge.error().code() == EAGAIN);
   KTEST_EXPECT(thread_create("nofn", nullptr, nullptr).error().code() == EINVAL);
 }
+
+#ifdef CONFIG_SCHED_PREEMPT
+extern "C" long kiln_test_redzone_spin(long iterations);
+namespace {
+volatile bool redzone_stop;
+long redzone_errors;
+void* redzone_spinner(void*) {
+  while (!redzone_stop) redzone_errors += kiln_test_redzone_spin(20000);
+  return nullptr;
+}
+void* busy_other(void*) {
+  uint64_t end = now() + 30 * kMs;
+  while (now() < end) {}  // keeps the run queue non-empty: time slices expire
+  redzone_stop = true;
+  return nullptr;
+}
+}  // namespace
+
+// Interrupts and preemption must not touch the 128 bytes below the
+// interrupted stack pointer (the System V red zone).
+KILN_TEST(sched, red_zone_survives_preemption) {
+  redzone_stop = false;
+  redzone_errors = 0;
+  auto a = thread_create("redzone", redzone_spinner, nullptr);
+  auto b = thread_create("busy", busy_other, nullptr);
+  KTEST_ASSERT(a.ok() && b.ok());
+  KTEST_EXPECT(thread_join(b.value()).ok());
+  KTEST_EXPECT(thread_join(a.value()).ok());
+  KTEST_EXPECT_EQ(redzone_errors, 0);
+}
+#endif

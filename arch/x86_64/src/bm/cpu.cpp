@@ -39,9 +39,12 @@ alignas(16) constinit uint64_t gdt[5] = {0, 0x00af9a000000ffff, 0x00cf92000000ff
 alignas(16) constinit Tss tss = {};
 alignas(16) constinit IdtEntry idt[256] = {};
 // IST1: every exception (a fault on a broken stack, e.g. a guard page hit,
-// still gets its report). IST2: double fault and NMI.
+// still gets its report). IST2: double fault and NMI. IST3: interrupts,
+// only long enough to move the frame below the interrupted code's red zone
+// (entry.S), since host-built libgcc code may use it.
 alignas(16) constinit char exc_stack[16384] = {};
 alignas(16) constinit char df_stack[8192] = {};
+alignas(16) constinit char irq_stack[256] = {};
 constinit kiln_x86_irq_fn handlers[256] = {};
 
 void set_gate(unsigned v, void* stub, uint8_t ist) {
@@ -69,6 +72,7 @@ extern "C" void kiln_x86_irq_dispatch(kiln_x86_frame* f) {
 extern "C" KILN_NORETURN void kiln_x86_start64(uint32_t entry, uint32_t info, uint32_t eax) {
   tss.ist[0] = reinterpret_cast<uint64_t>(exc_stack + sizeof exc_stack);
   tss.ist[1] = reinterpret_cast<uint64_t>(df_stack + sizeof df_stack);
+  tss.ist[2] = reinterpret_cast<uint64_t>(irq_stack + sizeof irq_stack);
   tss.iomap_base = sizeof(Tss);
   uint64_t base = reinterpret_cast<uint64_t>(&tss), limit = sizeof(Tss) - 1;
   gdt[3] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x89ull << 40) /* present, 64-bit TSS */ |
@@ -78,7 +82,7 @@ extern "C" KILN_NORETURN void kiln_x86_start64(uint32_t entry, uint32_t info, ui
   asm volatile("lgdt %0; ltr %w1" ::"m"(gd), "r"(kTssSel) : "memory");
 
   for (unsigned v = 0; v < 32; ++v) set_gate(v, kiln_x86_exc_stubs + 16 * v, v == 2 || v == 8 ? 2 : 1);
-  for (unsigned v = 32; v < 256; ++v) set_gate(v, kiln_x86_irq_stubs + 16 * (v - 32), 0);
+  for (unsigned v = 32; v < 256; ++v) set_gate(v, kiln_x86_irq_stubs + 16 * (v - 32), 3);
   DescPtr id{sizeof idt - 1, reinterpret_cast<uint64_t>(idt)};
   asm volatile("lidt %0" ::"m"(id) : "memory");
 

@@ -6,7 +6,10 @@
  * the general registers (struct kiln_x86_frame in kiln/arch/x86.h).
  *
  * Exceptions (0..31) are fatal: they run on an IST stack and never return.
- * Interrupts (32..255) run on the interrupted stack, save the full FPU
+ * Interrupts (32..255) arrive on a small IST stack; the common part moves
+ * the CPU's frame to the interrupted stack 128 bytes below its stack
+ * pointer (the red zone, which host-built libgcc code may use, stays
+ * intact) and runs there: it saves the full FPU
  * state (xsave when the CPU has it, else fxsave) because all code may use
  * SSE, call the registered handler (which may switch threads), restore
  * and return with iretq. */
@@ -63,6 +66,27 @@ kiln_x86_exc_common:
 
 	.type kiln_x86_irq_common, @function
 kiln_x86_irq_common:
+	/* On the IST stack: vector, error, rip, cs, rflags, rsp, ss. Move these
+	 * seven words (and rax, rcx, saved to have two registers) below the
+	 * interrupted code's red zone, 16-byte aligned as the CPU would. */
+	pushq %rax
+	pushq %rcx
+	movq 56(%rsp), %rax            /* interrupted rsp */
+	subq $128, %rax
+	andq $-16, %rax
+	subq $72, %rax
+	movq 0(%rsp), %rcx;  movq %rcx, 0(%rax)
+	movq 8(%rsp), %rcx;  movq %rcx, 8(%rax)
+	movq 16(%rsp), %rcx; movq %rcx, 16(%rax)
+	movq 24(%rsp), %rcx; movq %rcx, 24(%rax)
+	movq 32(%rsp), %rcx; movq %rcx, 32(%rax)
+	movq 40(%rsp), %rcx; movq %rcx, 40(%rax)
+	movq 48(%rsp), %rcx; movq %rcx, 48(%rax)
+	movq 56(%rsp), %rcx; movq %rcx, 56(%rax)
+	movq 64(%rsp), %rcx; movq %rcx, 64(%rax)
+	movq %rax, %rsp
+	popq %rcx
+	popq %rax
 	SAVE_GPRS
 	cld
 	movq %rsp, %rbx                /* the frame; rbx survives calls and switches */
