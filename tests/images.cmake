@@ -12,7 +12,7 @@ set(I ${KILN_TEST_IMAGES})
 set(RUN ${KILN_SRC}/support/run.sh)
 
 function(kiln_image_test NAME)
-  cmake_parse_arguments(T "" "SET;APP;STATUS;MACHINE;BOOT;MEM"
+  cmake_parse_arguments(T "" "SET;APP;STATUS;MACHINE;BOOT;MEM;STDIN"
                         "PLATFORMS;OPTS;ARGS;EXPECT;EXPECT_RE;REJECT;EACH_LINE" ${ARGN})
   if(NOT DEFINED T_STATUS)
     set(T_STATUS 0)
@@ -21,6 +21,9 @@ function(kiln_image_test NAME)
     set(T_PLATFORMS linuxu kvm)
   endif()
   set(_checks --status ${T_STATUS})
+  if(DEFINED T_STDIN)
+    list(APPEND _checks --stdin ${T_STDIN})
+  endif()
   foreach(_k EXPECT EXPECT_RE REJECT EACH_LINE)
     string(TOLOWER ${_k} _flag)
     string(REPLACE "_" "-" _flag ${_flag})
@@ -167,3 +170,5 @@ kiln_image_test(cxx_uncaught SET cxx APP cxxtest ARGS uncaught STATUS 125
          "nobody catches this" "PANIC: abort() called")
 kiln_image_test(crash_null_address SET crash APP crash ARGS pagefault STATUS 125
   EXPECT_RE "(write to null-page address 0x0 \\(not mapped\\)|SIGSEGV \\(invalid memory access\\) at address 0x0)")
+kiln_image_test(stdin_line SET crash APP crash ARGS stdin STDIN "typed on the console\n"
+  EXPECT "read: [typed on the console]")

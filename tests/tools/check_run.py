@@ -30,7 +30,8 @@ def main():
     if not cmd:
         sys.exit("check_run.py: no command")
     try:
-        p = subprocess.run(cmd, input=a.stdin.encode(), stdout=subprocess.PIPE,
+        stdin = a.stdin.encode().decode("unicode_escape").encode()
+        p = subprocess.run(cmd, input=stdin, stdout=subprocess.PIPE,
                            stderr=subprocess.STDOUT, timeout=a.timeout)
         out, status = p.stdout.decode(errors="replace"), p.returncode
     except subprocess.TimeoutExpired as e:

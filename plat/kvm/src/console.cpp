@@ -43,7 +43,8 @@ void console_init() {
   outb(kCom1 + kData, 0x01); // 115200 baud
   outb(kCom1 + kIer, 0x00);
   outb(kCom1 + kLcr, 0x03);  // 8N1
-  outb(kCom1 + kFcr, 0x07);  // FIFOs on and cleared
+  // FCR stays 0: turning the FIFOs on clears them, which would drop input
+  // that arrived before boot (QEMU hands bytes over as the guest reads).
   outb(kCom1 + kMcr, 0x03);  // DTR, RTS
 }
 

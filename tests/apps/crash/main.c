@@ -9,12 +9,15 @@
  *   ud         invalid opcode (ud2)        -> report, status 125
  *   float      printf("%.3f") and SSE math -> status 0
  *   clock      monotonic/wall clocks, a 20 ms sleep -> status 0
+ *   stdin      reads a line from stdin and echoes it -> status 0
+ *   idle       sleeps 1 s (the CPU must rest, not spin) -> status 0
  *   ok         prints ok                   -> status 0 */
 #include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 void kiln_panic(const char* fmt, ...) __attribute__((noreturn));
 
@@ -67,6 +70,13 @@ int main(int argc, char** argv) {
       printf("slept %lld us (asked 20000)\n", (ns(b) - ns(a)) / 1000);
       a = b;
     }
+  } else if (!strcmp(what, "stdin")) {
+    char line[128];
+    if (!fgets(line, sizeof line, stdin)) return 3;
+    line[strcspn(line, "\n")] = '\0';
+    printf("read: [%s]\n", line);
+  } else if (!strcmp(what, "idle")) {
+    sleep(1);
   } else if (strcmp(what, "ok")) {
     printf("crash: unknown mode %s\n", what);
     return 64;
