@@ -7,6 +7,7 @@
 #include <kiln/arch/context.h>
 #include <kiln/assert.h>
 #include <kiln/config.h>
+#include <kiln/deadline_queue.h>
 #include <kiln/init.h>
 #include <kiln/lock.h>
 #include <kiln/plat/paging.h>
@@ -36,8 +37,8 @@ constinit Thread main_thread;
 constinit Thread idle_thread;
 alignas(16) char idle_stack[kIdleStack];
 Thread* current = &main_thread;  // main runs before the scheduler starts
-constinit IntrusiveList<Thread, &Thread::sleep_node> sleepers;  // by wake_at
-constinit IntrusiveList<Timer, &Timer::node> timers;            // by deadline
+constinit DeadlineQueue<Thread, &Thread::sleep_node, &Thread::wake_at> sleepers;
+constinit DeadlineQueue<Timer, &Timer::node, &Timer::deadline> timers;
 constinit IntrusiveList<Thread, &Thread::all_node> all_threads;
 constinit IntrusiveList<Thread, &Thread::qnode> zombies;  // exited, detached
 uint64_t next_id = 1;
@@ -49,21 +50,11 @@ void set_name(Thread* t, const char* name) {
   strncpy(t->name, name ? name : "thread", sizeof t->name - 1);
 }
 
-void sleeper_insert(Thread* t) {
-  for (Thread& s : sleepers) {
-    if (s.wake_at > t->wake_at) {
-      sleepers.insert_before(s, *t);
-      return;
-    }
-  }
-  sleepers.push_back(*t);
-}
-
 // A blocked thread becomes ready (woken, or its deadline passed).
 void make_ready(Thread* t, bool timed_out) {
   if (t->state != Thread::State::Blocked) return;
   if (t->qnode.linked()) IntrusiveList<Thread, &Thread::qnode>::remove(*t);
-  if (t->sleep_node.linked()) sleepers.remove(*t);
+  if (sleepers.queued(*t)) sleepers.remove(*t);
   t->waiting_on = nullptr;
   t->timed_out = timed_out;
   t->state = Thread::State::Ready;
@@ -71,21 +62,13 @@ void make_ready(Thread* t, bool timed_out) {
 }
 
 void expire(uint64_t now) {
-  while (Thread* t = sleepers.front()) {
-    if (t->wake_at > now) break;
-    make_ready(t, true);
-  }
-  while (Timer* tm = timers.front()) {
-    if (tm->deadline > now) break;
-    timers.pop_front();
-    tm->fn(tm);
-  }
+  while (Thread* t = sleepers.pop_expired(now)) make_ready(t, true);
+  while (Timer* tm = timers.pop_expired(now)) tm->fn(tm);
 }
 
 uint64_t next_event() {
-  uint64_t d = kNever;
-  if (Thread* t = sleepers.front()) d = t->wake_at;
-  if (Timer* tm = timers.front(); tm && tm->deadline < d) d = tm->deadline;
+  uint64_t d = sleepers.next();
+  if (timers.next() < d) d = timers.next();
   if (current != &idle_thread && current->slice_end && !policy::empty() && current->slice_end < d)
     d = current->slice_end;
   return d;
@@ -299,7 +282,7 @@ void sleep_until(uint64_t deadline) {
   IrqGuard g;
   while (kiln_plat_monotonic_ns() < deadline) {
     current->wake_at = deadline;
-    sleeper_insert(current);
+    sleepers.insert(*current);
     current->state = Thread::State::Blocked;
     schedule();
   }
@@ -321,7 +304,7 @@ bool WaitQueue::wait(uint64_t deadline) {
   t->timed_out = false;
   if (deadline) {
     t->wake_at = deadline;
-    sleeper_insert(t);
+    sleepers.insert(*t);
   }
   t->state = Thread::State::Blocked;
   schedule();
@@ -343,23 +326,15 @@ void WaitQueue::wake_all() {
 
 void timer_start(Timer* tm, uint64_t deadline) {
   IrqGuard g;
-  if (tm->node.linked()) timers.remove(*tm);
+  if (timers.queued(*tm)) timers.remove(*tm);
   tm->deadline = deadline;
-  Timer* pos = nullptr;
-  for (Timer& x : timers) {
-    if (x.deadline > deadline) {
-      pos = &x;
-      break;
-    }
-  }
-  if (pos) timers.insert_before(*pos, *tm);
-  else timers.push_back(*tm);
+  timers.insert(*tm);
   program_timer();
 }
 
 bool timer_cancel(Timer* tm) {
   IrqGuard g;
-  if (!tm->node.linked()) return false;
+  if (!timers.queued(*tm)) return false;
   timers.remove(*tm);
   return true;
 }
