@@ -1,0 +1,66 @@
+/* xen entry: the ELF notes Xen's domain builder reads and the PVH 32-bit
+ * entry point. The image is linked with plat/kvm/link.ld (same layout:
+ * loaded at 1 MiB, notes in their own PT_NOTE segment); the section and
+ * symbol names of the boot stack are the ones that script and the shared
+ * plat/kvm/src/memory.cpp expect. */
+#include <kiln/config.h>
+#include <kiln/arch/x86.h>
+
+#define XEN_ELFNOTE_GUEST_OS 6
+#define XEN_ELFNOTE_GUEST_VERSION 7
+#define XEN_ELFNOTE_XEN_VERSION 5
+#define XEN_ELFNOTE_PHYS32_ENTRY 18
+
+#define ELFNOTE(type, desc_insns)  \
+	.balign 4;                 \
+	.long 4;                   \
+	.long 2f - 1f;             \
+	.long type;                \
+	.asciz "Xen";              \
+	.balign 4;                 \
+1:	desc_insns;                \
+2:	.balign 4
+
+	.section .note.Xen, "a", @note
+	ELFNOTE(XEN_ELFNOTE_GUEST_OS, .asciz "Kiln")
+	ELFNOTE(XEN_ELFNOTE_GUEST_VERSION, .asciz "0")
+	ELFNOTE(XEN_ELFNOTE_XEN_VERSION, .asciz "xen-3.0")
+	ELFNOTE(XEN_ELFNOTE_PHYS32_ENTRY, .long _kiln_pvh_start)
+
+	.section .text.kiln_entry32, "ax"
+	.code32
+/* PVH: ebx = hvm_start_info, 32-bit flat protected mode, paging off. */
+	.globl _kiln_pvh_start
+	.type _kiln_pvh_start, @function
+_kiln_pvh_start:
+	movl %eax, %ebp
+	rdtsc
+	movl %eax, kiln_x86_boot_tsc
+	movl %edx, kiln_x86_boot_tsc + 4
+	movl $KILN_X86_ENTRY_PVH, %esi
+	cli
+	cld
+	movl %ebx, %edi
+	movl $kiln_xen_boot_stack_top, %esp
+	jmp kiln_x86_boot32
+	.size _kiln_pvh_start, . - _kiln_pvh_start
+
+/* The hypercall page: Xen writes the hypercall stubs here (32 bytes per
+ * hypercall) when its physical address is written to the Xen MSR. */
+	.section .text.kiln_xen_hypercall_page, "ax"
+	.balign 4096
+	.globl kiln_xen_hypercall_page
+kiln_xen_hypercall_page:
+	.fill 4096, 1, 0xcc
+
+/* The boot stack (main() runs on it), with an unmapped guard page below
+ * (memory.cpp unmaps kiln_kvm_boot_stack_guard). */
+	.section .bss.kiln_kvm_boot_stack, "aw", @nobits
+	.balign 4096
+	.globl kiln_kvm_boot_stack_guard
+kiln_kvm_boot_stack_guard:
+	.skip 4096
+	.skip CONFIG_XEN_STACK_KB * 1024
+kiln_xen_boot_stack_top:
+
+	.section .note.GNU-stack, "", @progbits

@@ -1,0 +1,85 @@
+// The xen platform: from the arch boot code to kiln_boot_main.
+//
+// A PVH domU: Xen enters at the XEN_ELFNOTE_PHYS32_ENTRY address with
+// ebx = hvm_start_info (parsed by the PVH parser shared with kvm). Order:
+// hypercall page (needs nothing), memory (page tables, free list; shared
+// code with kvm), shared_info, PV console ring, xenstore, then main.
+// Until the console ring is up, output goes to port 0xe9.
+//
+// Command line: xl's `extra`, split into words; argv[0] is the app name.
+// Words before `--` are Kiln options (lib/boot), the rest the app's.
+#include "kvm.h"
+#include "xen.h"
+#include <kiln/arch/cpu.h>
+#include <kiln/arch/x86.h>
+#include <kiln/init.h>
+#include <kiln/plat/exit.h>
+#include <kiln/plat/memory.h>
+#include <kiln/print.h>
+#include <errno.h>
+
+#ifndef KILN_XEN_APP_NAME
+#define KILN_XEN_APP_NAME "app"
+#endif
+
+namespace kiln::xen {
+namespace {
+
+constexpr int kMaxWords = 256;
+constinit kiln::kvm::BootInfo boot_info = {};
+constinit char app_name[] = KILN_XEN_APP_NAME;
+constinit char* words[kMaxWords + 2] = {};
+constinit char empty_cmdline[1] = {};
+constinit bool have_store = false;
+
+void early(const char* s) { e9_write(s, __builtin_strlen(s)); }
+
+int boot_report() {
+  const kiln_mem_region* r;
+  size_t n = kiln_plat_mem_regions(&r);
+  unsigned long kib = 0;
+  for (size_t i = 0; i < n; ++i) kib += r[i].len >> 10;
+  kiln_info("xen: PVH domU; %lu KiB free in %zu ranges; shared_info %s; xenstore %s", kib, n,
+            shared_info() ? "mapped" : "missing", have_store ? "connected" : "missing");
+  return 0;
+}
+
+}  // namespace
+}  // namespace kiln::xen
+
+KILN_INIT(plat, 010, kiln::xen::boot_report);
+
+extern "C" void kiln_x86_bm_main(uint32_t entry, uint32_t info, uint32_t eax) {
+  using namespace kiln::xen;
+  using namespace kiln::kvm;
+  (void)entry;
+  (void)eax;
+  if (!hypercall_init()) {
+    early("kiln: xen: not running on Xen (no Xen CPUID leaves / hypercall page)\n");
+    for (;;) asm volatile("cli; hlt");
+  }
+  const PhysView view{0, 0, 1ull << 32};
+  BootError err = parse_pvh(view, info, &boot_info);
+  if (err != BootError::ok) {
+    kiln_printk(KILN_LOG_CRIT, "xen: bad hvm_start_info at 0x%x: %s", info, boot_error_str(err));
+    kiln_plat_crash();
+  }
+  if (!memory_init(boot_info)) kiln_plat_crash();
+  map_shared_info();
+  kiln::xen::console_init();
+  int r = xenstore_init();
+  have_store = r == 0;
+  if (r) kiln_warn("xen: no xenstore (%d): the exit status will not reach the host", r);
+
+  char* line = boot_info.cmdline ? reinterpret_cast<char*>(boot_info.cmdline) : empty_cmdline;
+  int n = kiln_cmdline_split(line, words + 1, kMaxWords);
+  if (n < 0) {
+    kiln_printk(KILN_LOG_CRIT, "xen: cannot split the command line: %s",
+                n == -E2BIG ? "more than 256 words" : "unterminated quote");
+    kiln_plat_exit(KILN_EXIT_USAGE);
+  }
+  words[0] = app_name;
+  words[n + 1] = nullptr;
+  asm volatile("sti" ::: "memory");  // no interrupt sources are set up yet
+  kiln_boot_main(n + 1, words);
+}
