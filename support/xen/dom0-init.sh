@@ -62,12 +62,13 @@ for g in /guests/*/; do
       0) reason=poweroff ;; 1) reason=reboot ;; 3) reason=crash ;; 4) reason=watchdog ;; *) reason=shutdown ;;
     esac
   fi
+  cpu=$(xl list "$name" 2>/dev/null | awk 'NR==2 {print $6}')
   status=$(xenstore-read "/local/domain/$domid/data/kiln-exit-status" 2>/dev/null || echo -)
   usleep 300000  # let xenconsoled write the last output
   log=/var/log/xen/console/guest-$name.log
   [ -f "$log" ] && sed "s/\r\$//; s/^/@@KILN-XEN|$name|/" "$log"
   xl destroy "$name" >/dev/null 2>&1
-  say "END $name reason=$reason status=$status"
+  say "END $name reason=$reason status=$status cpu=${cpu:--}"
 done
 say DONE
 sync

@@ -271,7 +271,7 @@ def run(guests, deps, timeout, serial_log, verbose):
                     r["t_end"] = time.monotonic() - t0
                     for w in words[3:]:
                         k, _, v = w.partition("=")
-                        if k in ("reason", "status"):
+                        if k in ("reason", "status", "cpu"):
                             r[k] = v
                 elif words[1] == "DONE":
                     done = True
@@ -285,7 +285,7 @@ def run(guests, deps, timeout, serial_log, verbose):
         shutil.rmtree(work, ignore_errors=True)
     total = time.monotonic() - t0
     timing = f"dom0 ready {t_ready:.1f} s" if t_ready is not None else "dom0 not ready"
-    per = [f"{n} {r['t_end'] - r['t_begin']:.1f} s" for n, r in results.items() if "t_end" in r and "t_begin" in r]
+    per = [f"{n} {r['t_end'] - r['t_begin']:.1f} s (guest CPU {r.get('cpu', '?')} s)" for n, r in results.items() if "t_end" in r and "t_begin" in r]
     log(f"{timing}; guests: {', '.join(per) or 'none'}; total {total:.1f} s")
     if fatal:
         log(fatal + (f" (serial log: {serial_log})" if serial_log else ""))
@@ -337,7 +337,7 @@ def main():
             with open(os.path.join(d, name + ".out")) as f:
                 sys.stdout.write(f.read())
             with open(os.path.join(d, name + ".result")) as f:
-                reason, st = f.read().split()
+                reason, st = f.read().split()[:2]
         except OSError as e:
             print(f"kiln-xen: no result for {name} in {d}: {e}", file=sys.stderr)
             return 2
@@ -365,7 +365,7 @@ def main():
                 f.write("".join(l + "\n" for l in r["lines"]))
             if r["reason"]:
                 with open(os.path.join(a.batch, n + ".result"), "w") as f:
-                    f.write(f"{r['reason']} {r['status'] or '-'}\n")
+                    f.write(f"{r['reason']} {r['status'] or '-'} cpu={r.get('cpu', '-')}\n")
             else:
                 bad += 1
         return 1 if bad else 0
