@@ -100,7 +100,8 @@ int rmdir(const char*) { return KILN_ENOSYS(); }
 int chdir(const char*) { return KILN_ENOSYS(); }
 int access(const char*, int) { return KILN_ENOSYS(); }
 int pipe(int*) { return KILN_ENOSYS(); }
-int fcntl(int, int, ...) { return KILN_ENOSYS(); }
+// Weak: lib/socket provides the real one when selected.
+__attribute__((weak)) int fcntl(int, int, ...) { return KILN_ENOSYS(); }
 // A unikernel is one process.
 int _fork(void) { return KILN_ENOSYS(); }
 int _execve(const char*, char* const*, char* const*) { return KILN_ENOSYS(); }

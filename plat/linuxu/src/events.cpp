@@ -9,6 +9,7 @@
 // signal frame): after the kernel's sigreturn, that stub saves every
 // register and the FPU state and runs the handler in ordinary thread
 // context, where it may switch threads.
+#include "hostfd.h"
 #include "syscall.h"
 #include <kiln/assert.h>
 #include <kiln/plat/irq.h>
@@ -53,7 +54,45 @@ void on_alarm(int, void*, void* uc) {
   g[RIP] = reinterpret_cast<unsigned long>(kiln_linuxu_preempt);
 }
 
+struct Pollfd {
+  int fd;
+  short events;
+  short revents;
+};
+constexpr short kPollIn = 1;
+struct Watch {
+  void (*fn)(void*);
+  void* arg;
+};
+Pollfd watched[kMaxWatchedFds];
+Watch watches[kMaxWatchedFds];
+volatile int nwatched;
+
+// ppoll the watched fds (timeout null: until a signal or an fd) and run the
+// callbacks of the readable ones. Masked.
+void poll_watched(const Timespec* timeout) {
+  int n = nwatched;
+  long r = syscall(kPpoll, reinterpret_cast<long>(watched), n, reinterpret_cast<long>(timeout), 0, 8);
+  if (r <= 0) return;
+  for (int i = 0; i < n; ++i)
+    if (watched[i].revents) watches[i].fn(watches[i].arg);
+}
+
 }  // namespace
+
+int linuxu::watch_fd(int fd, void (*fn)(void*), void* arg) {
+  unsigned long f = kiln_plat_irq_save();
+  int n = nwatched;
+  if (n == kMaxWatchedFds) {
+    kiln_plat_irq_restore(f);
+    return -ENOSPC;
+  }
+  watched[n] = {fd, kPollIn, 0};
+  watches[n] = {fn, arg};
+  nwatched = n + 1;
+  kiln_plat_irq_restore(f);
+  return 0;
+}
 
 // Called by kiln_linuxu_preempt, and by kiln_plat_irq_restore when a timer
 // signal arrived inside a masked section.
@@ -62,6 +101,10 @@ extern "C" void kiln_linuxu_run_pending() {
   __atomic_signal_fence(__ATOMIC_SEQ_CST);
   while (pending) {
     pending = 0;
+    if (nwatched) {  // a busy image still notices host fds at each timer event
+      Timespec zero{0, 0};
+      poll_watched(&zero);
+    }
     if (timer_handler) timer_handler();
   }
   __atomic_signal_fence(__ATOMIC_SEQ_CST);
@@ -113,10 +156,22 @@ extern "C" void kiln_plat_timer_cancel(void) {
   syscall(kTimerSettime, timer_id, 0, reinterpret_cast<long>(&its), 0);
 }
 
-// Sleeps in the host until the deadline or until a signal (the timer)
-// arrives; masked, so the timer's work waits for the caller's restore.
+// Sleeps in the host until the deadline, a signal (the timer) or a watched
+// fd becomes readable (its callback runs here, masked); masked, so the
+// timer's work waits for the caller's restore.
 extern "C" void kiln_plat_idle_until(uint64_t deadline_ns) {
   if (pending) return;
+  if (nwatched) {
+    uint64_t now = kiln_plat_monotonic_ns();
+    if (deadline_ns == ~uint64_t{0}) {
+      poll_watched(nullptr);
+    } else {
+      uint64_t d = deadline_ns > now ? deadline_ns - now : 0;
+      Timespec rel{static_cast<long>(d / 1000000000u), static_cast<long>(d % 1000000000u)};
+      poll_watched(&rel);
+    }
+    return;
+  }
   Timespec ts{static_cast<long>(deadline_ns / 1000000000u), static_cast<long>(deadline_ns % 1000000000u)};
   syscall(kClockNanosleep, 1 /* CLOCK_MONOTONIC */, 1 /* TIMER_ABSTIME */, reinterpret_cast<long>(&ts), 0);
 }

@@ -1,0 +1,434 @@
+// BSD sockets for apps over lwIP's socket API. A socket is a kiln::File
+// (SocketFile) in the one descriptor table holding an lwIP socket number,
+// so read, write, close, dup and fstat work on it as on any descriptor.
+// lwIP sets errno itself (newlib's per-thread errno); the calls here return
+// what lwIP returns.
+//
+// Sockets are recognised in the table by fstat's S_IFSOCK: SocketFile is
+// the only File that reports it.
+#include <kiln/config.h>
+#include <kiln/enosys.h>
+#include <kiln/file.h>
+#include <kiln/print.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <new>
+
+extern "C" {
+#include "lwip/inet.h"
+#include "lwip/netdb.h"
+#include "lwip/sockets.h"
+}
+
+namespace {
+
+constexpr int kSockNonblock = 0x800, kSockCloexec = 0x80000;  // as sys/socket.h
+
+class SocketFile final : public kiln::File {
+ public:
+  explicit SocketFile(int s) : s_(s) {}
+  int sock() const { return s_; }
+
+  kiln::Result<size_t> read(void* buf, size_t n) override {
+    ssize_t r = lwip_read(s_, buf, n);
+    if (r < 0) return kiln::Error(errno);
+    return static_cast<size_t>(r);
+  }
+  kiln::Result<size_t> write(const void* buf, size_t n) override {
+    ssize_t r = lwip_write(s_, buf, n);
+    if (r < 0) return kiln::Error(errno);
+    return static_cast<size_t>(r);
+  }
+  kiln::Result<void> stat(struct stat* st) override {
+    memset(st, 0, sizeof *st);
+    st->st_mode = S_IFSOCK | 0777;
+    st->st_blksize = 4096;
+    return {};
+  }
+  kiln::Result<void> release() override {
+    int s = s_;
+    delete this;
+    if (lwip_close(s) < 0) return kiln::Error(errno);
+    return {};
+  }
+
+ private:
+  int s_;
+};
+
+int fail(int e) {
+  errno = e;
+  return -1;
+}
+
+// The lwIP socket behind fd (s < 0 and errno set if none), with a
+// reference to the file held for the call.
+struct Sock {
+  kiln::Result<kiln::FileRef> f;
+  int s = -1;
+  explicit Sock(int fd) : f(kiln::fd_get(fd)) {
+    if (f.is_error()) {
+      errno = f.error().code();
+      return;
+    }
+    struct stat st;
+    if (f.value()->stat(&st).is_error() || !S_ISSOCK(st.st_mode)) {
+      errno = ENOTSOCK;
+      return;
+    }
+    s = static_cast<SocketFile&>(*f.value()).sock();
+  }
+};
+
+// A new descriptor for lwIP socket s (closed on failure).
+int install(int s) {
+  auto* f = new (std::nothrow) SocketFile(s);
+  if (!f) {
+    lwip_close(s);
+    return fail(ENOMEM);
+  }
+  auto fd = kiln::fd_install(f);
+  if (fd.is_error()) {
+    (void)f->release();
+    return fail(fd.error().code());
+  }
+  return fd.value();
+}
+
+}  // namespace
+
+// lwIP's inet.h maps these names to its functions by macro; Kiln defines them.
+#undef inet_addr
+#undef inet_aton
+#undef inet_ntoa
+#undef inet_ntoa_r
+#undef inet_ntop
+#undef inet_pton
+
+extern "C" {
+
+int socket(int domain, int type, int protocol) {
+  int flags = type & (kSockNonblock | kSockCloexec);
+  int s = lwip_socket(domain, type & ~flags, protocol);
+  if (s < 0) return -1;
+  if (flags & kSockNonblock) {
+    int on = 1;
+    lwip_ioctl(s, FIONBIO, &on);
+  }
+  return install(s);
+}
+
+int bind(int fd, const struct sockaddr* addr, socklen_t len) {
+  Sock k(fd);
+  return k.s >= 0 ? lwip_bind(k.s, addr, len) : -1;
+}
+
+int listen(int fd, int backlog) {
+  Sock k(fd);
+  return k.s >= 0 ? lwip_listen(k.s, backlog) : -1;
+}
+
+int accept4(int fd, struct sockaddr* addr, socklen_t* len, int flags) {
+  Sock k(fd);
+  if (k.s < 0) return -1;
+  if (flags & ~(kSockNonblock | kSockCloexec)) return fail(EINVAL);
+  int s = lwip_accept(k.s, addr, len);
+  if (s < 0) return -1;
+  if (flags & kSockNonblock) {
+    int on = 1;
+    lwip_ioctl(s, FIONBIO, &on);
+  }
+  return install(s);
+}
+
+int accept(int fd, struct sockaddr* addr, socklen_t* len) { return accept4(fd, addr, len, 0); }
+
+int connect(int fd, const struct sockaddr* addr, socklen_t len) {
+  Sock k(fd);
+  return k.s >= 0 ? lwip_connect(k.s, addr, len) : -1;
+}
+
+ssize_t send(int fd, const void* buf, size_t n, int flags) {
+  Sock k(fd);
+  return k.s >= 0 ? lwip_send(k.s, buf, n, flags) : -1;
+}
+
+ssize_t recv(int fd, void* buf, size_t n, int flags) {
+  Sock k(fd);
+  return k.s >= 0 ? lwip_recv(k.s, buf, n, flags) : -1;
+}
+
+ssize_t sendto(int fd, const void* buf, size_t n, int flags, const struct sockaddr* to, socklen_t tolen) {
+  Sock k(fd);
+  return k.s >= 0 ? lwip_sendto(k.s, buf, n, flags, to, tolen) : -1;
+}
+
+ssize_t recvfrom(int fd, void* buf, size_t n, int flags, struct sockaddr* from, socklen_t* fromlen) {
+  Sock k(fd);
+  return k.s >= 0 ? lwip_recvfrom(k.s, buf, n, flags, from, fromlen) : -1;
+}
+
+ssize_t sendmsg(int fd, const struct msghdr* msg, int flags) {
+  Sock k(fd);
+  return k.s >= 0 ? lwip_sendmsg(k.s, msg, flags) : -1;
+}
+
+ssize_t recvmsg(int fd, struct msghdr* msg, int flags) {
+  Sock k(fd);
+  return k.s >= 0 ? lwip_recvmsg(k.s, msg, flags) : -1;
+}
+
+int shutdown(int fd, int how) {
+  Sock k(fd);
+  return k.s >= 0 ? lwip_shutdown(k.s, how) : -1;
+}
+
+int setsockopt(int fd, int level, int name, const void* val, socklen_t len) {
+  Sock k(fd);
+  return k.s >= 0 ? lwip_setsockopt(k.s, level, name, val, len) : -1;
+}
+
+int getsockopt(int fd, int level, int name, void* val, socklen_t* len) {
+  Sock k(fd);
+  return k.s >= 0 ? lwip_getsockopt(k.s, level, name, val, len) : -1;
+}
+
+int getsockname(int fd, struct sockaddr* addr, socklen_t* len) {
+  Sock k(fd);
+  return k.s >= 0 ? lwip_getsockname(k.s, addr, len) : -1;
+}
+
+int getpeername(int fd, struct sockaddr* addr, socklen_t* len) {
+  Sock k(fd);
+  return k.s >= 0 ? lwip_getpeername(k.s, addr, len) : -1;
+}
+
+ssize_t readv(int fd, const struct iovec* iov, int n) {
+  Sock k(fd);
+  if (k.s >= 0) return lwip_readv(k.s, iov, n);
+  if (errno != ENOTSOCK) return -1;
+  ssize_t total = 0;
+  for (int i = 0; i < n; ++i) {
+    ssize_t r = read(fd, iov[i].iov_base, iov[i].iov_len);
+    if (r < 0) return total ? total : -1;
+    total += r;
+    if (static_cast<size_t>(r) < iov[i].iov_len) break;
+  }
+  return total;
+}
+
+ssize_t writev(int fd, const struct iovec* iov, int n) {
+  Sock k(fd);
+  if (k.s >= 0) return lwip_writev(k.s, iov, n);
+  if (errno != ENOTSOCK) return -1;
+  ssize_t total = 0;
+  for (int i = 0; i < n; ++i) {
+    ssize_t r = write(fd, iov[i].iov_base, iov[i].iov_len);
+    if (r < 0) return total ? total : -1;
+    total += r;
+    if (static_cast<size_t>(r) < iov[i].iov_len) break;
+  }
+  return total;
+}
+
+int ioctl(int fd, unsigned long request, ...) {
+  va_list ap;
+  va_start(ap, request);
+  void* arg = va_arg(ap, void*);
+  va_end(ap);
+  Sock k(fd);
+  if (k.s < 0) return errno == ENOTSOCK ? fail(ENOTTY) : -1;
+  return lwip_ioctl(k.s, static_cast<long>(request), arg);
+}
+
+// Replaces lib/newlib's ENOSYS fcntl (weak there). Sockets: O_NONBLOCK
+// through F_GETFL/F_SETFL. Any descriptor: F_GETFD/F_SETFD (no exec, so
+// FD_CLOEXEC is accepted and has no effect), F_DUPFD.
+int fcntl(int fd, int cmd, ...) {
+  va_list ap;
+  va_start(ap, cmd);
+  long arg = va_arg(ap, long);
+  va_end(ap);
+  switch (cmd) {
+    case F_GETFD:
+    case F_SETFD: {
+      auto f = kiln::fd_get(fd);
+      return f.is_error() ? fail(f.error().code()) : 0;
+    }
+    case F_DUPFD: {
+      // Lowest free descriptor >= arg: dup, then move if needed.
+      auto f = kiln::fd_get(fd);
+      if (f.is_error()) return fail(f.error().code());
+      auto r = kiln::fd_install(&*f.value(), static_cast<int>(arg));
+      return r.is_error() ? fail(r.error().code()) : r.value();
+    }
+    case F_GETFL:
+    case F_SETFL: {
+      Sock k(fd);
+      if (k.s < 0) {
+        if (errno != ENOTSOCK) return -1;
+        return cmd == F_GETFL ? O_RDWR : 0;  // console: blocking, nothing to change
+      }
+      if (cmd == F_GETFL) {
+        int fl = lwip_fcntl(k.s, F_GETFL, 0);
+        if (fl < 0) return -1;
+        return O_RDWR | ((fl & 1) ? O_NONBLOCK : 0);  // lwIP's O_NONBLOCK is 1
+      }
+      int on = (arg & O_NONBLOCK) ? 1 : 0;
+      return lwip_ioctl(k.s, FIONBIO, &on);
+    }
+    default: {
+      static int logged;
+      return kiln_enosys_note("fcntl", &logged);
+    }
+  }
+}
+
+int poll(struct pollfd* fds, nfds_t n, int timeout) {
+  // lwIP polls lwIP socket numbers: translate, poll, copy the results back.
+  struct pollfd small[32];
+  struct pollfd* q = n <= 32 ? small : static_cast<struct pollfd*>(malloc(n * sizeof *q));
+  if (!q) return fail(ENOMEM);
+  int ready = 0;
+  for (nfds_t i = 0; i < n; ++i) {
+    fds[i].revents = 0;
+    q[i] = {-1, fds[i].events, 0};
+    if (fds[i].fd < 0) continue;
+    Sock k(fds[i].fd);
+    if (k.s >= 0) {
+      q[i].fd = k.s;
+    } else if (errno == ENOTSOCK) {  // console: always ready
+      fds[i].revents = static_cast<short>(fds[i].events & (POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM));
+      if (fds[i].revents) ++ready;
+    } else {
+      fds[i].revents = POLLNVAL;
+      ++ready;
+    }
+  }
+  int r = lwip_poll(q, n, ready ? 0 : timeout);
+  if (r < 0) {
+    if (q != small) free(q);
+    return -1;
+  }
+  for (nfds_t i = 0; i < n; ++i)
+    if (q[i].fd >= 0 && q[i].revents) {
+      fds[i].revents = q[i].revents;
+      ++ready;
+    }
+  if (q != small) free(q);
+  return ready;
+}
+
+int select(int nfds, fd_set* rd, fd_set* wr, fd_set* ex, struct timeval* tv) {
+  if (nfds < 0 || nfds > FD_SETSIZE) return fail(EINVAL);
+  struct pollfd small[64];
+  struct pollfd* p = small;
+  nfds_t n = 0;
+  for (int fd = 0; fd < nfds; ++fd) {
+    short ev = 0;
+    if (rd && FD_ISSET(fd, rd)) ev |= POLLIN;
+    if (wr && FD_ISSET(fd, wr)) ev |= POLLOUT;
+    if (ex && FD_ISSET(fd, ex)) ev |= POLLPRI;
+    if (ev) p[n++] = {fd, ev, 0};
+  }
+  int timeout = tv ? static_cast<int>(tv->tv_sec * 1000 + tv->tv_usec / 1000) : -1;
+  int r = poll(p, n, timeout);
+  if (r < 0) return -1;
+  for (nfds_t i = 0; i < n; ++i)
+    if (p[i].revents & POLLNVAL) return fail(EBADF);
+  if (rd) FD_ZERO(rd);
+  if (wr) FD_ZERO(wr);
+  if (ex) FD_ZERO(ex);
+  int count = 0;
+  for (nfds_t i = 0; i < n; ++i) {
+    short re = p[i].revents;
+    if (rd && (p[i].events & POLLIN) && (re & (POLLIN | POLLHUP | POLLERR))) {
+      FD_SET(p[i].fd, rd);
+      ++count;
+    }
+    if (wr && (p[i].events & POLLOUT) && (re & (POLLOUT | POLLERR))) {
+      FD_SET(p[i].fd, wr);
+      ++count;
+    }
+    if (ex && (p[i].events & POLLPRI) && (re & POLLPRI)) {
+      FD_SET(p[i].fd, ex);
+      ++count;
+    }
+  }
+  return count;
+}
+
+// --- names and addresses --------------------------------------------------
+
+int getaddrinfo(const char* node, const char* service, const struct addrinfo* hints, struct addrinfo** res) {
+  return lwip_getaddrinfo(node, service, hints, res);
+}
+void freeaddrinfo(struct addrinfo* ai) { lwip_freeaddrinfo(ai); }
+struct hostent* gethostbyname(const char* name) { return lwip_gethostbyname(name); }
+
+const char* gai_strerror(int code) {
+  switch (code) {
+    case 0: return "Success";
+    case EAI_NONAME: return "Name or service not known";
+    case EAI_SERVICE: return "Service not supported (only numeric services)";
+    case EAI_FAIL: return "Non-recoverable failure in name resolution";
+    case EAI_MEMORY: return "Memory allocation failure";
+    case EAI_FAMILY: return "Address family not supported";
+    case HOST_NOT_FOUND: return "Host not found";
+    case TRY_AGAIN: return "Temporary failure in name resolution";
+    default: return "Unknown name resolution error";
+  }
+}
+
+int getnameinfo(const struct sockaddr* sa, socklen_t salen, char* host, socklen_t hostlen, char* serv,
+                socklen_t servlen, int flags) {
+  constexpr int kNiNameReqd = 0x04;
+  if (flags & kNiNameReqd) return EAI_NONAME;  // no reverse lookups
+  const void* addr;
+  uint16_t port;
+  if (sa->sa_family == AF_INET && salen >= sizeof(sockaddr_in)) {
+    auto* in = reinterpret_cast<const sockaddr_in*>(sa);
+    addr = &in->sin_addr;
+    port = in->sin_port;
+#if LWIP_IPV6
+  } else if (sa->sa_family == AF_INET6 && salen >= sizeof(sockaddr_in6)) {
+    auto* in6 = reinterpret_cast<const sockaddr_in6*>(sa);
+    addr = &in6->sin6_addr;
+    port = in6->sin6_port;
+#endif
+  } else {
+    return EAI_FAMILY;
+  }
+  if (host && hostlen && !lwip_inet_ntop(sa->sa_family, addr, host, hostlen)) return EAI_FAIL;
+  if (serv && servlen && snprintf(serv, servlen, "%u", lwip_ntohs(port)) >= static_cast<int>(servlen))
+    return EAI_FAIL;
+  return 0;
+}
+
+const char* inet_ntop(int af, const void* src, char* dst, socklen_t size) {
+  return lwip_inet_ntop(af, src, dst, size);
+}
+int inet_pton(int af, const char* src, void* dst) { return lwip_inet_pton(af, src, dst); }
+in_addr_t inet_addr(const char* cp) { return ipaddr_addr(cp); }
+int inet_aton(const char* cp, struct in_addr* addr) {
+  ip4_addr_t a;
+  if (!ip4addr_aton(cp, &a)) return 0;
+  if (addr) addr->s_addr = ip4_addr_get_u32(&a);
+  return 1;
+}
+char* inet_ntoa(struct in_addr in) {
+  ip4_addr_t a;
+  ip4_addr_set_u32(&a, in.s_addr);
+  return ip4addr_ntoa(&a);
+}
+
+#if !LWIP_IPV6
+const struct in6_addr in6addr_any = {{{0, 0, 0, 0}}};
+#endif
+
+}  // extern "C"
