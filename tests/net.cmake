@@ -1,0 +1,17 @@
+# Network tests: linuxu images on a tap device in a network namespace that
+# each test makes and removes (tests/net/nettest.py); real clients: curl,
+# nc, ping, wrk, python sockets. Need root; they fail with that reason
+# otherwise.
+set(_net ${KILN_SRC}/tests/net/nettest.py)
+set(_http ${KILN_TEST_IMAGES}/net-http/httpserver_linuxu-x86_64)
+set(_echo ${KILN_TEST_IMAGES}/net-echo/echo_linuxu-x86_64)
+foreach(_t http:${_http} malformed:${_http} wrk:${_http} idle:${_http} denied:${_http}
+           echo:${_echo} ping:${_echo})
+  string(REPLACE ":" ";" _p ${_t})
+  list(GET _p 0 _name)
+  list(GET _p 1 _img)
+  add_test(NAME net.linuxu.${_name} COMMAND /usr/bin/python3 ${_net} ${_name} ${_img})
+  set_tests_properties(net.linuxu.${_name} PROPERTIES TIMEOUT 180)
+endforeach()
+# wrk measures throughput: not alongside the other tests.
+set_tests_properties(net.linuxu.wrk net.linuxu.idle PROPERTIES RUN_SERIAL TRUE)
