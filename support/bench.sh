@@ -2,7 +2,7 @@
 # `make bench`: benchmarks (not tests). Each part builds what it measures,
 # runs it several times in this one run, and reports median and minimum.
 # Prints a table and writes build/bench/results.json. Usage:
-#   support/bench.sh [part...]     parts: boot sched (default: all)
+#   support/bench.sh [part...]     parts: boot sched net (default: all)
 set -uo pipefail
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 B=${KILN_BENCH_DIR:-$SRC/build/bench}
@@ -13,7 +13,7 @@ mkdir -p "$B"
 RESULTS=$B/results.tsv
 : > "$RESULTS"
 parts=("$@")
-[ ${#parts[@]} -eq 0 ] && parts=(boot sched)
+[ ${#parts[@]} -eq 0 ] && parts=(boot sched net)
 
 record() {  # record <part> <metric> <unit> <values...>: median and min
   local part=$1 metric=$2 unit=$3; shift 3
@@ -60,11 +60,21 @@ bench_boot() {
   /usr/bin/python3 "$SRC/support/bench_boot.py" "$SRC" "$out" "$B/boot" "$RESULTS" $((REPS * 4))
 }
 
+bench_net() {
+  local out=$B/httpserver
+  echo "bench: building httpserver (linuxu)"
+  build_app "$SRC/apps/httpserver" "$out" || { echo "bench: httpserver did not build"; return 1; }
+  mkdir -p "$B/net"
+  /usr/bin/python3 "$SRC/support/bench_net.py" "$SRC" "$out/httpserver_linuxu-x86_64" "$B/net" "$RESULTS" \
+      "${NET_REPS:-3}" "${NET_SECONDS:-5}"
+}
+
 for p in "${parts[@]}"; do
   case $p in
     boot) bench_boot ;;
     sched) bench_sched ;;
-    *) echo "bench: unknown part $p (known: boot sched)"; exit 2 ;;
+    net) bench_net ;;
+    *) echo "bench: unknown part $p (known: boot sched net)"; exit 2 ;;
   esac
 done
 
