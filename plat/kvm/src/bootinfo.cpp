@@ -96,6 +96,7 @@ BootError parse_pvh(const PhysView& m, uint64_t info, BootInfo* out) {
   if (si.version < 1) return BootError::bad_version;
   if (!read(m, info, &si)) return BootError::info_out_of_bounds;
   add_reserved(out, info, sizeof si);
+  out->rsdp = si.rsdp_paddr;
 
   if (!si.memmap_paddr || !si.memmap_entries) return BootError::no_memmap;
   struct [[gnu::packed]] MemmapEntry {

@@ -85,12 +85,29 @@ void arm() {
   apic_write(kRegInitCount, count);
 }
 
+}  // namespace
+
+// Timer and device handlers deferred while idling or masked.
 void run_pending() {
-  while (pending) {
-    pending = false;
-    if (handler) handler();
+  while (pending || device_irqs_pending()) {
+    run_device_irqs();  // first: the timer handler may switch threads
+    if (pending) {
+      pending = false;
+      if (handler) handler();
+    }
   }
 }
+
+bool idling() { return in_idle; }
+
+void apic_eoi() { apic_write(kRegEoi, 0); }
+
+uint32_t apic_id() {
+  apic_init();
+  return x2apic ? apic_read(0x20) : apic_read(0x20) >> 24;
+}
+
+namespace {
 
 void on_timer(kiln_x86_frame*) {
   apic_write(kRegEoi, 0);  // first: the handler may switch threads
@@ -105,6 +122,8 @@ void on_timer(kiln_x86_frame*) {
 }
 
 void on_spurious(kiln_x86_frame*) {}
+
+}  // namespace
 
 void apic_init() {
   if (apic_ready) return;
@@ -146,8 +165,6 @@ void apic_init() {
   if (!tsc_deadline) kiln_info("kvm: LAPIC timer %lu kHz (divide 16)", static_cast<unsigned long>(apic_hz / 1000));
 }
 
-}  // namespace
-
 void pic_mask_all() {
   // ICW1..4: remap master to 0x20, slave to 0x28, then mask every line.
   outb(0x20, 0x11);
@@ -174,7 +191,7 @@ extern "C" unsigned long kiln_plat_irq_save(void) {
 
 extern "C" void kiln_plat_irq_restore(unsigned long state) {
   if (state) return;
-  if (pending && !in_idle) run_pending();
+  if ((pending || device_irqs_pending()) && !in_idle) run_pending();
   asm volatile("sti" ::: "memory");
 }
 
@@ -203,7 +220,7 @@ extern "C" void kiln_plat_timer_cancel(void) {
 extern "C" void kiln_plat_idle_until(uint64_t deadline_ns) {
   unsigned long f = kiln_plat_irq_save();
   kiln_plat_console_flush();  // show output before the CPU rests
-  if (!pending && kiln_plat_monotonic_ns() < deadline_ns) {
+  if (!pending && !device_irqs_pending() && kiln_plat_monotonic_ns() < deadline_ns) {
     apic_init();
     wake_ns = deadline_ns;
     arm();

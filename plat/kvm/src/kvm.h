@@ -19,8 +19,25 @@ uint64_t tsc_to_ns(uint64_t tsc);
 uint64_t ns_to_tsc(uint64_t ns);
 const char* clock_source();
 
-// events.cpp: PIC masking at boot.
+// events.cpp: PIC masking at boot; the LAPIC; deferred handlers.
 void pic_mask_all();
+void apic_init();  // idempotent
+void apic_eoi();
+uint32_t apic_id();
+bool idling();       // in kiln_plat_idle_until's halt: handlers are deferred
+void run_pending();  // run deferred timer and device handlers (events masked)
+
+// devices.cpp: device interrupts (IOAPIC lines, MSI) and the
+// virtio_mmio.device words of the command line.
+bool device_irqs_pending();
+void run_device_irqs();
+// IOAPICs and virtio-mmio devices from ACPI (before memory_init: reads
+// through the boot page tables).
+void acpi_devices(const PhysView& view, uint64_t rsdp);
+// Removes `virtio_mmio.device=` words from the command line in place
+// (wherever they are: QEMU appends them after the app's arguments) and
+// records the devices.
+void take_mmio_devices(char* cmdline);
 
 // exit.cpp
 [[noreturn]] void power_off(int status);

@@ -51,6 +51,8 @@ struct BootInfo {
   // First module (PVH modlist[0] / Multiboot mods[0]), 0 if none.
   uint64_t initrd = 0;
   uint64_t initrd_len = 0;
+  // ACPI RSDP (PVH rsdp_paddr), 0 when the loader gave none.
+  uint64_t rsdp = 0;
   // Memory holding boot structures (info block, memory map, module list,
   // command line): keep it out of the allocator.
   MemRange reserved[kMaxReserved] = {};
