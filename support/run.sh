@@ -143,7 +143,7 @@ if [ $boot = pvh ]; then
   [ -n "$off" ] && [ "$off" -lt 8192 ] || die "$image has no Multiboot header in its first 8 KiB; is it a kvm image?"
   patch_at "$kernel" "$off" '\0\0\0\0'
 else
-  off=$(LC_ALL=C grep -m1 -obUaP '\x04\x00\x00\x00\x04\x00\x00\x00\x12\x00\x00\x00Xen\x00' "$kernel")
+  off=$(LC_ALL=C grep -m1 -obUaP '\x04\x00\x00\x00\x04\x00\x00\x00\x12\x00\x00\x00Xen\x00' "$kernel" | cut -d: -f1)
   off=${off%%:*}
   [ -n "$off" ] || die "$image has no PVH note; is it a kvm image?"
   patch_at "$kernel" $((off + 8)) '\0'
