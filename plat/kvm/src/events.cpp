@@ -18,6 +18,8 @@
 // `sti; hlt` (never spins). A timer interrupt that arrives while idling
 // inside a masked section only marks the handler pending; it runs in
 // kiln_plat_irq_restore when the section ends (the linuxu semantics).
+// Device interrupt handlers that arrived during the halt run before
+// kiln_plat_idle_until returns (they only wake threads).
 #include "kvm.h"
 #include <kiln/arch/cpu.h>
 #include <kiln/arch/x86.h>
@@ -233,5 +235,10 @@ extern "C" void kiln_plat_idle_until(uint64_t deadline_ns) {
       arm();
     }
   }
+  // Device handlers only wake threads: run them here, so the scheduler
+  // sees the woken threads as soon as this returns. (The idle thread runs
+  // masked; a restore there would not run them.) The timer handler may
+  // switch threads, so it waits for the caller's masked section to end.
+  if (device_irqs_pending()) run_device_irqs();
   kiln_plat_irq_restore(f);
 }
