@@ -98,6 +98,15 @@ void* rx_thread(void* p) {
     } else {
       (void)ifc->rx_ready.down();
     }
+    // Link changes reach the stack here: backends notify on them as on
+    // frames (events context cannot take the core lock).
+    if (bool up = ifc->dev->link_up(); up != static_cast<bool>(netif_is_link_up(&ifc->nif))) {
+      LOCK_TCPIP_CORE();
+      if (up) netif_set_link_up(&ifc->nif);
+      else netif_set_link_down(&ifc->nif);
+      UNLOCK_TCPIP_CORE();
+      kiln_info("net: %s: link %s", ifc->dev->name(), up ? "up" : "down");
+    }
     for (;;) {
       if (!spare) spare = pbuf_alloc(PBUF_RAW, static_cast<u16_t>(cap), PBUF_RAM);
       if (!spare) {

@@ -186,7 +186,7 @@ class VirtioNet final : public kiln::NetDev {
     auto* d = static_cast<VirtioNet*>(ctx);
     uint32_t cause = d->t_.ack_interrupt();
     if (cause & 2) d->update_link();
-    if (cause & 1) d->notify_rx();
+    d->notify_rx();  // frames, or a link change for the stack to see
   }
 
   Transport& t_;

@@ -8,6 +8,9 @@
 //   d->set_rx_notify(on_frames, ctx);   // interrupt mode: called masked
 //   while (auto n = d->receive(buf, sizeof buf); !n.is_error()) ...
 //
+// Link state: backends call set_link() and then notify_rx(); the stack
+// reads link_up() when it is notified.
+//
 // Receiving: in interrupt mode the backend calls notify_rx() from event
 // context (events masked; the callback must not block, it may
 // Semaphore::up) whenever frames may be waiting; the stack then drains
