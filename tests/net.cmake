@@ -15,3 +15,14 @@ foreach(_t http:${_http} malformed:${_http} wrk:${_http} idle:${_http} denied:${
 endforeach()
 # wrk measures throughput: not alongside the other tests.
 set_tests_properties(net.linuxu.wrk net.linuxu.idle PROPERTIES RUN_SERIAL TRUE)
+
+# Malformed frames written straight onto the tap (tests/net/frames.py):
+# the image must keep answering ping and curl. kvm on each virtio transport.
+set(_frames ${KILN_SRC}/tests/net/frames.py)
+set(_http_kvm ${KILN_TEST_IMAGES}/net-http/httpserver_kvm-x86_64)
+add_test(NAME net.linuxu.frames COMMAND /usr/bin/python3 ${_frames} linuxu ${_http})
+add_test(NAME net.kvm.frames COMMAND /usr/bin/python3 ${_frames} kvm ${_http_kvm} microvm virtio-net-device)
+add_test(NAME net.kvm.frames_pci_legacy COMMAND /usr/bin/python3 ${_frames} kvm ${_http_kvm} q35 virtio-net-pci,disable-modern=on)
+add_test(NAME net.kvm.frames_pci_modern COMMAND /usr/bin/python3 ${_frames} kvm ${_http_kvm} pc virtio-net-pci,disable-legacy=on)
+set_tests_properties(net.linuxu.frames net.kvm.frames net.kvm.frames_pci_legacy net.kvm.frames_pci_modern
+                     PROPERTIES TIMEOUT 180)
