@@ -20,7 +20,6 @@
 #include "kvm.h"
 #include <kiln/arch/cpu.h>
 #include <kiln/arch/x86.h>
-#include <kiln/init.h>
 #include <kiln/kvm/acpi.h>
 #include <kiln/kvm/mmio_cmdline.h>
 #include <kiln/plat/device.h>
@@ -56,8 +55,10 @@ constinit AcpiIoApic acpi_ioapics[AcpiInfo::kMaxIoApics] = {};
 constinit size_t nacpi_ioapics = 0;
 
 constexpr size_t kMaxMmio = AcpiInfo::kMaxMmio;
-constinit unsigned acpi_bad_tables = 0;
-constinit bool acpi_found = false;
+constinit uint64_t acpi_rsdp = 0;
+constinit bool acpi_done = false;
+constinit kiln_mmio_device cmdline_devs[kMaxMmio] = {};
+constinit size_t ncmdline = 0;
 constinit kiln_mmio_device mmio_devs[kMaxMmio] = {};
 constinit size_t nmmio = 0;
 
@@ -71,9 +72,41 @@ void ioapic_write(const IoApic& a, uint32_t reg, uint32_t v) {
   *reinterpret_cast<volatile uint32_t*>(a.base + 0x10) = v;
 }
 
+bool mapped(uint64_t addr, uint64_t len) {
+  for (uint64_t p = addr & ~0xfffull; p < addr + len; p += 4096)
+    if (!kiln::x86::pt_readable(p)) return false;
+  return true;
+}
+
+// ACPI is read on first use (a driver asking for devices or for an IOAPIC
+// line): images without device drivers never pay for it (about 0.5 ms
+// under TCG). The final page tables map what the memory map lists, so
+// every read is checked against them.
+void ensure_acpi() {
+  if (acpi_done) return;
+  acpi_done = true;
+  AcpiInfo a = acpi_read(PhysView{0, 0, 1ull << 32, mapped}, acpi_rsdp);
+  for (size_t i = 0; i < a.nioapic; ++i) acpi_ioapics[i] = a.ioapic[i];
+  nacpi_ioapics = a.nioapic;
+  for (size_t i = 0; i < a.nmmio && nmmio < kMaxMmio; ++i) mmio_devs[nmmio++] = a.mmio[i];
+  size_t dropped = 0;
+  for (size_t i = 0; i < ncmdline; ++i) {
+    bool dup = false;
+    for (size_t k = 0; k < nmmio; ++k) dup |= mmio_devs[k].base == cmdline_devs[i].base;
+    if (dup) continue;
+    if (nmmio < kMaxMmio) mmio_devs[nmmio++] = cmdline_devs[i];
+    else ++dropped;
+  }
+  if (dropped) kiln_warn("kvm: more than %zu virtio-mmio devices; ignored %zu", kMaxMmio, dropped);
+  if (a.bad_tables) kiln_warn("kvm: ACPI: skipped %u table(s) with a bad length or checksum", a.bad_tables);
+  kiln_debug("kvm: ACPI %s: %zu IOAPIC(s); %zu virtio-mmio device(s) in all", a.found ? "found" : "absent",
+             nacpi_ioapics, nmmio);
+}
+
 void probe_ioapics() {
   if (ioapics_probed) return;
   ioapics_probed = true;
+  ensure_acpi();
   AcpiIoApic probe[2] = {{0xfec00000, 0}, {0xfec10000, ~0u}};  // inside the mapped device window
   const AcpiIoApic* list = nacpi_ioapics ? acpi_ioapics : probe;
   size_t n = nacpi_ioapics ? nacpi_ioapics : 2;
@@ -138,35 +171,11 @@ void run_device_irqs() {
   }
 }
 
-void acpi_devices(const PhysView& view, uint64_t rsdp) {
-  AcpiInfo a = acpi_read(view, rsdp);
-  for (size_t i = 0; i < a.nioapic; ++i) acpi_ioapics[i] = a.ioapic[i];
-  nacpi_ioapics = a.nioapic;
-  for (size_t i = 0; i < a.nmmio && nmmio < kMaxMmio; ++i) mmio_devs[nmmio++] = a.mmio[i];
-  acpi_bad_tables = a.bad_tables;
-  acpi_found = a.found;
-}
-
-int devices_report() {
-  if (acpi_bad_tables) kiln_warn("kvm: ACPI: skipped %u table(s) with a bad length or checksum", acpi_bad_tables);
-  kiln_debug("kvm: ACPI %s: %zu IOAPIC(s); %zu virtio-mmio device(s) in all", acpi_found ? "found" : "absent",
-             nacpi_ioapics, nmmio);
-  for (size_t i = 0; i < nmmio; ++i)
-    kiln_debug("kvm:   virtio-mmio at %#lx size %#lx irq %u", static_cast<unsigned long>(mmio_devs[i].base),
-               static_cast<unsigned long>(mmio_devs[i].size), mmio_devs[i].irq);
-  return 0;
-}
+void acpi_devices(uint64_t rsdp) { acpi_rsdp = rsdp; }
 
 void take_mmio_devices(char* cmdline) {
-  kiln_mmio_device words[kMaxMmio];
-  MmioTake t = take_virtio_mmio(cmdline, words, kMaxMmio);
-  for (size_t i = 0; i < t.count; ++i) {
-    bool dup = false;
-    for (size_t k = 0; k < nmmio; ++k) dup |= mmio_devs[k].base == words[i].base;
-    if (dup) continue;
-    if (nmmio < kMaxMmio) mmio_devs[nmmio++] = words[i];
-    else ++t.dropped;
-  }
+  MmioTake t = take_virtio_mmio(cmdline, cmdline_devs, kMaxMmio);
+  ncmdline = t.count;
   if (t.malformed) kiln_warn("kvm: ignored %zu malformed virtio_mmio.device= word(s)", t.malformed);
   if (t.dropped) kiln_warn("kvm: more than %zu virtio-mmio devices; ignored %zu", kMaxMmio, t.dropped);
 }
@@ -174,8 +183,6 @@ void take_mmio_devices(char* cmdline) {
 }  // namespace kiln::kvm
 
 using namespace kiln::kvm;
-
-KILN_INIT(plat, 020, devices_report);
 
 extern "C" int kiln_plat_irq_attach_line(unsigned line, kiln_irq_fn fn, void* ctx) {
   if (!fn) return -EINVAL;
@@ -258,6 +265,7 @@ extern "C" int kiln_plat_pci_cfg_write(unsigned bus, unsigned dev, unsigned fn, 
 }
 
 extern "C" size_t kiln_plat_virtio_mmio_devices(const kiln_mmio_device** out) {
+  ensure_acpi();
   *out = mmio_devs;
   return nmmio;
 }

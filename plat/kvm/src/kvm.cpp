@@ -116,7 +116,7 @@ extern "C" void kiln_x86_bm_main(uint32_t entry, uint32_t info, uint32_t eax) {
                 boot_error_str(err));
     kiln_plat_crash();
   }
-  acpi_devices(view, boot_info.rsdp);
+  acpi_devices(boot_info.rsdp);
   if (!memory_init(boot_info)) kiln_plat_crash();
 
   char* line = boot_info.cmdline ? reinterpret_cast<char*>(boot_info.cmdline) : empty_cmdline;

@@ -31,9 +31,9 @@ void run_pending();  // run deferred timer and device handlers (events masked)
 // virtio_mmio.device words of the command line.
 bool device_irqs_pending();
 void run_device_irqs();
-// IOAPICs and virtio-mmio devices from ACPI (before memory_init: reads
-// through the boot page tables).
-void acpi_devices(const PhysView& view, uint64_t rsdp);
+// Where the loader said the ACPI RSDP is (0: search); ACPI is read on
+// first use.
+void acpi_devices(uint64_t rsdp);
 // Removes `virtio_mmio.device=` words from the command line in place
 // (wherever they are: QEMU appends them after the app's arguments) and
 // records the devices.

@@ -18,10 +18,14 @@ struct PhysView {
   uintptr_t base;
   uint64_t phys;
   uint64_t size;
+  // Optional: a further check that [addr, addr + len) can be read (after
+  // boot, where the page tables map only part of the low 4 GiB).
+  bool (*readable)(uint64_t addr, uint64_t len) = nullptr;
 
   // Pointer to [addr, addr + len) or nullptr when any of it is outside.
   const void* at(uint64_t addr, uint64_t len) const {
     if (addr < phys || len > size || addr - phys > size - len) return nullptr;
+    if (readable && !readable(addr, len)) return nullptr;
     return reinterpret_cast<const void*>(base + static_cast<uintptr_t>(addr - phys));
   }
 };
