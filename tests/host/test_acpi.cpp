@@ -182,3 +182,21 @@ TEST(Acpi, TruncatedDeviceNearTheEndIsIgnored) {
 }
 
 }  // namespace
+
+namespace {
+
+// After boot the view checks each read against the page tables: a table
+// on an unmapped page is skipped, never read.
+bool dsdt_unmapped(uint64_t addr, uint64_t len) { return addr + len <= 0xf4000 || addr >= 0xf5000; }
+
+TEST(Acpi, UnreadablePagesAreNeverRead) {
+  Phys p = machine();
+  PhysView v = p.view();
+  v.readable = dsdt_unmapped;
+  AcpiInfo a = acpi_read(v, 0);
+  EXPECT_TRUE(a.found);
+  EXPECT_EQ(a.nioapic, 2u);
+  EXPECT_EQ(a.nmmio, 0u);
+}
+
+}  // namespace
