@@ -24,5 +24,9 @@ add_test(NAME net.linuxu.frames COMMAND /usr/bin/python3 ${_frames} linuxu ${_ht
 add_test(NAME net.kvm.frames COMMAND /usr/bin/python3 ${_frames} kvm ${_http_kvm} microvm virtio-net-device)
 add_test(NAME net.kvm.frames_pci_legacy COMMAND /usr/bin/python3 ${_frames} kvm ${_http_kvm} q35 virtio-net-pci,disable-modern=on)
 add_test(NAME net.kvm.frames_pci_modern COMMAND /usr/bin/python3 ${_frames} kvm ${_http_kvm} pc virtio-net-pci,disable-legacy=on)
+# The same with the device in polling mode (no receive interrupts).
+add_test(NAME net.kvm.frames_poll COMMAND /usr/bin/python3 ${_frames} kvm ${_http_kvm} microvm virtio-net-device
+         virtio_net.poll=1)
 set_tests_properties(net.linuxu.frames net.kvm.frames net.kvm.frames_pci_legacy net.kvm.frames_pci_modern
+                     net.kvm.frames_poll
                      PROPERTIES TIMEOUT 180)

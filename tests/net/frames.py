@@ -7,7 +7,7 @@ fragments, frames above the MTU. Afterwards it must still answer ping and
 curl with the right page, and must not have crashed.
 
   frames.py linuxu <httpserver_linuxu image>
-  frames.py kvm <httpserver_kvm image> [machine] [qemu -device model]
+  frames.py kvm <httpserver_kvm image> [machine] [qemu -device model] [kiln options]
 
 Needs root (netns, tap). Prints the reason of a failure and exits 1."""
 import os, random, shutil, signal, socket, struct, subprocess, sys, time
@@ -122,6 +122,7 @@ def main():
     plat, image = sys.argv[1], sys.argv[2]
     machine = sys.argv[3] if len(sys.argv) > 3 else "microvm"
     device = sys.argv[4] if len(sys.argv) > 4 else ("virtio-net-device" if machine == "microvm" else "virtio-net-pci")
+    extra = sys.argv[5].split() if len(sys.argv) > 5 else []
     for tool in ("ip", "curl", "ping") + (("qemu-system-x86_64",) if plat == "kvm" else ()):
         if not shutil.which(tool):
             fail(f"{tool} is not installed; run support/setup.sh")
@@ -136,7 +137,7 @@ def main():
         sh("ip", "-n", ns, "tuntap", "add", "dev", "tap0", "mode", "tap")
         sh("ip", "-n", ns, "addr", "add", f"{HOST}/24", "dev", "tap0")
         sh("ip", "-n", ns, "link", "set", "tap0", "up")
-        opts = [f"net.ip={GUEST}/24", f"net.gw={HOST}", "--", str(PORT)]
+        opts = ["log.level=info"] + extra + [f"net.ip={GUEST}/24", f"net.gw={HOST}", "--", str(PORT)]
         if plat == "linuxu":
             cmd = [image, "net.tap=tap0"] + opts
         else:
@@ -188,6 +189,8 @@ def main():
             fail(f"curl after the frames: {c.stderr.strip()} {c.stdout[:100]!r}\n{output()}")
         if "panic" in output() or "assert" in output().lower():
             fail(f"the image reported a failure:\n{output()}")
+        if "virtio_net.poll=1" in extra and "mtu 1500, polling" not in output():
+            fail(f"virtio_net.poll=1 but the device is not in polling mode:\n{output()}")
         print(f"ok: {sent} malformed frames written; ping and curl still answer")
         return 0
     finally:

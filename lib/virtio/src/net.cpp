@@ -6,9 +6,11 @@
 // stack's buffers and the device's: the rings own fixed buffers from boot
 // on and nothing the stack frees can reach the device.
 //
-// Receive: interrupt mode. The interrupt only acknowledges the device and
-// notifies the stack; receive() (thread context) takes a used buffer,
-// copies the frame out and gives the buffer back to the device.
+// Receive: interrupt mode by default. The interrupt only acknowledges the
+// device and notifies the stack; receive() (thread context) takes a used
+// buffer, copies the frame out and gives the buffer back to the device.
+// With virtio_net.poll=1 the device is in polling mode: receive interrupts
+// are suppressed and the stack calls poll() every millisecond.
 // Transmit: copies into a free transmit buffer; completed buffers are
 // reclaimed on the next transmit (the device is asked not to interrupt
 // for them).
@@ -16,6 +18,7 @@
 #include <kiln/config.h>
 #include <kiln/init.h>
 #include <kiln/netdev.h>
+#include <kiln/option.h>
 #include <kiln/print.h>
 #include <kiln/virtio/virtio.h>
 #include <errno.h>
@@ -54,6 +57,15 @@ struct NetHdr {
 static_assert(sizeof(NetHdr) == 12);
 
 constinit unsigned ndevs = 0;
+constinit bool poll_mode = false;
+
+int set_poll(const char* v) {
+  if ((v[0] == '0' || v[0] == '1') && !v[1]) {
+    poll_mode = v[0] == '1';
+    return 0;
+  }
+  return -EINVAL;
+}
 
 class VirtioNet final : public kiln::NetDev {
  public:
@@ -88,7 +100,8 @@ class VirtioNet final : public kiln::NetDev {
     }
     char name[8] = "eth0";
     name[3] = static_cast<char>('0' + ndevs % 10);
-    set_identity(name, mac, 1500, Mode::Interrupt);
+    set_identity(name, mac, 1500, poll_mode ? Mode::Polling : Mode::Interrupt);
+    if (poll_mode) rx_.set_interrupts(false);  // the stack polls; no receive interrupts
     update_link();
 
     for (unsigned i = 0; i < nrx_; ++i) KILN_TRY(post_rx(i));
@@ -120,6 +133,12 @@ class VirtioNet final : public kiln::NetDev {
     if (tx_.publish()) t_.notify(kTxQ);
     count_tx(len);
     return {};
+  }
+
+  // Polling mode: frames waiting, or a configuration change seen by the
+  // (still enabled) configuration interrupt, wake the stack.
+  void poll() override {
+    if (rx_.has_used()) notify_rx();
   }
 
   Result<size_t> receive(void* buf, size_t cap) override {
@@ -228,4 +247,6 @@ int register_net() {
 }  // namespace
 }  // namespace kiln::virtio
 
+KILN_OPTION("virtio_net.poll", kiln::virtio::set_poll,
+            "1: virtio-net devices in polling mode (the stack looks every 1 ms; no receive interrupts)");
 KILN_INIT(lib, 400, kiln::virtio::register_net);
