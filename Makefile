@@ -4,6 +4,7 @@
 #   make menuconfig | defconfig [DEFCONFIG=file] | <app>_defconfig | olddefconfig
 #   make savedefconfig | allyesconfig | alldefconfig
 #   make run [ARGS="..."]     build and run the default image
+#       [NET=user|tap:IF] [PORTS="8080 udp:7007"] [RUNFLAGS="support/run.sh flags"]
 #   make debug [ARGS="..."]   run it stopped under QEMU's gdb stub, attach gdb
 #   make test                 every test (host, image, integration)
 #   make bench [BENCH=part]   benchmarks: table + build/bench/results.json
@@ -91,18 +92,22 @@ build: syncconfig
 	$(Q)ninja -C $(O)/obj $(NINJA_FLAGS) $(if $(filter 1,$(V)),,| grep -v '^ninja: ' ; test $${PIPESTATUS[0]} -eq 0)
 	$(Q)ls $(O)/$(APP)_*-x86_64 2>/dev/null | sed 's|^|kiln: image |'
 
+# NET=user|tap:IF, PORTS="[tcp:|udp:]HOST[:GUEST] ..." (forwards for NET=user)
+# and RUNFLAGS (any other support/run.sh flags) go to the runner.
+RUN_NET := $(if $(NET),--net $(NET)) $(foreach p,$(PORTS),--hostfwd $(p)) $(RUNFLAGS)
+
 run: build
-	$(Q)$(SRC)/support/run.sh --build $(O) --app $(APP) -- $(ARGS)
+	$(Q)$(SRC)/support/run.sh --build $(O) --app $(APP) $(RUN_NET) -- $(ARGS)
 
 # QEMU waits on :1234 (run.sh --gdb) in the background; gdb attaches to it
 # and QEMU is ended when gdb quits. linuxu images run under gdb directly.
 debug: build
 	$(Q)if [ -f $(O)/$(APP)_kvm-x86_64 ]; then \
-	  $(SRC)/support/run.sh --build $(O) --app $(APP) --gdb -- $(ARGS) & pid=$$!; sleep 0.5; \
+	  $(SRC)/support/run.sh --build $(O) --app $(APP) $(RUN_NET) --gdb -- $(ARGS) & pid=$$!; sleep 0.5; \
 	  gdb -q $(O)/$(APP)_kvm-x86_64.dbg -ex "target remote :1234" \
 	    -ex "hbreak _kiln_pvh_start" -ex "hbreak _kiln_multiboot_start" -ex continue; \
 	  pkill -P $$pid 2>/dev/null; wait $$pid; \
-	else $(SRC)/support/run.sh --build $(O) --app $(APP) --gdb -- $(ARGS); fi
+	else $(SRC)/support/run.sh --build $(O) --app $(APP) $(RUN_NET) --gdb -- $(ARGS); fi
 
 test: setup
 	$(Q)$(SRC)/support/test.sh

@@ -18,6 +18,23 @@
 #     --print-cmd DIR    prepare the kernel copy in DIR, print the QEMU command
 #                        (one argument per line) and exit (for benchmarks)
 #     -h, --help
+#   network (one interface; docs/network.md):
+#     --net none|user|tap:IF
+#                        none (default): no network device;
+#                        user: QEMU user networking (kvm only, no root needed;
+#                          the guest gets 10.0.2.15 by DHCP, gateway 10.0.2.2,
+#                          DNS 10.0.2.3);
+#                        tap:IF: host tap IF (kvm: QEMU -netdev tap with
+#                          script=no,downscript=no,vhost=off; linuxu: the
+#                          image's net.tap=IF option)
+#     --hostfwd [tcp:|udp:]HOSTPORT[:GUESTPORT]
+#                        user net: forward 127.0.0.1:HOSTPORT on the host to
+#                        GUESTPORT (default: the same) in the guest (repeatable)
+#     --mac MAC          the interface's MAC (kvm: -device mac=; linuxu: net.mac=)
+#     --net-model M      auto (default: mmio on microvm, pci on pc/q35) | mmio
+#                        (virtio-net-device) | pci (virtio-net-pci, transitional)
+#                        | pci-legacy (disable-modern=on) | pci-modern
+#                        (disable-legacy=on)
 #
 # Exit status: the app's. QEMU's isa-debug-exit makes QEMU exit with
 # (v << 1) | 1 for a guest write of v; odd statuses are mapped back to v.
@@ -28,6 +45,8 @@ set -u
 die() { echo "kiln-run: $*" >&2; exit 2; }
 
 build=build app= image= machine=microvm boot=pvh accel=auto mem=64M append= initrd= gdb=0 print_dir=
+net=none mac= net_model=auto
+hostfwd=()
 qemu_extra=()
 app_args=()
 while [ $# -gt 0 ]; do
@@ -44,7 +63,11 @@ while [ $# -gt 0 ]; do
     --gdb) gdb=1; shift ;;
     --qemu-arg) qemu_extra+=("${2?}"); shift 2 ;;
     --print-cmd) print_dir=${2:?}; shift 2 ;;
-    -h|--help) sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --net) net=${2:?}; shift 2 ;;
+    --hostfwd) hostfwd+=("${2:?}"); shift 2 ;;
+    --mac) mac=${2:?}; shift 2 ;;
+    --net-model) net_model=${2:?}; shift 2 ;;
+    -h|--help) sed -n '2,/^set -u$/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0 ;;
     --) shift; app_args=("$@"); break ;;
     *) die "unknown option '$1' (see --help)" ;;
   esac
@@ -52,6 +75,17 @@ done
 case $machine in microvm|pc|q35) ;; *) die "--machine must be microvm, pc or q35" ;; esac
 case $boot in pvh|multiboot) ;; *) die "--boot must be pvh or multiboot" ;; esac
 case $accel in auto|kvm|tcg) ;; *) die "--accel must be auto, kvm or tcg" ;; esac
+case $net in
+  none|user) ;;
+  tap:?*) [[ ${net#tap:} =~ ^[A-Za-z0-9_.-]{1,15}$ ]] || die "--net tap:IF: '${net#tap:}' is not an interface name" ;;
+  *) die "--net must be none, user or tap:IFNAME" ;;
+esac
+case $net_model in auto|mmio|pci|pci-legacy|pci-modern) ;;
+  *) die "--net-model must be auto, mmio, pci, pci-legacy or pci-modern" ;; esac
+[ -z "$mac" ] || [[ $mac =~ ^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}$ ]] || die "--mac '$mac' is not a MAC (aa:bb:cc:dd:ee:ff)"
+[ ${#hostfwd[@]} -eq 0 ] || [ "$net" = user ] || die "--hostfwd needs --net user"
+[ -z "$mac" ] || [ "$net" != none ] || die "--mac needs --net user or --net tap:IF"
+[ "$net_model" = auto ] || [ "$net" != none ] || die "--net-model needs --net user or --net tap:IF"
 
 # --- which image ----------------------------------------------------------
 if [ -z "$image" ]; then
@@ -87,9 +121,21 @@ quote() {
 # --- linuxu: run the process directly -------------------------------------
 case $image in
   *_linuxu-*)
+    [ "$net" = user ] && die "--net user is QEMU user networking, for kvm images; a linuxu image needs --net tap:IF"
+    [ "$net_model" = auto ] || die "--net-model is for kvm images (linuxu uses the tap directly)"
     words=()
     # The same "options -- args" split as the kernel command line.
     if [ -n "$append" ]; then eval "words=($append)"; fi
+    # Network options go first, in front of the options part: without a
+    # `--` every word is the app's, so one is added after them.
+    net_opts=()
+    [[ $net == tap:* ]] && net_opts+=("net.tap=${net#tap:}")
+    [ -n "$mac" ] && net_opts+=("net.mac=$mac")
+    if [ ${#net_opts[@]} -gt 0 ]; then
+      has_sep=0
+      for w in "${words[@]}"; do [ "$w" = "--" ] && has_sep=1; done
+      if [ $has_sep = 1 ]; then words=("${net_opts[@]}" "${words[@]}"); else words=("${net_opts[@]}" -- "${words[@]}"); fi
+    fi
     if [ ${#app_args[@]} -gt 0 ]; then
       has_sep=0
       for w in "${words[@]}"; do [ "$w" = "--" ] && has_sep=1; done
@@ -108,6 +154,37 @@ if [ ${#app_args[@]} -gt 0 ]; then
   for a in "${app_args[@]}"; do cmdline+=" $(quote "$a")"; done
 fi
 
+# --- network (kvm) ---------------------------------------------------------
+net_args=()
+if [ "$net" != none ]; then
+  model=$net_model
+  [ "$model" = auto ] && { [ "$machine" = microvm ] && model=mmio || model=pci; }
+  case $machine:$model in
+    microvm:pci*) die "--net-model $model: microvm has no PCI bus here; use --net-model mmio (or --machine pc|q35)" ;;
+    pc:mmio|q35:mmio) die "--net-model mmio: virtio-mmio is microvm's transport; use pci, pci-legacy or pci-modern on $machine" ;;
+  esac
+  case $model in
+    mmio) dev=virtio-net-device ;;
+    pci) dev=virtio-net-pci ;;
+    pci-legacy) dev=virtio-net-pci,disable-modern=on ;;
+    pci-modern) dev=virtio-net-pci,disable-legacy=on ;;
+  esac
+  if [ "$net" = user ]; then
+    nd=user,id=kn0
+    for f in "${hostfwd[@]}"; do
+      [[ $f =~ ^((tcp|udp):)?([0-9]{1,5})(:([0-9]{1,5}))?$ ]] ||
+        die "--hostfwd '$f': expected [tcp:|udp:]HOSTPORT[:GUESTPORT], e.g. tcp:8080:80"
+      proto=${BASH_REMATCH[2]:-tcp} hp=${BASH_REMATCH[3]} gp=${BASH_REMATCH[5]:-${BASH_REMATCH[3]}}
+      [ "$hp" -ge 1 ] && [ "$hp" -le 65535 ] && [ "$gp" -ge 1 ] && [ "$gp" -le 65535 ] ||
+        die "--hostfwd '$f': ports must be 1..65535"
+      nd+=",hostfwd=$proto:127.0.0.1:$hp-:$gp"
+    done
+  else
+    nd=tap,id=kn0,ifname=${net#tap:},script=no,downscript=no,vhost=off
+  fi
+  dev+=",netdev=kn0${mac:+,mac=$mac}"
+  net_args=(-netdev "$nd" -device "$dev")
+fi
 if [ "$accel" = auto ]; then
   if [ ! -r /dev/kvm ] || [ ! -w /dev/kvm ]; then
     accel=tcg why="/dev/kvm not usable"
@@ -160,14 +237,24 @@ fi
 args+=(-append "$cmdline")
 [ -n "$initrd" ] && args+=(-initrd "$initrd")
 [ $gdb = 1 ] && { args+=(-s -S); echo "kiln-run: waiting for gdb: gdb ${image}.dbg -ex 'target remote :1234'" >&2; }
+args+=("${net_args[@]}")
 args+=("${qemu_extra[@]}")
 
 if [ -n "$print_dir" ]; then
   printf '%s\n' "$qemu" "${args[@]}"
   exit 0
 fi
-"$qemu" "${args[@]}" 2>"$tmp/qemu.err"
+# QEMU runs as a child the runner waits for, so that a runner ended by a
+# signal (a test's timeout, a supervisor) ends QEMU too instead of leaving
+# it running (with its forwarded ports). The console stays on our stdin.
+"$qemu" "${args[@]}" 2>"$tmp/qemu.err" <&0 &
+qpid=$!
+ended_by=
+trap 'ended_by=1; kill -TERM $qpid 2>/dev/null' TERM INT HUP
+wait $qpid
 s=$?
+while [ -n "$ended_by" ] && kill -0 $qpid 2>/dev/null; do wait $qpid; s=$?; done
+[ -n "$ended_by" ] && { wait $qpid; s=$?; }
 # QEMU's own messages (warnings, errors) come after the run.
 qerr=
 [ -s "$tmp/qemu.err" ] && { qerr=$(<"$tmp/qemu.err"); printf '%s\n' "$qerr" >&2; }
