@@ -76,6 +76,10 @@
 #define LWIP_IPV6_AUTOCONFIG 1
 #define LWIP_ICMP6 1
 #define LWIP_IPV6_MLD 1
+/* 64-bit: lwIP's reassembly helper (it holds a pointer) does not fit in
+ * the 8-byte fragment header it would overlay; keep a copy instead (lwIP
+ * asserts on this at its first reassembly timer tick). */
+#define IPV6_FRAG_COPYHEADER 1
 #else
 #define LWIP_IPV6 0
 #endif
