@@ -161,10 +161,34 @@ err_t ethif_init(netif* nif) {
 
 void tcpip_ready(void* arg) { static_cast<kiln::Semaphore*>(arg)->up(); }
 
+#if LWIP_IPV6
+// IPv6 addresses (link-local, SLAAC) become valid after duplicate address
+// detection, long after boot: log each one when it does.
+void on_netif_event(netif* nif, netif_nsc_reason_t reason, const netif_ext_callback_args_t* args) {
+  if (!(reason & LWIP_NSC_IPV6_ADDR_STATE_CHANGED) || !args) return;
+  s8_t i = args->ipv6_addr_state_changed.addr_index;
+  if (i < 0 || i >= LWIP_IPV6_NUM_ADDRESSES) return;
+  if (ip6_addr_isvalid(args->ipv6_addr_state_changed.old_state) || !ip6_addr_isvalid(netif_ip6_addr_state(nif, i)))
+    return;
+  char a[IP6ADDR_STRLEN_MAX];
+  ip6addr_ntoa_r(netif_ip6_addr(nif, i), a, sizeof a);
+  for (char* c = a; *c; ++c)
+    if (*c >= 'A' && *c <= 'F') *c = static_cast<char>(*c - 'A' + 'a');
+  kiln_info("net: %s: %s (ipv6 %s)", static_cast<Iface*>(nif->state)->dev->name(), a,
+            ip6_addr_islinklocal(netif_ip6_addr(nif, i)) ? "link-local" : "autoconfigured");
+}
+NETIF_DECLARE_EXT_CALLBACK(netif_events)
+#endif
+
 int net_init() {
   kiln::Semaphore ready;
   tcpip_init(tcpip_ready, &ready);
   (void)ready.down();
+#if LWIP_IPV6
+  LOCK_TCPIP_CORE();
+  netif_add_ext_callback(&netif_events, on_netif_event);
+  UNLOCK_TCPIP_CORE();
+#endif
 
   for (int i = 0; i < DNS_MAX_SERVERS; ++i) {
     if (ip4_addr_isany_val(opt_dns[i])) continue;
@@ -226,11 +250,21 @@ int net_init() {
         continue;
       }
     }
-    char a[16], m[16], g[16];
+    char a[16], m[16], g[16], d[2 * IPADDR_STRLEN_MAX + 2] = "none";
     ip4addr_ntoa_r(netif_ip4_addr(&ifc->nif), a, sizeof a);
     ip4addr_ntoa_r(netif_ip4_netmask(&ifc->nif), m, sizeof m);
     ip4addr_ntoa_r(netif_ip4_gw(&ifc->nif), g, sizeof g);
-    kiln_info("net: %s: %s netmask %s gw %s (%s)", dev->name(), a, m, g, use_static ? "static" : "dhcp");
+    size_t dl = 0;
+    LOCK_TCPIP_CORE();
+    for (u8_t k = 0; k < DNS_MAX_SERVERS; ++k) {
+      const ip_addr_t* s = dns_getserver(k);
+      if (ip_addr_isany(s)) continue;
+      if (dl) d[dl++] = ',';
+      if (!ipaddr_ntoa_r(s, d + dl, sizeof d - dl)) break;
+      dl = strlen(d);
+    }
+    UNLOCK_TCPIP_CORE();
+    kiln_info("net: %s: %s netmask %s gw %s dns %s (%s)", dev->name(), a, m, g, d, use_static ? "static" : "dhcp");
   }
   return 0;
 }
