@@ -100,6 +100,16 @@ int install(int s) {
   return fd.value();
 }
 
+// lwIP writes IPv6 hex digits in upper case; RFC 5952 and every libc
+// write lower case.
+const char* ntop(int af, const void* src, char* dst, socklen_t size) {
+  const char* r = lwip_inet_ntop(af, src, dst, size);
+  if (r && af == AF_INET6)
+    for (char* c = dst; *c; ++c)
+      if (*c >= 'A' && *c <= 'F') *c = static_cast<char>(*c - 'A' + 'a');
+  return r;
+}
+
 }  // namespace
 
 // lwIP's inet.h maps these names to its functions by macro; Kiln defines them.
@@ -113,6 +123,9 @@ int install(int s) {
 extern "C" {
 
 int socket(int domain, int type, int protocol) {
+  // lwIP ignores the domain (an AF_INET6 socket without IPv6 would
+  // silently be an IPv4 one): only the families the stack has.
+  if (domain != AF_INET && !(LWIP_IPV6 && domain == AF_INET6)) return fail(EAFNOSUPPORT);
   int flags = type & (kSockNonblock | kSockCloexec);
   int s = lwip_socket(domain, type & ~flags, protocol);
   if (s < 0) return -1;
@@ -404,15 +417,13 @@ int getnameinfo(const struct sockaddr* sa, socklen_t salen, char* host, socklen_
   } else {
     return EAI_FAMILY;
   }
-  if (host && hostlen && !lwip_inet_ntop(sa->sa_family, addr, host, hostlen)) return EAI_FAIL;
+  if (host && hostlen && !ntop(sa->sa_family, addr, host, hostlen)) return EAI_FAIL;
   if (serv && servlen && snprintf(serv, servlen, "%u", lwip_ntohs(port)) >= static_cast<int>(servlen))
     return EAI_FAIL;
   return 0;
 }
 
-const char* inet_ntop(int af, const void* src, char* dst, socklen_t size) {
-  return lwip_inet_ntop(af, src, dst, size);
-}
+const char* inet_ntop(int af, const void* src, char* dst, socklen_t size) { return ntop(af, src, dst, size); }
 int inet_pton(int af, const char* src, void* dst) { return lwip_inet_pton(af, src, dst); }
 in_addr_t inet_addr(const char* cp) { return ipaddr_addr(cp); }
 int inet_aton(const char* cp, struct in_addr* addr) {
