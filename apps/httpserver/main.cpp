@@ -184,22 +184,39 @@ int main(int argc, char** argv) {
     printf("httpserver: bad port %s\n", argv[1]);
     return 2;
   }
-  int ls = socket(AF_INET, SOCK_STREAM, 0);
+  // IPv6 and IPv4 on one socket where the stack has IPv6 (lwIP binds an
+  // AF_INET6 socket on :: to both families); IPv4 only otherwise.
   int one = 1;
-  setsockopt(ls, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(static_cast<uint16_t>(port));
-  a.sin_addr.s_addr = htonl(INADDR_ANY);
-  if (ls < 0 || bind(ls, reinterpret_cast<sockaddr*>(&a), sizeof a) < 0 || listen(ls, SOMAXCONN) < 0) {
-    printf("httpserver: cannot listen on port %d: %s\n", port, strerror(errno));
-    return 1;
+  const char* fam = "ipv4 and ipv6";
+  int ls = socket(AF_INET6, SOCK_STREAM, 0);
+  if (ls >= 0) {
+    sockaddr_in6 a6{};
+    a6.sin6_family = AF_INET6;
+    a6.sin6_port = htons(static_cast<uint16_t>(port));
+    a6.sin6_addr = in6addr_any;
+    setsockopt(ls, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (bind(ls, reinterpret_cast<sockaddr*>(&a6), sizeof a6) < 0 || listen(ls, SOMAXCONN) < 0) {
+      printf("httpserver: cannot listen on port %d: %s\n", port, strerror(errno));
+      return 1;
+    }
+  } else {
+    fam = "ipv4";
+    ls = socket(AF_INET, SOCK_STREAM, 0);
+    setsockopt(ls, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(static_cast<uint16_t>(port));
+    a.sin_addr.s_addr = htonl(INADDR_ANY);
+    if (ls < 0 || bind(ls, reinterpret_cast<sockaddr*>(&a), sizeof a) < 0 || listen(ls, SOMAXCONN) < 0) {
+      printf("httpserver: cannot listen on port %d: %s\n", port, strerror(errno));
+      return 1;
+    }
   }
   pthread_attr_t attr;
   pthread_attr_init(&attr);
   pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
   pthread_attr_setstacksize(&attr, 48 * 1024);
-  printf("httpserver: listening on port %d (%u files)\n", port, kWwwCount);
+  printf("httpserver: listening on port %d (%u files, %s)\n", port, kWwwCount, fam);
   fflush(stdout);
   for (;;) {
     int c = accept(ls, nullptr, nullptr);
