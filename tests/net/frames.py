@@ -130,7 +130,7 @@ def main():
         fail(f"{image} is missing (build the test images: support/test.sh)")
     ns = f"kiln-frames-{os.getpid()}"
     sh("ip", "netns", "add", ns)
-    log = open(f"/tmp/kiln-frames-{os.getpid()}.log", "w+")
+    log = open(f"/tmp/kiln-frames-{os.getpid()}.log", "a+")
     proc = None
     try:
         sh("ip", "-n", ns, "link", "set", "lo", "up")
