@@ -4,7 +4,8 @@
 # one command to run and stops.
 set -euo pipefail
 pkgs=(qemu-system-x86 python3-kconfiglib newlib-source libgtest-dev ninja-build cmake gdb
-      g++ make tmux binutils iproute2 curl netcat-openbsd iputils-ping wrk)
+      g++ make tmux binutils iproute2 curl netcat-openbsd iputils-ping wrk
+      dnsmasq-base)  # dnsmasq-base: the dnsmasq binary without the system service
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null | grep -qx installed || missing+=("$p")
