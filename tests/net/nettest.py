@@ -1,16 +1,37 @@
 #!/usr/bin/python3
-"""Network integration tests: a linuxu image on a tap device inside a
-network namespace made here, real clients (curl, nc, ping, wrk, python
-sockets) from inside that namespace. Only addresses in the namespace are
-ever targeted; the namespace and everything in it go away at the end.
+"""Network integration tests with real clients (curl, nc, ping, wrk, python
+sockets) against an image started through support/run.sh, on one of two
+kinds of network:
 
-  nettest.py <test> <image>      tests: http, malformed, wrk, echo, ping, idle, denied
+  tap   (default) a tap device in a network namespace made here; the image
+        is a linuxu process on it (run.sh --net tap:tap0 -> net.tap=tap0) or
+        a kvm image under QEMU on it (run.sh --net tap:tap0 -> -netdev tap).
+        Host side 10.77.0.1 and fd77::1, the image at 10.77.0.2 (static) or
+        whatever DHCP gives it. Needs root; only addresses in the namespace
+        are ever targeted, and the namespace goes away at the end.
+  user  a kvm image under QEMU user networking (run.sh --net user) with
+        ports forwarded from 127.0.0.1 (free ports chosen at random). No
+        root, no namespace.
 
-Needs root (netns, tap). Prints the reason of a failure and exits 1."""
-import os, random, re, shutil, signal, socket, subprocess, sys, time
+  nettest.py <test> <image> [--user] [runner flags...]
+      tests: http malformed wrk echo ping idle denied dhcp dns ipv6
+      runner flags (e.g. --machine q35 --net-model pci-legacy) go to run.sh
+
+Prints the reason of a failure and exits 1."""
+import json, os, random, re, shutil, signal, socket, subprocess, sys, tempfile, time
 
 HOST, GUEST = "10.77.0.1", "10.77.0.2"
-PORT = 8080
+HOST6 = "fd77::1"
+PORT, ECHO = 8080, 7007
+MAC = "02:4b:4e:00:00:02"
+# EUI-64 of MAC: the addresses lwIP gives itself (link-local and SLAAC).
+LL6, SLAAC6 = f"fe80::4b:4eff:fe00:2", f"fd77::4b:4eff:fe00:2"
+RUN = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "support", "run.sh")
+
+# Where the clients connect: set up by inner() from the configuration.
+CFG = {}
+ADDR = GUEST
+HTTP_PORT, ECHO_PORT = PORT, ECHO
 
 
 def fail(msg):
@@ -25,25 +46,43 @@ def sh(*cmd, check=True, **kw):
     return r
 
 
+def is_kvm(image):
+    return "_kvm-" in os.path.basename(image)
+
+
 # --- outer: namespace and tap ---------------------------------------------------
 
-def outer(test, image):
-    if os.geteuid() != 0:
-        fail("network tests need root (network namespaces and tap devices); run `make test` as root")
-    for tool in ("ip", "curl", "nc", "ping", "wrk"):
+def outer(test, image, user, runflags):
+    kvm = is_kvm(image)
+    tools = ["curl", "nc"] + (["qemu-system-x86_64"] if kvm else [])
+    if not user:
+        tools += ["ip", "ping", "wrk", "dnsmasq"]
+    for tool in tools:
         if not shutil.which(tool):
             fail(f"{tool} is not installed; run support/setup.sh")
-    if not os.access(image, os.X_OK):
+    if not os.access(image, os.R_OK if kvm else os.X_OK):
         fail(f"{image} is missing (build the test images: support/test.sh)")
+    cfg = {"test": test, "image": image, "user": user, "kvm": kvm, "runflags": runflags}
+    if user:
+        if not kvm:
+            fail("--user (QEMU user networking) is for kvm images")
+        return inner(cfg)
+    if os.geteuid() != 0:
+        fail("network tests need root (network namespaces and tap devices); run `make test` as root")
     ns = f"kiln-net-{os.getpid()}"
     sh("ip", "netns", "add", ns)
     try:
+        # No duplicate address detection in here: the host side's addresses
+        # are usable at once (dnsmasq binds to them).
+        sh("ip", "netns", "exec", ns, "sysctl", "-qw", "net.ipv6.conf.all.accept_dad=0",
+           "net.ipv6.conf.default.accept_dad=0")
         sh("ip", "-n", ns, "link", "set", "lo", "up")
         sh("ip", "-n", ns, "tuntap", "add", "dev", "tap0", "mode", "tap")
         sh("ip", "-n", ns, "addr", "add", f"{HOST}/24", "dev", "tap0")
+        sh("ip", "-n", ns, "addr", "add", f"{HOST6}/64", "dev", "tap0", "nodad")
         sh("ip", "-n", ns, "link", "set", "tap0", "up")
         r = subprocess.run(["ip", "netns", "exec", ns, sys.executable, os.path.abspath(__file__),
-                            "--inner", test, image])
+                            "--inner", json.dumps(cfg)])
         return r.returncode
     finally:
         # Whatever still runs in the namespace was started by this test.
@@ -56,21 +95,76 @@ def outer(test, image):
         sh("ip", "netns", "del", ns, check=False)
 
 
-# --- inner: runs inside the namespace ---------------------------------------------
+# --- inner: runs inside the namespace (tap) or on the host (user) -----------------
+
+def free_port():
+    """A port free on 127.0.0.1 for both TCP and UDP, picked at random."""
+    rng = random.SystemRandom()
+    for _ in range(200):
+        p = rng.randrange(20000, 60000)
+        try:
+            for kind in (socket.SOCK_STREAM, socket.SOCK_DGRAM):
+                s = socket.socket(socket.AF_INET, kind)
+                s.bind(("127.0.0.1", p))
+                s.close()
+            return p
+        except OSError:
+            continue
+    fail("no free port on 127.0.0.1")
+
 
 class Image:
-    def __init__(self, image, args, ready):
-        self.log = open(f"/tmp/kiln-nettest-{os.getpid()}.log", "w+")
-        self.p = subprocess.Popen([image, "net.tap=tap0", f"net.ip={GUEST}/24", f"net.gw={HOST}", "--"] + args,
-                                  stdout=self.log, stderr=subprocess.STDOUT)
-        deadline = time.time() + 10
+    """The image under test, started with support/run.sh."""
+
+    def __init__(self, args, ready, opts=None, image=None, expect_exit=False):
+        image = image or CFG["image"]
+        if opts is None:
+            opts = [] if CFG["user"] else [f"net.ip={GUEST}/24", f"net.gw={HOST}"]
+        if CFG["user"]:
+            net = ["--net", "user", "--hostfwd", f"tcp:{HTTP_PORT}:{PORT}",
+                   "--hostfwd", f"tcp:{ECHO_PORT}:{ECHO}", "--hostfwd", f"udp:{ECHO_PORT}:{ECHO}"]
+        else:
+            net = ["--net", "tap:tap0", "--mac", MAC]
+        cmd = [RUN, "--image", image] + net + CFG["runflags"] + \
+              ["--append", " ".join(["log.level=info"] + opts + ["--"]), "--"] + args
+        fd, path = tempfile.mkstemp(prefix="kiln-nettest-", suffix=".log")
+        os.close(fd)
+        # Append mode: the image writes at the end whatever offset output()
+        # seeks to while reading (the child shares this file description).
+        self.log = open(path, "a+")
+        os.unlink(path)
+        self.p = subprocess.Popen(cmd, stdout=self.log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                  start_new_session=True)
+        # TCG boots and DHCP take their time; linuxu is ready in well under a second.
+        limit = 90 if CFG["kvm"] else 20
+        deadline = time.time() + limit
         while time.time() < deadline:
             if ready in self.output():
+                self.check_transport()
                 return
             if self.p.poll() is not None:
+                if expect_exit:
+                    return
                 fail(f"image exited with status {self.p.returncode} before it was ready:\n{self.output()}")
             time.sleep(0.05)
-        fail(f"image not ready after 10 s (no '{ready}'):\n{self.output()}")
+        self.stop()
+        fail(f"image not ready after {limit} s (no '{ready}'):\n{self.output()}")
+
+    def check_transport(self):
+        """kvm: the virtio-net device is driven through the transport the
+        runner's --net-model asked for."""
+        if not CFG["kvm"]:
+            return
+        rf = CFG["runflags"]
+        model = rf[rf.index("--net-model") + 1] if "--net-model" in rf else "auto"
+        machine = rf[rf.index("--machine") + 1] if "--machine" in rf else "microvm"
+        if model == "auto":
+            model = "mmio" if machine == "microvm" else "pci"
+        want = {"mmio": r"mmio-v[12]", "pci": r"pci-modern", "pci-modern": r"pci-modern",
+                "pci-legacy": r"pci-legacy"}[model]
+        if not re.search(rf"virtio-net: eth0: [^\n]*\({want}\), mac ", self.output()):
+            self.stop()
+            fail(f"--net-model {model} on {machine}: expected the device driven as {want}:\n{self.output()}")
 
     def output(self):
         self.log.flush()
@@ -81,14 +175,40 @@ class Image:
         if self.p.poll() is not None:
             fail(f"image exited with status {self.p.returncode}:\n{self.output()}")
 
+    def wait(self, timeout):
+        try:
+            return self.p.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.stop()
+            fail(f"image did not finish within {timeout} s:\n{self.output()}")
+
     def stop(self):
         if self.p.poll() is None:
-            self.p.kill()
-            self.p.wait()
+            # run.sh ends QEMU on SIGTERM; a linuxu image is run.sh itself.
+            self.p.terminate()
+            try:
+                self.p.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                pass
+        try:
+            os.killpg(self.p.pid, signal.SIGKILL)  # the session this test started
+        except ProcessLookupError:
+            pass
+        self.p.wait()
+
+
+def need_tap(what):
+    if CFG["user"]:
+        fail(f"{what} needs the tap setup (it cannot run over QEMU user networking)")
+
+
+def need_linuxu(what):
+    if CFG["kvm"]:
+        fail(f"{what} is a linuxu test")
 
 
 def curl(*args):
-    return subprocess.run(["curl", "-sS", "--max-time", "10", *args], capture_output=True)
+    return subprocess.run(["curl", "-sS", "--max-time", "20", *args], capture_output=True)
 
 
 def expect_status(url, code, *extra):
@@ -98,9 +218,9 @@ def expect_status(url, code, *extra):
         fail(f"curl {' '.join(extra)} {url}: expected HTTP {code}, got '{got}' ({r.stderr.decode().strip()})")
 
 
-def raw_exchange(data, timeout=5, shut=True):
+def raw_exchange(data, timeout=10, shut=True):
     """Send raw bytes, return everything the server sends until it closes."""
-    s = socket.create_connection((GUEST, PORT), timeout=timeout)
+    s = socket.create_connection((ADDR, HTTP_PORT), timeout=timeout)
     s.sendall(data)
     if shut:
         s.shutdown(socket.SHUT_WR)
@@ -117,27 +237,37 @@ def raw_exchange(data, timeout=5, shut=True):
     return out
 
 
-def still_serves(img, what):
+def still_serves(img, what, addr=None):
     img.alive()
-    r = curl(f"http://{GUEST}:{PORT}/hello.txt")
+    r = curl(f"http://{addr or ADDR}:{HTTP_PORT}/hello.txt")
     if r.returncode != 0 or r.stdout != b"Hello, world!\n":
         fail(f"server no longer answers after {what}: {r.stderr.decode().strip()}\n{img.output()}")
 
 
+def check_user_net_lease(img):
+    """Under QEMU user networking the image takes slirp's DHCP lease."""
+    if CFG["user"] and not re.search(r"net: eth0: 10\.0\.2\.15 netmask 255\.255\.255\.0 gw 10\.0\.2\.2 dns 10\.0\.2\.3 \(dhcp\)",
+                                     img.output()):
+        fail(f"user networking: expected the DHCP lease 10.0.2.15 from QEMU:\n{img.output()}")
+
+
 def test_http(image):
-    img = Image(image, [str(PORT)], "listening on port")
-    base = f"http://{GUEST}:{PORT}"
+    img = Image([str(PORT)], "listening on port")
+    check_user_net_lease(img)
+    base = f"http://{ADDR}:{HTTP_PORT}"
     r = curl("-i", base + "/")
     text = r.stdout.decode(errors="replace")
     head, _, body = text.partition("\r\n\r\n")
     if not head.startswith("HTTP/1.1 200"):
-        fail(f"GET / did not answer 200:\n{text[:500]}")
+        fail(f"GET / did not answer 200 ({r.stderr.decode().strip()}):\n{text[:500]}\n{img.output()}")
     m = re.search(r"(?im)^content-length: (\d+)\r?$", head)
     if not m or int(m.group(1)) != len(body.encode()):
         fail(f"Content-Length {m and m.group(1)} does not match the body ({len(body.encode())} bytes)")
     if "Hello from Kiln" not in body or not re.search(r"(?im)^content-type: text/html", head):
         fail(f"GET / returned the wrong page or type:\n{text[:500]}")
-    print("ok: GET / 200 with a matching Content-Length")
+    if not re.search(r"(?im)^server: kiln-httpserver\r?$", head):
+        fail(f"GET /: no Server header:\n{head}")
+    print("ok: GET / 200 with a matching Content-Length, Content-Type and Server headers")
 
     r = curl("-v", base + "/", base + "/hello.txt", base + "/style.css")
     err = r.stderr.decode()
@@ -156,6 +286,9 @@ def test_http(image):
         fail(f"HEAD sent a body: {raw!r}")
     print("ok: HEAD (headers, Content-Length of the GET body, no body)")
 
+    r = curl("-o", "-", base + "/data/16k.bin")
+    if r.returncode != 0 or len(r.stdout) != 16384:
+        fail(f"GET /data/16k.bin: {len(r.stdout)} bytes ({r.stderr.decode().strip()})")
     expect_status(base + "/missing", 404)
     expect_status(base + "/", 405, "-X", "POST", "-d", "x=1")
     expect_status(base + "/", 405, "-X", "DELETE")
@@ -168,13 +301,13 @@ def test_http(image):
     raw = raw_exchange(b"GET / HTTP/1.1\r\nHost: x\r\n\r\nGET /hello.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
     if raw.count(b"HTTP/1.1 200") != 2 or not raw.endswith(b"Hello, world!\n"):
         fail(f"two pipelined requests: {raw[-200:]!r}")
-    print("ok: 404, 405, 400, pipelining")
+    print("ok: 16 KiB file, 404, 405, 400, pipelining")
     still_serves(img, "the HTTP checks")
     img.stop()
 
 
 def test_malformed(image):
-    img = Image(image, [str(PORT)], "listening on port")
+    img = Image([str(PORT)], "listening on port")
     # Truncated request, then the client half-closes: no answer, no crash.
     raw_exchange(b"GET /index.html HTTP/1.1\r\nHost: x\r\nUser-Ag")
     still_serves(img, "a truncated request")
@@ -197,13 +330,13 @@ def test_malformed(image):
     # Half-open connections: connect, send nothing or half a line, keep them open.
     idle = []
     for i in range(20):
-        s = socket.create_connection((GUEST, PORT), timeout=5)
+        s = socket.create_connection((ADDR, HTTP_PORT), timeout=10)
         if i % 2:
             s.sendall(b"GET / HT")
         idle.append(s)
     still_serves(img, "20 half-open connections (while they stay open)")
     # A connection reset in the middle of a request.
-    s = socket.create_connection((GUEST, PORT), timeout=5)
+    s = socket.create_connection((ADDR, HTTP_PORT), timeout=10)
     s.sendall(b"GET / HTTP/1.1\r\n")
     s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
     s.close()
@@ -220,8 +353,8 @@ def test_malformed(image):
 
 
 def test_wrk(image):
-    img = Image(image, [str(PORT)], "listening on port")
-    r = subprocess.run(["wrk", "-t2", "-c50", "-d3s", "--latency", f"http://{GUEST}:{PORT}/"],
+    img = Image([str(PORT)], "listening on port")
+    r = subprocess.run(["wrk", "-t2", "-c50", "-d3s", "--timeout", "10s", "--latency", f"http://{ADDR}:{HTTP_PORT}/"],
                        capture_output=True, text=True, timeout=60)
     out = r.stdout
     print(out)
@@ -240,12 +373,14 @@ def test_wrk(image):
 
 
 def test_echo(image):
-    img = Image(image, ["7007"], "listening on tcp and udp port 7007")
-    r = subprocess.run(["nc", "-q", "1", "-w", "5", GUEST, "7007"], input=b"hello over tcp\n", capture_output=True)
+    img = Image([str(ECHO)], f"listening on tcp and udp port {ECHO}")
+    check_user_net_lease(img)
+    r = subprocess.run(["nc", "-q", "1", "-w", "10", ADDR, str(ECHO_PORT)], input=b"hello over tcp\n",
+                       capture_output=True)
     if r.stdout != b"hello over tcp\n":
-        fail(f"TCP echo: got {r.stdout!r} ({r.stderr!r})")
+        fail(f"TCP echo: got {r.stdout!r} ({r.stderr!r})\n{img.output()}")
     big = bytes(random.Random(1).randrange(256) for _ in range(200000))
-    s = socket.create_connection((GUEST, 7007), timeout=10)
+    s = socket.create_connection((ADDR, ECHO_PORT), timeout=20)
     s.sendall(big)
     s.shutdown(socket.SHUT_WR)
     got = b""
@@ -257,20 +392,22 @@ def test_echo(image):
     s.close()
     if got != big:
         fail(f"TCP echo of 200000 bytes: got {len(got)} bytes back, equal={got == big}")
-    r = subprocess.run(["nc", "-u", "-w", "1", GUEST, "7007"], input=b"hello over udp\n", capture_output=True)
+    # UDP: nc waits 2 s for the answer (TCG may be slow to the first one).
+    r = subprocess.run(["nc", "-u", "-w", "2", ADDR, str(ECHO_PORT)], input=b"hello over udp\n", capture_output=True)
     if r.stdout != b"hello over udp\n":
         fail(f"UDP echo: got {r.stdout!r} ({r.stderr!r})")
-    print("ok: echo over TCP (nc, 200000 bytes) and UDP (nc)")
+    print(f"ok: echo over TCP (nc, 200000 bytes) and UDP (nc) at {ADDR} port {ECHO_PORT}")
     img.stop()
 
 
 def test_ping(image):
-    img = Image(image, ["7007"], "listening on tcp")
-    r = subprocess.run(["ping", "-c", "5", "-i", "0.2", "-W", "2", GUEST], capture_output=True, text=True)
+    need_tap("ping")
+    img = Image([str(ECHO)], "listening on tcp")
+    r = subprocess.run(["ping", "-c", "5", "-i", "0.2", "-W", "5", GUEST], capture_output=True, text=True)
     print(r.stdout.strip().splitlines()[-2:])
     if r.returncode != 0 or " 0% packet loss" not in r.stdout:
         fail(f"ping: {r.stdout}{r.stderr}")
-    r = subprocess.run(["ping", "-c", "3", "-i", "0.2", "-s", "4000", GUEST], capture_output=True, text=True)
+    r = subprocess.run(["ping", "-c", "3", "-i", "0.2", "-W", "5", "-s", "4000", GUEST], capture_output=True, text=True)
     if r.returncode != 0:
         fail(f"ping with 4000-byte payload (fragmented): {r.stdout}{r.stderr}")
     print("ok: ping (and fragmented ping)")
@@ -283,7 +420,9 @@ def cpu_ticks(pid):
 
 
 def test_idle(image):
-    img = Image(image, [str(PORT)], "listening on port")
+    need_tap("idle")
+    need_linuxu("idle")
+    img = Image([str(PORT)], "listening on port")
     time.sleep(0.5)
     t0 = cpu_ticks(img.p.pid)
     time.sleep(2)
@@ -299,24 +438,221 @@ def test_idle(image):
 
 
 def test_denied(image):
-    r = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", image,
-                        "net.tap=tap0", f"net.ip={GUEST}/24", "--", str(PORT)],
-                       capture_output=True, text=True, timeout=10)
+    need_tap("denied")
+    need_linuxu("denied")
+    r = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", RUN, "--image", image,
+                        "--net", "tap:tap0", "--append", f"net.ip={GUEST}/24 --", "--", str(PORT)],
+                       capture_output=True, text=True, timeout=20)
     out = r.stdout + r.stderr
     if r.returncode != 125 or not re.search(r"kiln: error: linuxu: net\.tap=tap0: (cannot open /dev/net/tun|TUNSETIFF failed)", out):
         fail(f"without the right to the tap: expected status 125 and one error line, got {r.returncode}:\n{out}")
     print(f"ok: no right to the tap: {out.strip().splitlines()[0]}")
 
 
+# --- DHCP, DNS and IPv6: dnsmasq on the namespace's tap ------------------------------
+
+class Dnsmasq:
+    """DHCP (10.77.0.50-99), router advertisements for fd77::/64 (SLAAC) and
+    DNS with local records, on tap0 inside the test's namespace."""
+
+    def __init__(self):
+        self.dir = tempfile.mkdtemp(prefix="kiln-dnsmasq-")
+        self.logf = os.path.join(self.dir, "log")
+        self.leases = os.path.join(self.dir, "leases")
+        self.p = subprocess.Popen(
+            ["dnsmasq", "--keep-in-foreground", "--conf-file=/dev/null", "--no-resolv", "--no-hosts",
+             "--interface=tap0", "--bind-interfaces", "--user=root", "--group=root",
+             f"--pid-file={self.dir}/pid", f"--dhcp-leasefile={self.leases}", f"--log-facility={self.logf}",
+             "--log-dhcp", "--log-queries",
+             "--dhcp-range=10.77.0.50,10.77.0.99,255.255.255.0,1h", "--dhcp-option=option:router,10.77.0.1",
+             "--dhcp-range=fd77::,ra-only,64,1h", "--enable-ra",
+             f"--host-record=kiln-host.test,{HOST},{HOST6}", "--address=/v4only.test/10.77.0.9",
+             "--local=/test/"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        deadline = time.time() + 10
+        while "sockets bound exclusively" not in self.log():
+            if self.p.poll() is not None:
+                fail(f"dnsmasq exited with status {self.p.returncode}: {self.p.stderr.read().decode()}")
+            if time.time() > deadline:
+                fail(f"dnsmasq not ready:\n{self.log()}")
+            time.sleep(0.05)
+
+    def log(self):
+        try:
+            return open(self.logf).read()
+        except FileNotFoundError:
+            return ""
+
+    def stop(self):
+        self.p.kill()
+        self.p.wait()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def test_dhcp(image):
+    need_tap("dhcp")
+    dns = Dnsmasq()
+    img = Image([str(PORT)], "listening on port", opts=["net.dhcp_wait=60"])
+    out = img.output()
+    m = re.search(r"net: (\w+): (10\.77\.0\.\d+) netmask 255\.255\.255\.0 gw 10\.77\.0\.1 dns 10\.77\.0\.1 \(dhcp\)", out)
+    if not m:
+        fail(f"no DHCP lease from dnsmasq in the boot log (address, netmask, gateway, DNS):\n{out}\n{dns.log()}")
+    addr = m.group(2)
+    if not 50 <= int(addr.rsplit(".", 1)[1]) <= 99:
+        fail(f"leased address {addr} is outside dnsmasq's range")
+    leases = open(dns.leases).read()
+    if addr not in leases or MAC not in leases:
+        fail(f"dnsmasq has no lease for {addr} / {MAC}: {leases!r}")
+    print(f"ok: DHCP lease {addr} (gateway and DNS 10.77.0.1) from dnsmasq, also in its lease file")
+    r = subprocess.run(["ping", "-c", "3", "-i", "0.2", "-W", "5", addr], capture_output=True, text=True)
+    if r.returncode != 0:
+        fail(f"ping {addr}: {r.stdout}{r.stderr}")
+    still_serves(img, "the lease", addr=addr)
+    r = curl("-i", f"http://{addr}:{HTTP_PORT}/")
+    if not r.stdout.startswith(b"HTTP/1.1 200") or b"Hello from Kiln" not in r.stdout:
+        fail(f"curl http://{addr}:{HTTP_PORT}/: {r.stdout[:200]!r} {r.stderr.decode().strip()}")
+    print(f"ok: ping and curl at the leased address {addr}")
+    img.stop()
+    dns.stop()
+
+
+def test_dns(image):
+    """netprobe (tests/apps/netprobe) with its address and DNS server from
+    DHCP: names served by dnsmasq resolve (A, AAAA, gethostbyname), an
+    unknown name fails, and it fetches a page from a web server in the
+    namespace by name and over IPv6 (when the image has IPv6)."""
+    need_tap("dns")
+    dns = Dnsmasq()
+    www = tempfile.mkdtemp(prefix="kiln-www-")
+    with open(os.path.join(www, "probe.txt"), "w") as f:
+        f.write("probe page\n" * 100)
+    web = subprocess.Popen([sys.executable, "-m", "http.server", "--bind", "::", "--directory", www, "8000"],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # A UDP echo on the host side, answering in upper case (so the answer
+    # cannot be the image's own datagram looped back).
+    udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    udp.bind((HOST, 7777))
+
+    def udp_echo():
+        while True:
+            try:
+                data, peer = udp.recvfrom(2048)
+            except OSError:
+                return
+            udp.sendto(data.upper(), peer)
+    import threading
+    threading.Thread(target=udp_echo, daemon=True).start()
+    try:
+        deadline = time.time() + 10
+        while subprocess.run(["curl", "-s", "-o", "/dev/null", f"http://{HOST}:8000/probe.txt"]).returncode != 0:
+            if time.time() > deadline:
+                fail("the namespace's web server did not start")
+            time.sleep(0.1)
+        cmds = ["resolve", "kiln-host.test", "4", "resolve", "v4only.test", "resolve", "nosuch.test",
+                "byname", "kiln-host.test", "get", "kiln-host.test", "8000", "/probe.txt",
+                "udp", "kiln-host.test", "7777", "udp-probe", "socket6", "resolve", "kiln-host.test", "6",
+                "get", HOST6, "8000", "/probe.txt"]
+        # One command must fail: the unknown name.
+        img = Image(cmds, "netprobe:", opts=["net.dhcp_wait=60"], expect_exit=True)
+        status = img.wait(120)
+        out = img.output()
+        print(out)
+        expect = [
+            r"net: \w+: 10\.77\.0\.\d+ netmask 255\.255\.255\.0 gw 10\.77\.0\.1 dns 10\.77\.0\.1 \(dhcp\)",
+            r"(?m)^resolve kiln-host\.test: 10\.77\.0\.1$",
+            r"(?m)^resolve v4only\.test: 10\.77\.0\.9$",
+            r"(?m)^resolve nosuch\.test: error: ",
+            r"(?m)^byname kiln-host\.test: 10\.77\.0\.1$",
+            r"(?m)^get kiln-host\.test: via 10\.77\.0\.1: HTTP/1\.0 200 OK, \d+ bytes$",
+            r"(?m)^udp kiln-host\.test: via 10\.77\.0\.1: reply 'UDP-PROBE'$",
+            r"(?m)^socket6: ok$",
+            r"(?m)^resolve kiln-host\.test: fd77::1$",
+            r"(?m)^get fd77::1: via fd77::1: HTTP/1\.0 200 OK, \d+ bytes$",
+            r"(?m)^netprobe: 9 commands, 1 failed$",
+        ]
+        for e in expect:
+            if not re.search(e, out):
+                fail(f"netprobe output lacks /{e}/:\n{out}\n--- dnsmasq:\n{dns.log()}")
+        if status != 1:
+            fail(f"netprobe exited with status {status}, expected 1 (the unknown name)")
+        if "query[A] kiln-host.test" not in dns.log() or "query[AAAA] kiln-host.test" not in dns.log():
+            fail(f"dnsmasq did not see the A and AAAA queries:\n{dns.log()}")
+        m = re.search(r"(\d+) bytes$", re.search(r"(?m)^get kiln-host.*$", out).group(0))
+        if int(m.group(1)) < 1100:
+            fail(f"the page fetched by name is too short: {m.group(0)}")
+        print("ok: DHCP-provided DNS: A, AAAA, gethostbyname, NXDOMAIN fails; HTTP by name and over IPv6")
+    finally:
+        udp.close()
+        web.kill()
+        web.wait()
+        shutil.rmtree(www, ignore_errors=True)
+        dns.stop()
+
+
+def test_ipv6(image):
+    """An image with CONFIG_LWIP_IPV6: link-local and SLAAC addresses answer
+    ping6 and curl; the same server still answers over IPv4."""
+    need_tap("ipv6")
+    dns = Dnsmasq()
+    img = Image([str(PORT)], "listening on port", opts=[f"net.ip={GUEST}/24", f"net.gw={HOST}"])
+    if "ipv4 and ipv6" not in img.output():
+        fail(f"httpserver does not listen on IPv6 (is CONFIG_LWIP_IPV6 set?):\n{img.output()}")
+    deadline = time.time() + 30
+    while not (re.search(rf"net: \w+: {re.escape(LL6)} \(ipv6 link-local\)", img.output()) and
+               re.search(rf"net: \w+: {re.escape(SLAAC6)} \(ipv6 autoconfigured\)", img.output())):
+        img.alive()
+        if time.time() > deadline:
+            fail(f"no link-local {LL6} and SLAAC {SLAAC6} address logged:\n{img.output()}\n{dns.log()}")
+        time.sleep(0.2)
+    print(f"ok: addresses {LL6} (link-local) and {SLAAC6} (SLAAC from dnsmasq's router advertisement)")
+    for a in (f"{LL6}%tap0", SLAAC6):
+        r = subprocess.run(["ping", "-6", "-c", "3", "-i", "0.2", "-W", "5", a], capture_output=True, text=True)
+        if r.returncode != 0 or " 0% packet loss" not in r.stdout:
+            fail(f"ping -6 {a}: {r.stdout}{r.stderr}")
+    r = subprocess.run(["ping", "-6", "-c", "2", "-i", "0.2", "-W", "5", "-s", "3000", SLAAC6],
+                       capture_output=True, text=True)
+    if r.returncode != 0:
+        fail(f"ping -6 with a 3000-byte payload (fragmented): {r.stdout}{r.stderr}")
+    print("ok: ping -6 to both (and a fragmented one)")
+    for url in (f"http://[{SLAAC6}]:{PORT}/", f"http://[{LL6}%25tap0]:{PORT}/"):
+        r = curl("-g", "-i", url)
+        if not r.stdout.startswith(b"HTTP/1.1 200") or b"Hello from Kiln" not in r.stdout:
+            fail(f"curl {url}: {r.stdout[:200]!r} {r.stderr.decode().strip()}\n{img.output()}")
+    r = curl("-g", "-v", f"http://[{SLAAC6}]:{PORT}/", f"http://[{SLAAC6}]:{PORT}/hello.txt")
+    if r.stderr.decode().count("Re-using existing connection") != 1:
+        fail(f"keep-alive over IPv6: {r.stderr.decode()}")
+    still_serves(img, "the IPv6 requests", addr=GUEST)
+    print("ok: curl over IPv6 (SLAAC and link-local, keep-alive) and over IPv4 on the same socket")
+    img.stop()
+    dns.stop()
+
+
 TESTS = {"http": test_http, "malformed": test_malformed, "wrk": test_wrk, "echo": test_echo,
-         "ping": test_ping, "idle": test_idle, "denied": test_denied}
+         "ping": test_ping, "idle": test_idle, "denied": test_denied, "dhcp": test_dhcp, "dns": test_dns,
+         "ipv6": test_ipv6}
+
+
+def inner(cfg):
+    global CFG, ADDR, HTTP_PORT, ECHO_PORT
+    CFG = cfg
+    if cfg["user"]:
+        ADDR = "127.0.0.1"
+        HTTP_PORT = free_port()
+        ECHO_PORT = free_port()
+        while ECHO_PORT == HTTP_PORT:
+            ECHO_PORT = free_port()
+    TESTS[cfg["test"]](cfg["image"])
+    print("PASS")
+    return 0
+
 
 if __name__ == "__main__":
-    if len(sys.argv) == 4 and sys.argv[1] == "--inner":
-        TESTS[sys.argv[2]](sys.argv[3])
-        print("PASS")
-        sys.exit(0)
-    if len(sys.argv) != 3 or sys.argv[1] not in TESTS:
+    if len(sys.argv) == 3 and sys.argv[1] == "--inner":
+        sys.exit(inner(json.loads(sys.argv[2])))
+    if len(sys.argv) < 3 or sys.argv[1] not in TESTS:
         print(__doc__)
         sys.exit(2)
-    sys.exit(outer(sys.argv[1], sys.argv[2]))
+    rest = sys.argv[3:]
+    user = "--user" in rest
+    rest = [a for a in rest if a != "--user"]
+    sys.exit(outer(sys.argv[1], sys.argv[2], user, rest))
