@@ -201,7 +201,8 @@ int net_init() {
 
   size_t n = kiln::netdev_count();
   if (n == 0) {
-    kiln_info("net: no network device (linuxu: net.tap=<tap>); loopback only");
+    kiln_info("net: no network device (linuxu: net.tap=<tap>; kvm: a virtio-net device, e.g. support/run.sh "
+              "--net user); loopback only");
     return 0;
   }
   for (size_t i = 0; i < n; ++i) {
