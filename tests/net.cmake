@@ -50,11 +50,11 @@ set_tests_properties(net.linuxu.wrk net.linuxu.idle net.kvm.wrk PROPERTIES RUN_S
 # the image must keep answering ping and curl. kvm on each virtio transport.
 set(_frames ${KILN_SRC}/tests/net/frames.py)
 add_test(NAME net.linuxu.frames COMMAND /usr/bin/python3 ${_frames} linuxu ${_http})
-add_test(NAME net.kvm.frames COMMAND /usr/bin/python3 ${_frames} kvm ${_http_kvm} microvm virtio-net-device)
-add_test(NAME net.kvm.frames_pci_legacy COMMAND /usr/bin/python3 ${_frames} kvm ${_http_kvm} q35 virtio-net-pci,disable-modern=on)
-add_test(NAME net.kvm.frames_pci_modern COMMAND /usr/bin/python3 ${_frames} kvm ${_http_kvm} pc virtio-net-pci,disable-legacy=on)
+add_test(NAME net.kvm.frames COMMAND /usr/bin/python3 ${_frames} kvm ${_http_kvm} microvm mmio)
+add_test(NAME net.kvm.frames_pci_legacy COMMAND /usr/bin/python3 ${_frames} kvm ${_http_kvm} q35 pci-legacy)
+add_test(NAME net.kvm.frames_pci_modern COMMAND /usr/bin/python3 ${_frames} kvm ${_http_kvm} pc pci-modern)
 # The same with the device in polling mode (no receive interrupts).
-add_test(NAME net.kvm.frames_poll COMMAND /usr/bin/python3 ${_frames} kvm ${_http_kvm} microvm virtio-net-device
+add_test(NAME net.kvm.frames_poll COMMAND /usr/bin/python3 ${_frames} kvm ${_http_kvm} microvm mmio
          virtio_net.poll=1)
 set_tests_properties(net.linuxu.frames net.kvm.frames net.kvm.frames_pci_legacy net.kvm.frames_pci_modern
                      net.kvm.frames_poll

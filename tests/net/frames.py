@@ -7,7 +7,7 @@ fragments, frames above the MTU. Afterwards it must still answer ping and
 curl with the right page, and must not have crashed.
 
   frames.py linuxu <httpserver_linuxu image>
-  frames.py kvm <httpserver_kvm image> [machine] [qemu -device model] [kiln options]
+  frames.py kvm <httpserver_kvm image> [machine] [run.sh --net-model] [kiln options]
 
 Needs root (netns, tap). Prints the reason of a failure and exits 1."""
 import os, random, shutil, signal, socket, struct, subprocess, sys, time
@@ -116,12 +116,12 @@ def guest_mac(ns):
 
 def main():
     if len(sys.argv) < 3 or sys.argv[1] not in ("linuxu", "kvm"):
-        fail("usage: frames.py linuxu|kvm <image> [machine] [device]")
+        fail("usage: frames.py linuxu|kvm <image> [machine] [net model] [kiln options]")
     if os.geteuid() != 0:
         fail("network tests need root (network namespaces and tap devices); run `make test` as root")
     plat, image = sys.argv[1], sys.argv[2]
     machine = sys.argv[3] if len(sys.argv) > 3 else "microvm"
-    device = sys.argv[4] if len(sys.argv) > 4 else ("virtio-net-device" if machine == "microvm" else "virtio-net-pci")
+    model = sys.argv[4] if len(sys.argv) > 4 else "auto"
     extra = sys.argv[5].split() if len(sys.argv) > 5 else []
     for tool in ("ip", "curl", "ping") + (("qemu-system-x86_64",) if plat == "kvm" else ()):
         if not shutil.which(tool):
@@ -138,12 +138,9 @@ def main():
         sh("ip", "-n", ns, "addr", "add", f"{HOST}/24", "dev", "tap0")
         sh("ip", "-n", ns, "link", "set", "tap0", "up")
         opts = ["log.level=info"] + extra + [f"net.ip={GUEST}/24", f"net.gw={HOST}", "--", str(PORT)]
-        if plat == "linuxu":
-            cmd = [image, "net.tap=tap0"] + opts
-        else:
-            cmd = [RUN, "--image", image, "--machine", machine, "--qemu-arg", "-netdev",
-                   "--qemu-arg", "tap,id=n0,ifname=tap0,script=no,downscript=no",
-                   "--qemu-arg", "-device", "--qemu-arg", f"{device},netdev=n0", "--append", " ".join(opts)]
+        cmd = [RUN, "--image", image, "--net", "tap:tap0", "--append", " ".join(opts)]
+        if plat == "kvm":
+            cmd[3:3] = ["--machine", machine, "--net-model", model]
         proc = subprocess.Popen(["ip", "netns", "exec", ns] + cmd, stdout=log, stderr=subprocess.STDOUT)
 
         def output():
