@@ -85,7 +85,7 @@
 #endif
 #define LWIP_NETIF_STATUS_CALLBACK 1
 #define LWIP_NETIF_LINK_CALLBACK 1
-#define LWIP_NETIF_EXT_STATUS_CALLBACK 1 /* IPv6 addresses are logged as they become valid */
+#define LWIP_NETIF_EXT_STATUS_CALLBACK 1 /* address changes after boot and IPv6 addresses are logged */
 #define LWIP_NETIF_HOSTNAME 1
 #define LWIP_NETIF_LOOPBACK 1
 #define LWIP_HAVE_LOOPIF 1

@@ -81,6 +81,7 @@ struct Iface {
   netif nif;
   kiln::NetDev* dev;
   kiln::Semaphore rx_ready;
+  bool boot_done = false;  // the boot line is out: later changes are logged as they come
   alignas(8) uint8_t txbuf[1536 + 64];
 };
 
@@ -161,34 +162,59 @@ err_t ethif_init(netif* nif) {
 
 void tcpip_ready(void* arg) { static_cast<kiln::Semaphore*>(arg)->up(); }
 
-#if LWIP_IPV6
-// IPv6 addresses (link-local, SLAAC) become valid after duplicate address
-// detection, long after boot: log each one when it does.
+// The interface's IPv4 settings and the DNS servers, in one line. Core
+// lock held.
+void log_ipv4(Iface* ifc, const char* how) {
+  char a[16], m[16], g[16], d[2 * IPADDR_STRLEN_MAX + 2] = "none";
+  ip4addr_ntoa_r(netif_ip4_addr(&ifc->nif), a, sizeof a);
+  ip4addr_ntoa_r(netif_ip4_netmask(&ifc->nif), m, sizeof m);
+  ip4addr_ntoa_r(netif_ip4_gw(&ifc->nif), g, sizeof g);
+  size_t dl = 0;
+  for (u8_t k = 0; k < DNS_MAX_SERVERS; ++k) {
+    const ip_addr_t* s = dns_getserver(k);
+    if (ip_addr_isany(s)) continue;
+    if (dl) d[dl++] = ',';
+    if (!ipaddr_ntoa_r(s, d + dl, sizeof d - dl)) break;
+    dl = strlen(d);
+  }
+  kiln_info("net: %s: %s netmask %s gw %s dns %s (%s)", ifc->dev->name(), a, m, g, d, how);
+}
+
+// Runs in the tcpip thread, core lock held. IPv4: changes after boot (a
+// late or changed DHCP lease, a lost one). IPv6: addresses (link-local,
+// SLAAC) become valid after duplicate address detection, long after boot:
+// each is logged when it does.
 void on_netif_event(netif* nif, netif_nsc_reason_t reason, const netif_ext_callback_args_t* args) {
-  if (!(reason & LWIP_NSC_IPV6_ADDR_STATE_CHANGED) || !args) return;
-  s8_t i = args->ipv6_addr_state_changed.addr_index;
-  if (i < 0 || i >= LWIP_IPV6_NUM_ADDRESSES) return;
-  if (ip6_addr_isvalid(args->ipv6_addr_state_changed.old_state) || !ip6_addr_isvalid(netif_ip6_addr_state(nif, i)))
-    return;
-  char a[IP6ADDR_STRLEN_MAX];
-  ip6addr_ntoa_r(netif_ip6_addr(nif, i), a, sizeof a);
-  for (char* c = a; *c; ++c)
-    if (*c >= 'A' && *c <= 'F') *c = static_cast<char>(*c - 'A' + 'a');
-  kiln_info("net: %s: %s (ipv6 %s)", static_cast<Iface*>(nif->state)->dev->name(), a,
-            ip6_addr_islinklocal(netif_ip6_addr(nif, i)) ? "link-local" : "autoconfigured");
+  auto* ifc = static_cast<Iface*>(nif->state);
+  if (!ifc || !args) return;
+  if ((reason & LWIP_NSC_IPV4_ADDRESS_CHANGED) && ifc->boot_done) {
+    if (ip4_addr_isany_val(*netif_ip4_addr(nif))) kiln_info("net: %s: IPv4 address released", ifc->dev->name());
+    else log_ipv4(ifc, "dhcp, after boot");
+  }
+#if LWIP_IPV6
+  if (reason & LWIP_NSC_IPV6_ADDR_STATE_CHANGED) {
+    s8_t i = args->ipv6_addr_state_changed.addr_index;
+    if (i < 0 || i >= LWIP_IPV6_NUM_ADDRESSES) return;
+    if (ip6_addr_isvalid(args->ipv6_addr_state_changed.old_state) || !ip6_addr_isvalid(netif_ip6_addr_state(nif, i)))
+      return;
+    char a[IP6ADDR_STRLEN_MAX];
+    ip6addr_ntoa_r(netif_ip6_addr(nif, i), a, sizeof a);
+    for (char* c = a; *c; ++c)
+      if (*c >= 'A' && *c <= 'F') *c = static_cast<char>(*c - 'A' + 'a');
+    kiln_info("net: %s: %s (ipv6 %s)", ifc->dev->name(), a,
+              ip6_addr_islinklocal(netif_ip6_addr(nif, i)) ? "link-local" : "autoconfigured");
+  }
+#endif
 }
 NETIF_DECLARE_EXT_CALLBACK(netif_events)
-#endif
 
 int net_init() {
   kiln::Semaphore ready;
   tcpip_init(tcpip_ready, &ready);
   (void)ready.down();
-#if LWIP_IPV6
   LOCK_TCPIP_CORE();
   netif_add_ext_callback(&netif_events, on_netif_event);
   UNLOCK_TCPIP_CORE();
-#endif
 
   for (int i = 0; i < DNS_MAX_SERVERS; ++i) {
     if (ip4_addr_isany_val(opt_dns[i])) continue;
@@ -245,27 +271,17 @@ int net_init() {
     if (!use_static) {
       uint64_t until = kiln_plat_monotonic_ns() + dhcp_wait_ms * 1000000u;
       while (!dhcp_supplied_address(&ifc->nif) && kiln_plat_monotonic_ns() < until) kiln::sleep_ns(20000000);
-      if (!dhcp_supplied_address(&ifc->nif)) {
-        kiln_warn("net: %s: no DHCP lease after %lu s; continuing, DHCP keeps trying", dev->name(),
-                  dhcp_wait_ms / 1000);
-        continue;
-      }
     }
-    char a[16], m[16], g[16], d[2 * IPADDR_STRLEN_MAX + 2] = "none";
-    ip4addr_ntoa_r(netif_ip4_addr(&ifc->nif), a, sizeof a);
-    ip4addr_ntoa_r(netif_ip4_netmask(&ifc->nif), m, sizeof m);
-    ip4addr_ntoa_r(netif_ip4_gw(&ifc->nif), g, sizeof g);
-    size_t dl = 0;
+    // From here on the event callback logs address changes (a lease that
+    // comes after the wait, a renewal to another address, a lost lease).
     LOCK_TCPIP_CORE();
-    for (u8_t k = 0; k < DNS_MAX_SERVERS; ++k) {
-      const ip_addr_t* s = dns_getserver(k);
-      if (ip_addr_isany(s)) continue;
-      if (dl) d[dl++] = ',';
-      if (!ipaddr_ntoa_r(s, d + dl, sizeof d - dl)) break;
-      dl = strlen(d);
-    }
+    ifc->boot_done = true;
+    bool have = use_static || dhcp_supplied_address(&ifc->nif);
+    if (have) log_ipv4(ifc, use_static ? "static" : "dhcp");
     UNLOCK_TCPIP_CORE();
-    kiln_info("net: %s: %s netmask %s gw %s dns %s (%s)", dev->name(), a, m, g, d, use_static ? "static" : "dhcp");
+    if (!have)
+      kiln_warn("net: %s: no DHCP lease after %lu s; continuing, DHCP keeps trying", dev->name(),
+                dhcp_wait_ms / 1000);
   }
   return 0;
 }
