@@ -19,10 +19,12 @@ set(_probe_kvm ${KILN_TEST_IMAGES}/net-probe/netprobe_kvm-x86_64)
 set(_http6_kvm ${KILN_TEST_IMAGES}/net-http6/httpserver_kvm-x86_64)
 foreach(_t linuxu.http:http:${_http} linuxu.malformed:malformed:${_http} linuxu.wrk:wrk:${_http}
            linuxu.idle:idle:${_http} linuxu.denied:denied:${_http} linuxu.echo:echo:${_echo}
-           linuxu.ping:ping:${_echo} linuxu.dhcp:dhcp:${_http} linuxu.dns:dns:${_probe}
+           linuxu.ping:ping:${_echo} linuxu.dhcp:dhcp:${_http} linuxu.dhcp_late:dhcp_late:${_http}
+           linuxu.dns:dns:${_probe}
            linuxu.ipv6:ipv6:${_http6}
            kvm.http:http:${_http_kvm} kvm.malformed:malformed:${_http_kvm} kvm.wrk:wrk:${_http_kvm}
            kvm.echo:echo:${_echo_kvm} kvm.ping:ping:${_echo_kvm} kvm.dhcp:dhcp:${_http_kvm}
+           kvm.dhcp_late:dhcp_late:${_http_kvm}
            kvm.dns:dns:${_probe_kvm} kvm.ipv6:ipv6:${_http6_kvm})
   string(REPLACE ":" ";" _p ${_t})
   list(GET _p 0 _name)

@@ -14,7 +14,7 @@ kinds of network:
         root, no namespace.
 
   nettest.py <test> <image> [--user] [runner flags...]
-      tests: http malformed wrk echo ping idle denied dhcp dns ipv6
+      tests: http malformed wrk echo ping idle denied dhcp dhcp_late dns ipv6
       runner flags (e.g. --machine q35 --net-model pci-legacy) go to run.sh
 
 Prints the reason of a failure and exits 1."""
@@ -516,6 +516,30 @@ def test_dhcp(image):
     dns.stop()
 
 
+def test_dhcp_late(image):
+    """No DHCP server at boot: the image gives up waiting after
+    net.dhcp_wait, main runs; a server that comes later still gives it a
+    lease (DHCP keeps trying), logged, and the app answers there."""
+    need_tap("dhcp_late")
+    img = Image([str(PORT)], "listening on port", opts=["net.dhcp_wait=1"])
+    if not re.search(r"net: \w+: no DHCP lease after 1 s; continuing, DHCP keeps trying", img.output()):
+        fail(f"no warning about the missing lease:\n{img.output()}")
+    print("ok: no DHCP server: the boot went on after 1 s with a warning and the app runs")
+    dns = Dnsmasq()
+    deadline = time.time() + 120
+    rx = r"net: (\w+): (10\.77\.0\.\d+) netmask 255\.255\.255\.0 gw 10\.77\.0\.1 dns 10\.77\.0\.1 \(dhcp, after boot\)"
+    while not re.search(rx, img.output()):
+        img.alive()
+        if time.time() > deadline:
+            fail(f"no lease within 120 s of dnsmasq starting:\n{img.output()}\n{dns.log()}")
+        time.sleep(0.2)
+    addr = re.search(rx, img.output()).group(2)
+    still_serves(img, "the late lease", addr=addr)
+    print(f"ok: dnsmasq started later: lease {addr} taken and logged; curl answers there")
+    img.stop()
+    dns.stop()
+
+
 def test_dns(image):
     """netprobe (tests/apps/netprobe) with its address and DNS server from
     DHCP: names served by dnsmasq resolve (A, AAAA, gethostbyname), an
@@ -628,7 +652,8 @@ def test_ipv6(image):
 
 
 TESTS = {"http": test_http, "malformed": test_malformed, "wrk": test_wrk, "echo": test_echo,
-         "ping": test_ping, "idle": test_idle, "denied": test_denied, "dhcp": test_dhcp, "dns": test_dns,
+         "ping": test_ping, "idle": test_idle, "denied": test_denied, "dhcp": test_dhcp, "dhcp_late": test_dhcp_late,
+         "dns": test_dns,
          "ipv6": test_ipv6}
 
 
