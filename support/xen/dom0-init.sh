@@ -37,12 +37,22 @@ for g in /guests/*/; do
   name=$(cat "$g/name")
   timeout=$(cat "$g/timeout" 2>/dev/null || echo 60)
   say "BEGIN $name"
-  if ! xl create "$g/xl.cfg" >/tmp/create.log 2>&1; then
+  paused=
+  [ -f "$g/peer.sh" ] && paused=-p
+  if ! xl create $paused "$g/xl.cfg" >/tmp/create.log 2>&1; then
     sed "s/^/@@KILN-XEN|$name|xl: /" /tmp/create.log
     say "END $name reason=create-failed status=-"
     continue
   fi
   domid=$(xl domid "$name")
+  peer=
+  if [ -n "$paused" ]; then
+    # A dom0 peer: mark it in the guest's xenstore home, start it, unpause.
+    xenstore-write "/local/domain/$domid/data/kiln-peer" 1
+    sh "$g/peer.sh" "$domid" >/tmp/peer.log 2>&1 &
+    peer=$!
+    xl unpause "$name"
+  fi
   reason=timeout
   i=0
   while [ $i -lt $((timeout * 10)) ]; do
@@ -68,6 +78,10 @@ for g in /guests/*/; do
   log=/var/log/xen/console/guest-$name.log
   [ -f "$log" ] && sed "s/\r\$//; s/^/@@KILN-XEN|$name|/" "$log"
   xl destroy "$name" >/dev/null 2>&1
+  if [ -n "$peer" ]; then
+    kill "$peer" 2>/dev/null
+    sed "s/^/@@KILN-XEN|$name|peer: /" /tmp/peer.log
+  fi
   say "END $name reason=$reason status=$status cpu=${cpu:--}"
 done
 say DONE

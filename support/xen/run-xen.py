@@ -14,6 +14,7 @@ One image (output on stdout, exit status = the guest's):
   run-xen.py [--timeout S] IMAGE [-- kiln command line words...]
 Several images in one Xen boot (results in DIR/<name>.out and .result):
   run-xen.py --batch DIR --guest NAME=IMAGE[::CMDLINE] ...
+  (--peer NAME=SCRIPT adds a dom0 peer script for guest NAME; see --help)
 Print one batch result and exit with its status (for tests):
   run-xen.py --show DIR NAME
 
@@ -119,7 +120,8 @@ def base_initramfs(deps, root):
     c.copy("/bin/busybox", os.path.join(root, "bin/busybox"))
     for b in XEN_BINS:
         c.copy(f"/usr/lib/xen-4.17/bin/{b}", os.path.join(root, "usr/lib/xen-4.17/bin", b))
-    c.copy("/usr/bin/xenstore-read", os.path.join(root, "usr/bin/xenstore-read"))
+    for t in ("read", "write", "rm", "ls", "watch", "exists"):
+        c.copy(f"/usr/bin/xenstore-{t}", os.path.join(root, f"usr/bin/xenstore-{t}"))
     libdir = os.path.join(root, "usr/lib/x86_64-linux-gnu")
     for n in sorted(os.listdir(libdir)):
         p = os.path.join(libdir, n)
@@ -158,11 +160,13 @@ def xl_string(s):
     sys.exit(f"kiln-xen: command line {s!r} has both quote kinds or a backslash; xl.cfg cannot hold it")
 
 
-def guest_initramfs(guests, timeout):
+def guest_initramfs(guests, timeout, peers=None):
     c = Cpio()
     for i, (name, image, cmdline) in enumerate(guests):
         g = f"/guests/{i:03d}"
         c.copy(f"{g}/kernel", image)
+        if peers and name in peers:
+            c.copy(f"{g}/peer.sh", peers[name])
         c.file(f"{g}/name", name.encode() + b"\n", 0o644)
         c.file(f"{g}/timeout", f"{timeout}\n".encode(), 0o644)
         cfg = "\n".join([
@@ -190,7 +194,7 @@ def xen_binary(deps, root):
     return out
 
 
-def run(guests, deps, timeout, serial_log, verbose):
+def run(guests, deps, timeout, serial_log, verbose, peers=None):
     root = fetch(deps)
     base = base_initramfs(deps, root)
     xen = xen_binary(deps, root)
@@ -201,7 +205,7 @@ def run(guests, deps, timeout, serial_log, verbose):
     initrd = os.path.join(work, "initrd.img")
     with open(initrd, "wb") as f, open(base, "rb") as b:
         f.write(b.read())  # concatenated gzip cpio archives: the kernel unpacks both
-        f.write(guest_initramfs(guests, timeout))
+        f.write(guest_initramfs(guests, timeout, peers))
     for p in (xen, vmlinuz, initrd):
         if "," in p:
             sys.exit(f"kiln-xen: path {p} has a comma (QEMU separates modules with commas)")
@@ -328,6 +332,9 @@ def main():
     ap.add_argument("--batch", metavar="DIR")
     ap.add_argument("--guest", action="append", default=[], metavar="NAME=IMAGE[::CMDLINE]")
     ap.add_argument("--show", nargs=2, metavar=("DIR", "NAME"))
+    ap.add_argument("--peer", action="append", default=[], metavar="NAME=SCRIPT",
+                    help="dom0 peer for guest NAME: the guest is created paused, data/kiln-peer is set in "
+                         "its xenstore home, SCRIPT runs in dom0 (sh SCRIPT DOMID) and the guest is unpaused")
     ap.add_argument("image", nargs="?")
     ap.add_argument("args", nargs=argparse.REMAINDER)
     a = ap.parse_args()
@@ -358,7 +365,14 @@ def main():
                     os.unlink(os.path.join(a.batch, n + ext))
                 except FileNotFoundError:
                     pass
-        results = run(guests, deps, a.timeout, a.serial_log or os.path.join(a.batch, "serial.log"), a.verbose)
+        peers = {}
+        for spec in a.peer:
+            n, _, script = spec.partition("=")
+            if n not in [g[0] for g in guests] or not os.path.isfile(script):
+                sys.exit(f"kiln-xen: bad --peer {spec!r} (NAME=SCRIPT, NAME a --guest, SCRIPT a file)")
+            peers[n] = script
+        results = run(guests, deps, a.timeout, a.serial_log or os.path.join(a.batch, "serial.log"), a.verbose,
+                      peers)
         bad = 0
         for n, r in results.items():
             with open(os.path.join(a.batch, n + ".out"), "w") as f:

@@ -13,6 +13,7 @@
 #include <kiln/plat/paging.h>
 #include <kiln/plat/time.h>
 #include <kiln/plat/timer.h>
+#include <kiln/plat/wait.h>
 #include <kiln/print.h>
 #include <kiln/sched.h>
 #include <string.h>
@@ -289,6 +290,24 @@ void sleep_until(uint64_t deadline) {
 }
 
 void sleep_ns(uint64_t ns) { sleep_until(kiln_plat_monotonic_ns() + ns); }
+
+// The platform's blocking contract (kiln/plat/wait.h): platform drivers'
+// waiters sleep as threads on one queue; a wake-up wakes them all and each
+// re-checks its own condition. Before the scheduler starts, and on the
+// idle thread, the CPU idles instead.
+namespace {
+constinit WaitQueue plat_events;
+}
+
+extern "C" void kiln_plat_wait_event(uint64_t deadline_ns) {
+  if (!started || current == &idle_thread) {
+    kiln_plat_idle_until(deadline_ns ? deadline_ns : kNever);
+    return;
+  }
+  plat_events.wait(deadline_ns);
+}
+
+extern "C" void kiln_plat_wake_event(void) { plat_events.wake_all(); }
 
 void wake(Thread* t) {
   IrqGuard g;

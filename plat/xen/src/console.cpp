@@ -11,27 +11,22 @@
 // Before the ring is up (and when Xen gives no console page) output goes
 // to I/O port 0xe9, which Xen prints on its own console with the domain's
 // prefix when booted with guest_loglvl=all.
+#include "rings.h"
 #include "xen.h"
 #include <kiln/arch/cpu.h>
 #include <kiln/plat/console.h>
 #include <kiln/plat/irq.h>
+#include <kiln/plat/wait.h>
 #include <kiln/print.h>
+#include <kiln/xen/evtchn.h>
 
 namespace kiln::xen {
 namespace {
 
-struct ConsRing {
-  char in[1024];
-  char out[2048];
-  uint32_t in_cons, in_prod;
-  uint32_t out_cons, out_prod;
-};
-static_assert(sizeof(ConsRing) == 3088 && offsetof(ConsRing, out) == 1024 && offsetof(ConsRing, in_cons) == 3072 &&
-              offsetof(ConsRing, out_prod) == 3084);
-
 constinit ConsRing* ring = nullptr;
 constinit uint32_t port = 0;
 constinit bool dirty = false;
+constinit bool input_events = false;  // input wakes readers through the port handler
 
 void notify() {
   dirty = false;
@@ -39,24 +34,27 @@ void notify() {
 }
 
 void ring_write(const char* s, size_t n) {
-  while (n) {
-    uint32_t cons = __atomic_load_n(&ring->out_cons, __ATOMIC_ACQUIRE);
-    uint32_t prod = ring->out_prod;
-    uint32_t space = sizeof ring->out - (prod - cons);
-    if (space > sizeof ring->out) space = 0;  // peer wrote nonsense: treat as full
-    if (!space) {
+  while (n && ring) {
+    long k = ring_put(ring->out, sizeof ring->out, &ring->out_cons, &ring->out_prod, s, n);
+    if (k < 0) {  // the peer wrote nonsense: stop using the ring
+      ring = nullptr;
+      const char msg[] = "kiln: xen: corrupt console ring indices; console output goes to port 0xe9\n";
+      e9_write(msg, sizeof msg - 1);
+      e9_write(s, n);
+      return;
+    }
+    if (k == 0) {  // full: let xenconsoled drain it
       notify();
       poll_port(port, system_time_ns() ? system_time_ns() + 10000000 : 0);
       continue;
     }
-    uint32_t k = space < n ? space : static_cast<uint32_t>(n);
-    for (uint32_t i = 0; i < k; ++i) ring->out[(prod + i) % sizeof ring->out] = s[i];
-    __atomic_store_n(&ring->out_prod, prod + k, __ATOMIC_RELEASE);
     dirty = true;
     s += k;
-    n -= k;
+    n -= static_cast<size_t>(k);
   }
 }
+
+void on_console_event(evtchn_port_t, void*) { kiln_plat_wake_event(); }
 
 }  // namespace
 
@@ -72,6 +70,7 @@ void console_init() {
   }
   port = static_cast<uint32_t>(evtchn);
   ring = reinterpret_cast<ConsRing*>(pfn << 12);
+  if (events_ready()) input_events = evtchn_attach(port, on_console_event, nullptr).ok();
 }
 
 }  // namespace kiln::xen
@@ -98,20 +97,25 @@ extern "C" long kiln_plat_console_read(char* out, size_t n) {
     kiln_warn("xen: no console input (no PV console ring)");
     return -5;  // EIO
   }
+  unsigned long f = kiln_plat_irq_save();
   for (;;) {
-    uint32_t prod = __atomic_load_n(&ring->in_prod, __ATOMIC_ACQUIRE);
-    uint32_t cons = ring->in_cons;
-    if (prod - cons > sizeof ring->in) {  // peer wrote nonsense: drop it
-      __atomic_store_n(&ring->in_cons, prod, __ATOMIC_RELEASE);
+    if (!ring) {
+      kiln_plat_irq_restore(f);
+      return -5;  // EIO: the ring went bad
+    }
+    long k = ring_get(ring->in, sizeof ring->in, &ring->in_cons, &ring->in_prod, out, n);
+    if (k < 0) {  // the peer wrote nonsense: drop what it claims to have
+      kiln_warn("xen: corrupt console input ring indices; input dropped");
+      __atomic_store_n(&ring->in_cons, __atomic_load_n(&ring->in_prod, __ATOMIC_ACQUIRE), __ATOMIC_RELEASE);
       continue;
     }
-    if (prod != cons) {
-      size_t got = 0;
-      while (got < n && cons != prod) out[got++] = ring->in[cons++ % sizeof ring->in];
-      __atomic_store_n(&ring->in_cons, cons, __ATOMIC_RELEASE);
-      evtchn_send(port);
-      return static_cast<long>(got);
+    if (k > 0) {
+      evtchn_send(port);  // room for more input
+      kiln_plat_irq_restore(f);
+      return k;
     }
-    poll_port(port, 0);
+    // Wait for input: as a thread (others run) when events are up.
+    if (input_events) kiln_plat_wait_event(0);
+    else poll_port(port, 0);
   }
 }

@@ -1,30 +1,182 @@
-// xen interrupts, idle and the timer -- without event-channel upcalls yet.
+// xen event channels, interrupts, the one-shot timer and idle.
 //
-// Masking is RFLAGS.IF as on kvm (kiln_plat_irq_save returns 0 when
-// interrupts were on). No interrupt source is set up yet (no callback
-// vector, no VIRQ_TIMER), so nothing preempts: the timer is a deadline
-// that the idle loop honours. kiln_plat_idle_until blocks the vCPU in Xen
-// with SCHEDOP_poll on the console port and a timeout at the deadline (Xen
-// system time is the monotonic clock), so an idle guest does not spin;
-// when it wakes past the timer's deadline it runs the handler, as a timer
-// interrupt would.
+// Masking is RFLAGS.IF as on kvm: kiln_plat_irq_save is pushf + cli and
+// returns 0 when interrupts were on. Xen delivers every event channel
+// through one vector (HVM_PARAM_CALLBACK_IRQ, type "vector"); it keeps
+// injecting it while vcpu_info.evtchn_upcall_pending is set and IF is 1,
+// so the upcall clears that flag first, then takes the pending ports
+// (evtchn_pending_sel, then evtchn_pending & ~evtchn_mask) and clears
+// their bits. There is no EOI: the callback vector does not go through the
+// local APIC.
+//
+// Timer: VIRQ_TIMER on vCPU 0 with VCPUOP_set_singleshot_timer at an
+// absolute Xen system time, which is the monotonic clock (clock.cpp); the
+// periodic timer is stopped. Port handlers and the timer handler run as
+// on kvm: from the upcall when the interrupted code had events unmasked
+// and was not idling, else deferred -- device (port) handlers before
+// kiln_plat_idle_until returns, the timer handler when the masked section
+// ends (kiln_plat_irq_restore).
+//
+// Idle: `sti; hlt`. On a PVH (HVM) vCPU Xen handles HLT by blocking the
+// vCPU (hvm_hlt -> SCHEDOP_block) after checking for pending events with
+// the STI shadow already over, so an event that arrived just before the
+// halt cannot be lost; the vCPU uses no host CPU until an event or the
+// wake-up timer.
 #include "xen.h"
 #include <kiln/arch/x86.h>
 #include <kiln/plat/console.h>
 #include <kiln/plat/irq.h>
 #include <kiln/plat/time.h>
 #include <kiln/plat/timer.h>
+#include <kiln/plat/wait.h>
+#include <kiln/print.h>
+#include <kiln/xen/evtchn.h>
 
 namespace kiln::xen {
 namespace {
 
-using Handler = void (*)();
-constinit Handler handler = nullptr;
-constinit uint64_t target_ns = 0;  // 0 = none
-constinit uint32_t idle_port = 0;
-constinit bool idle_port_known = false;
+constexpr unsigned kUpcallVector = 0xf3;
+constexpr unsigned kWords = kMaxPorts / 64;
+
+struct Slot {
+  EventHandler fn;
+  void* ctx;
+};
+
+using TimerHandler = void (*)();
+constinit Slot slots[kMaxPorts] = {};
+constinit volatile uint64_t deferred[kWords] = {};  // ports whose handler waits to run
+constinit bool upcalls = false;
+constinit uint32_t timer_port = 0;
+constinit TimerHandler handler = nullptr;
+constinit volatile uint64_t target_ns = 0;  // the timer's deadline, 0 = none
+constinit volatile uint64_t wake_ns = 0;    // idle wake-up, 0 = none
+constinit volatile bool in_idle = false;
+constinit volatile bool timer_pending = false;
+
+bool deferred_pending() {
+  for (unsigned w = 0; w < kWords; ++w)
+    if (deferred[w]) return true;
+  return false;
+}
+
+void run_deferred() {
+  for (unsigned w = 0; w < kWords; ++w) {
+    uint64_t m = __atomic_exchange_n(&deferred[w], 0, __ATOMIC_RELAXED);
+    while (m) {
+      unsigned b = static_cast<unsigned>(__builtin_ctzll(m));
+      m &= m - 1;
+      uint32_t port = w * 64 + b;
+      if (slots[port].fn) slots[port].fn(port, slots[port].ctx);
+    }
+  }
+}
+
+void run_pending() {
+  while (timer_pending || deferred_pending()) {
+    run_deferred();  // first: the timer handler may switch threads
+    if (timer_pending) {
+      timer_pending = false;
+      if (handler) handler();
+    }
+  }
+}
+
+// Program Xen's one-shot timer for the earlier of the timer and idle deadlines.
+void arm() {
+  uint64_t d = target_ns;
+  if (wake_ns && (!d || wake_ns < d)) d = wake_ns;
+  if (!upcalls) return;
+  if (!d) {
+    hypercall(kHcVcpuOp, kVcpuStopSingleshotTimer, 0, 0);
+    return;
+  }
+  SingleshotTimer t{d, 0};  // no VCPU_SSHOTTMR_future: a past deadline fires at once
+  hypercall(kHcVcpuOp, kVcpuSetSingleshotTimer, 0, reinterpret_cast<uint64_t>(&t));
+}
+
+void on_timer_event() {
+  uint64_t now = kiln_plat_monotonic_ns();
+  if (wake_ns && now >= wake_ns) wake_ns = 0;
+  if (target_ns && now >= target_ns) {
+    target_ns = 0;
+    timer_pending = true;
+  }
+  if (target_ns || wake_ns) arm();  // early or spurious: wait for the rest
+}
+
+// Take the pending, unmasked ports; the timer is handled here, the others
+// marked for their handlers.
+void collect() {
+  SharedInfo* s = shared_info();
+  VcpuInfo& v = s->vcpu_info[0];
+  while (__atomic_load_n(&v.evtchn_upcall_pending, __ATOMIC_ACQUIRE)) {
+    __atomic_store_n(&v.evtchn_upcall_pending, 0, __ATOMIC_RELEASE);
+    uint64_t sel = __atomic_exchange_n(&v.evtchn_pending_sel, 0, __ATOMIC_ACQ_REL);
+    while (sel) {
+      unsigned w = static_cast<unsigned>(__builtin_ctzll(sel));
+      sel &= sel - 1;
+      uint64_t bits = __atomic_load_n(&s->evtchn_pending[w], __ATOMIC_ACQUIRE) & ~s->evtchn_mask[w];
+      if (!bits) continue;
+      __atomic_fetch_and(&s->evtchn_pending[w], ~bits, __ATOMIC_ACQ_REL);
+      while (bits) {
+        unsigned b = static_cast<unsigned>(__builtin_ctzll(bits));
+        bits &= bits - 1;
+        uint32_t port = w * 64 + b;
+        if (port == timer_port) on_timer_event();
+        else if (port < kMaxPorts && slots[port].fn) __atomic_fetch_or(&deferred[w], 1ull << b, __ATOMIC_RELAXED);
+      }
+    }
+  }
+}
+
+void on_upcall(kiln_x86_frame*) {
+  collect();
+  if (!in_idle) run_pending();
+}
+
+long evtchn_op(unsigned cmd, void* arg) { return hypercall(kHcEventChannelOp, cmd, reinterpret_cast<uint64_t>(arg)); }
+
+Error xen_error(long r) { return Error(r < 0 && r > -4096 ? static_cast<int>(-r) : EIO); }
+
+Result<evtchn_port_t> bound(long r, evtchn_port_t port, EventHandler fn, void* ctx) {
+  if (r) return xen_error(r);
+  if (port >= kMaxPorts) {
+    uint32_t p = port;
+    evtchn_op(kEvtchnClose, &p);
+    kiln_warn("xen: event channel port %u is beyond the %u Kiln handles", port, kMaxPorts);
+    return Error(ENOSPC);
+  }
+  auto a = evtchn_attach(port, fn, ctx);
+  if (!a.ok()) return a.error();
+  return port;
+}
 
 }  // namespace
+
+bool events_ready() { return upcalls; }
+
+bool events_init() {
+  SharedInfo* s = shared_info();
+  if (!s) return false;
+  kiln_x86_set_irq_handler(kUpcallVector, on_upcall);
+  long r = hvm_set_param(kParamCallbackIrq, (2ull << 56) | kUpcallVector);
+  if (r) {
+    kiln_warn("xen: cannot set the event callback vector (HVM_PARAM_CALLBACK_IRQ: %ld): no timer interrupts", r);
+    return false;
+  }
+  s->vcpu_info[0].evtchn_upcall_mask = 0;
+  hypercall(kHcVcpuOp, kVcpuStopPeriodicTimer, 0, 0);
+  EvtchnBindVirq b{kVirqTimer, 0, 0};
+  r = evtchn_op(kEvtchnBindVirq, &b);
+  if (r) {
+    kiln_warn("xen: cannot bind VIRQ_TIMER (%ld): no timer interrupts", r);
+    return false;
+  }
+  timer_port = b.port;
+  upcalls = true;
+  return true;
+}
 
 void poll_port(uint32_t port, uint64_t deadline) {
   SharedInfo* s = shared_info();
@@ -35,8 +187,68 @@ void poll_port(uint32_t port, uint64_t deadline) {
   uint32_t p = port;
   SchedPoll sp{&p, 1, deadline};
   hypercall(kHcSchedOp, kSchedPoll, &sp);
+  // Only this port's bit: the upcall finds the others (upcall_pending
+  // stays set, so Xen injects it once interrupts are on).
   __atomic_fetch_and(&s->evtchn_pending[port / 64], ~(1ull << (port % 64)), __ATOMIC_ACQ_REL);
-  s->vcpu_info[0].evtchn_upcall_pending = 0;
+}
+
+Result<void> evtchn_attach(evtchn_port_t port, EventHandler fn, void* ctx) {
+  if (port >= kMaxPorts) return Error(ENOSPC);
+  unsigned long f = kiln_plat_irq_save();
+  slots[port] = {fn, ctx};
+  kiln_plat_irq_restore(f);
+  evtchn_unmask(port);
+  return {};
+}
+
+Result<evtchn_port_t> evtchn_bind_virq(uint32_t virq, EventHandler fn, void* ctx) {
+  EvtchnBindVirq b{virq, 0, 0};
+  long r = evtchn_op(kEvtchnBindVirq, &b);
+  return bound(r, b.port, fn, ctx);
+}
+
+Result<evtchn_port_t> evtchn_alloc_unbound(domid_t remote_dom, EventHandler fn, void* ctx) {
+  EvtchnAllocUnbound a{kDomidSelf, remote_dom, 0};
+  long r = evtchn_op(kEvtchnAllocUnbound, &a);
+  return bound(r, a.port, fn, ctx);
+}
+
+Result<evtchn_port_t> evtchn_bind_interdomain(domid_t remote_dom, evtchn_port_t remote_port, EventHandler fn,
+                                              void* ctx) {
+  EvtchnBindInterdomain b{remote_dom, remote_port, 0};
+  long r = evtchn_op(kEvtchnBindInterdomain, &b);
+  return bound(r, b.local_port, fn, ctx);
+}
+
+Result<void> evtchn_unbind(evtchn_port_t port) {
+  if (port >= kMaxPorts || port == timer_port) return Error(EINVAL);
+  evtchn_mask(port);
+  unsigned long f = kiln_plat_irq_save();
+  slots[port] = {nullptr, nullptr};
+  __atomic_fetch_and(&deferred[port / 64], ~(1ull << (port % 64)), __ATOMIC_RELAXED);
+  kiln_plat_irq_restore(f);
+  uint32_t p = port;
+  long r = evtchn_op(kEvtchnClose, &p);
+  if (r) return xen_error(r);
+  return {};
+}
+
+void evtchn_mask(evtchn_port_t port) {
+  if (SharedInfo* s = shared_info())
+    __atomic_fetch_or(&s->evtchn_mask[port / 64], 1ull << (port % 64), __ATOMIC_ACQ_REL);
+}
+
+void evtchn_unmask(evtchn_port_t port) {
+  // EVTCHNOP_unmask: Xen clears the bit and raises the upcall if the port
+  // became pending while masked.
+  uint32_t p = port;
+  evtchn_op(kEvtchnUnmask, &p);
+}
+
+Result<void> evtchn_notify(evtchn_port_t port) {
+  long r = evtchn_send(port);
+  if (r) return xen_error(r);
+  return {};
 }
 
 }  // namespace kiln::xen
@@ -51,31 +263,67 @@ extern "C" unsigned long kiln_plat_irq_save(void) {
 
 extern "C" void kiln_plat_irq_restore(unsigned long state) {
   if (state) return;
+  if ((timer_pending || deferred_pending()) && !in_idle) run_pending();
   asm volatile("sti" ::: "memory");
 }
 
-extern "C" void kiln_plat_timer_set_handler(void (*fn)(void)) { handler = fn; }
+extern "C" void kiln_plat_timer_set_handler(void (*fn)(void)) {
+  unsigned long f = kiln_plat_irq_save();
+  handler = fn;
+  kiln_plat_irq_restore(f);
+}
 
-extern "C" void kiln_plat_timer_set_deadline(uint64_t deadline_ns) { target_ns = deadline_ns ? deadline_ns : 1; }
+extern "C" void kiln_plat_timer_set_deadline(uint64_t deadline_ns) {
+  unsigned long f = kiln_plat_irq_save();
+  target_ns = deadline_ns ? deadline_ns : 1;
+  arm();
+  kiln_plat_irq_restore(f);
+}
 
-extern "C" void kiln_plat_timer_cancel(void) { target_ns = 0; }
+extern "C" void kiln_plat_timer_cancel(void) {
+  unsigned long f = kiln_plat_irq_save();
+  target_ns = 0;
+  arm();
+  kiln_plat_irq_restore(f);
+}
 
 extern "C" void kiln_plat_idle_until(uint64_t deadline_ns) {
   unsigned long f = kiln_plat_irq_save();
   kiln_plat_console_flush();  // show output before the CPU rests
-  uint64_t d = deadline_ns;
-  if (target_ns && target_ns < d) d = target_ns;
-  if (kiln_plat_monotonic_ns() < d) {
-    if (!idle_port_known) {
-      uint64_t v = 0;
-      idle_port = hvm_get_param(kParamConsoleEvtchn, &v) == 0 ? static_cast<uint32_t>(v) : 0;
-      idle_port_known = true;
+  if (!upcalls) {
+    // No callback vector (reported at boot): block on the console port
+    // with a timeout instead, and run the timer handler on the way out.
+    uint64_t d = deadline_ns;
+    if (target_ns && target_ns < d) d = target_ns;
+    uint64_t v = 0;
+    if (kiln_plat_monotonic_ns() < d)
+      poll_port(hvm_get_param(kParamConsoleEvtchn, &v) == 0 ? static_cast<uint32_t>(v) : 0, d);
+    if (target_ns && kiln_plat_monotonic_ns() >= target_ns) {
+      target_ns = 0;
+      timer_pending = true;
     }
-    poll_port(idle_port, d);
+  } else if (!timer_pending && !deferred_pending() && kiln_plat_monotonic_ns() < deadline_ns) {
+    wake_ns = deadline_ns;
+    arm();
+    in_idle = true;
+    kiln::x86::sti_hlt();  // any event ends the wait
+    kiln::x86::cli();
+    in_idle = false;
+    if (wake_ns) {
+      wake_ns = 0;
+      arm();
+    }
   }
-  if (target_ns && kiln_plat_monotonic_ns() >= target_ns) {
-    target_ns = 0;
-    if (handler) handler();
-  }
+  // Port handlers only wake threads: run them now, so the scheduler sees
+  // the woken threads as soon as this returns. The timer handler may
+  // switch threads: it waits for the caller's masked section to end.
+  if (deferred_pending()) run_deferred();
   kiln_plat_irq_restore(f);
 }
+
+// Without the scheduler (lib/sched replaces these): idle until an event.
+extern "C" KILN_WEAK void kiln_plat_wait_event(uint64_t deadline_ns) {
+  kiln_plat_idle_until(deadline_ns ? deadline_ns : ~uint64_t{0});
+}
+
+extern "C" KILN_WEAK void kiln_plat_wake_event(void) {}

@@ -7,6 +7,7 @@
 #include <kiln/plat/console.h>
 #include <kiln/plat/exit.h>
 #include <kiln/print.h>
+#include <kiln/xen/xenstore.h>
 
 extern "C" void kiln_plat_exit(int status) {
   using namespace kiln::xen;
@@ -22,9 +23,10 @@ extern "C" void kiln_plat_exit(int status) {
     while ((u /= 10));
     while (k) v[i++] = tmp[--k];
     v[i] = 0;
-    int r = xenstore_write("data/kiln-exit-status", v);
-    if (r) {
-      kiln_warn("xen: cannot write the exit status to xenstore (error %d)", -r);
+    xenstore_exiting();
+    auto r = xs_write("data/kiln-exit-status", v);
+    if (!r.ok()) {
+      kiln_warn("xen: cannot write the exit status to xenstore (error %d)", r.error().code());
       kiln_plat_console_flush();
     }
   }

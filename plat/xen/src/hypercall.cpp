@@ -44,6 +44,11 @@ long hvm_get_param(unsigned index, uint64_t* value) {
   return r;
 }
 
+long hvm_set_param(unsigned index, uint64_t value) {
+  HvmParam p{kDomidSelf, index, value};
+  return hypercall(kHcHvmOp, kHvmSetParam, &p);
+}
+
 long evtchn_send(uint32_t port) {
   uint32_t p = port;
   return hypercall(kHcEventChannelOp, kEvtchnSend, &p);
@@ -57,7 +62,7 @@ bool map_shared_info() {
     return false;
   }
   shinfo = reinterpret_cast<SharedInfo*>(shared_page);
-  // No upcalls are set up: keep event delivery masked for vCPU 0.
+  // Masked until events_init sets up the callback vector.
   shinfo->vcpu_info[0].evtchn_upcall_mask = 1;
   return true;
 }

@@ -3,7 +3,8 @@
 // A PVH domU: Xen enters at the XEN_ELFNOTE_PHYS32_ENTRY address with
 // ebx = hvm_start_info (parsed by the PVH parser shared with kvm). Order:
 // hypercall page (needs nothing), memory (page tables, free list; shared
-// code with kvm), shared_info, PV console ring, xenstore, then main.
+// code with kvm), shared_info, event channels (upcall vector, VIRQ_TIMER),
+// PV console ring, xenstore, then main.
 // Until the console ring is up, output goes to port 0xe9.
 //
 // Command line: xl's `extra`, split into words; argv[0] is the app name.
@@ -39,8 +40,9 @@ int boot_report() {
   size_t n = kiln_plat_mem_regions(&r);
   unsigned long kib = 0;
   for (size_t i = 0; i < n; ++i) kib += r[i].len >> 10;
-  kiln_info("xen: PVH domU; %lu KiB free in %zu ranges; shared_info %s; xenstore %s", kib, n,
-            shared_info() ? "mapped" : "missing", have_store ? "connected" : "missing");
+  kiln_info("xen: PVH domU; %lu KiB free in %zu ranges; shared_info %s; events %s; xenstore %s", kib, n,
+            shared_info() ? "mapped" : "missing", events_ready() ? "upcall vector" : "polled only",
+            have_store ? "connected" : "missing");
   return 0;
 }
 
@@ -65,7 +67,7 @@ extern "C" void kiln_x86_bm_main(uint32_t entry, uint32_t info, uint32_t eax) {
     kiln_plat_crash();
   }
   if (!memory_init(boot_info)) kiln_plat_crash();
-  map_shared_info();
+  bool events = map_shared_info() && events_init();
   kiln::xen::console_init();
   int r = xenstore_init();
   have_store = r == 0;
@@ -80,6 +82,7 @@ extern "C" void kiln_x86_bm_main(uint32_t entry, uint32_t info, uint32_t eax) {
   }
   words[0] = app_name;
   words[n + 1] = nullptr;
-  asm volatile("sti" ::: "memory");  // no interrupt sources are set up yet
+  if (!events) kiln_warn("xen: no event upcalls: no preemption; idle polls the console port");
+  asm volatile("sti" ::: "memory");
   kiln_boot_main(n + 1, words);
 }

@@ -11,17 +11,23 @@ namespace kiln::xen {
 
 // Hypercall numbers (xen.h) and sub-ops.
 enum : unsigned {
-  kHcMemoryOp = 12, kHcConsoleIo = 18, kHcXenVersion = 17, kHcSchedOp = 29,
+  kHcMemoryOp = 12, kHcConsoleIo = 18, kHcXenVersion = 17, kHcGrantTableOp = 20, kHcSchedOp = 29,
   kHcEventChannelOp = 32, kHcHvmOp = 34, kHcVcpuOp = 24,
 };
 enum : unsigned { kSchedYield = 0, kSchedBlock = 1, kSchedShutdown = 2, kSchedPoll = 3 };
 enum : unsigned { kShutdownPoweroff = 0, kShutdownReboot = 1, kShutdownCrash = 3 };
-enum : unsigned { kEvtchnSend = 4 };
+enum : unsigned {
+  kEvtchnBindInterdomain = 0, kEvtchnBindVirq = 1, kEvtchnClose = 3, kEvtchnSend = 4, kEvtchnAllocUnbound = 6,
+  kEvtchnUnmask = 9,
+};
+enum : unsigned { kVcpuStopPeriodicTimer = 7, kVcpuSetSingleshotTimer = 8, kVcpuStopSingleshotTimer = 9 };
+enum : unsigned { kGnttabCopy = 5, kGnttabQuerySize = 6 };
+constexpr uint32_t kVirqTimer = 0;
 enum : unsigned { kHvmSetParam = 0, kHvmGetParam = 1 };
 enum : unsigned {
-  kParamStorePfn = 1, kParamStoreEvtchn = 2, kParamConsolePfn = 17, kParamConsoleEvtchn = 18,
+  kParamCallbackIrq = 0, kParamStorePfn = 1, kParamStoreEvtchn = 2, kParamConsolePfn = 17, kParamConsoleEvtchn = 18,
 };
-enum : unsigned { kXenmemAddToPhysmap = 7, kMapSpaceSharedInfo = 0 };
+enum : unsigned { kXenmemAddToPhysmap = 7, kMapSpaceSharedInfo = 0, kMapSpaceGrantTable = 1 };
 constexpr uint16_t kDomidSelf = 0x7ff0;
 
 struct HvmParam {
@@ -77,6 +83,34 @@ struct SharedInfo {
 static_assert(offsetof(SharedInfo, evtchn_pending) == 2048 && offsetof(SharedInfo, evtchn_mask) == 2560 &&
               offsetof(SharedInfo, wc_version) == 3072 && offsetof(SharedInfo, wc_sec_hi) == 3084);
 
+struct SingleshotTimer {
+  uint64_t timeout_abs_ns;  // Xen system time
+  uint32_t flags;
+};
+static_assert(sizeof(SingleshotTimer) == 16);
+
+struct EvtchnBindVirq {
+  uint32_t virq, vcpu, port;
+};
+struct EvtchnAllocUnbound {
+  uint16_t dom, remote_dom;
+  uint32_t port;
+};
+static_assert(sizeof(EvtchnAllocUnbound) == 8 && offsetof(EvtchnAllocUnbound, port) == 4);
+struct EvtchnBindInterdomain {
+  uint16_t remote_dom;
+  uint32_t remote_port;
+  uint32_t local_port;
+};
+static_assert(sizeof(EvtchnBindInterdomain) == 12 && offsetof(EvtchnBindInterdomain, remote_port) == 4);
+
+struct GnttabQuerySize {
+  uint16_t dom;
+  uint32_t nr_frames, max_nr_frames;
+  int16_t status;
+};
+static_assert(sizeof(GnttabQuerySize) == 16 && offsetof(GnttabQuerySize, status) == 12);
+
 // Hypercalls through the hypercall page (64-bit ABI: rdi rsi rdx r10 r8).
 inline long hypercall(unsigned nr, uint64_t a1 = 0, uint64_t a2 = 0, uint64_t a3 = 0) {
   long ret;
@@ -97,6 +131,7 @@ inline long hypercall(unsigned nr, uint64_t a1, T* arg) {
 bool hypercall_init();
 bool ready();  // hypercalls usable
 long hvm_get_param(unsigned index, uint64_t* value);
+long hvm_set_param(unsigned index, uint64_t value);
 long evtchn_send(uint32_t port);
 SharedInfo* shared_info();       // nullptr until mapped
 bool map_shared_info();
@@ -109,13 +144,16 @@ void e9_write(const char* s, size_t n);
 // clock.cpp
 uint64_t system_time_ns();  // Xen system time (pvclock), 0 if shared_info is not mapped
 
-// xenstore.cpp: polled client (no event upcalls needed). Returns 0 or -errno.
-int xenstore_init();
-int xenstore_write(const char* path, const char* value);
-int xenstore_read(const char* path, char* out, size_t n);
+// xenstore.cpp (the API is in kiln/xen/xenstore.h).
+int xenstore_init();         // 0 or -errno
+void xenstore_exiting();     // from here on: polled waits only (exit path)
 
-// events.cpp: wait until the port is pending or the Xen system time reaches
-// deadline (0 = none); clears the port's pending bit.
+// events.cpp (the API is in kiln/xen/evtchn.h).
+bool events_init();  // callback vector, VIRQ_TIMER; false: no upcalls
+bool events_ready();
+// Block the vCPU until the port is pending or the Xen system time reaches
+// deadline (0 = none), with SCHEDOP_poll (works with events masked);
+// clears the port's pending bit.
 void poll_port(uint32_t port, uint64_t deadline_sys_ns);
 
 }  // namespace kiln::xen
