@@ -8,13 +8,18 @@ set(XEN_OUT ${CMAKE_CURRENT_BINARY_DIR}/xen-results)
 set(_xen_guests)
 set(_xen_checks)
 
-# kiln_xen_test(<name> SET <set> APP <app> [CMDLINE "..."] [STATUS n] [EXPECT text...] [REJECT text...])
+# kiln_xen_test(<name> SET <set> APP <app> [CMDLINE "..."] [STATUS n] [PEER script]
+#   [EXPECT text...] [REJECT text...])
+# PEER: a dom0 script run next to the guest (run-xen.py --peer).
 macro(kiln_xen_test NAME)
-  cmake_parse_arguments(X "" "SET;APP;CMDLINE;STATUS" "EXPECT;REJECT" ${ARGN})
+  cmake_parse_arguments(X "" "SET;APP;CMDLINE;STATUS;PEER" "EXPECT;REJECT" ${ARGN})
   if(NOT DEFINED X_STATUS)
     set(X_STATUS 0)
   endif()
   list(APPEND _xen_guests --guest "${NAME}=${I}/${X_SET}/${X_APP}_xen-x86_64::${X_CMDLINE}")
+  if(X_PEER)
+    list(APPEND _xen_guests --peer "${NAME}=${X_PEER}")
+  endif()
   set(_c --status ${X_STATUS})
   foreach(_e ${X_EXPECT})
     list(APPEND _c --expect ${_e})
@@ -36,6 +41,29 @@ kiln_xen_test(crash_panic SET crash APP crash CMDLINE "-- panic" STATUS 125
 kiln_xen_test(crash_clock SET crash APP crash CMDLINE "-- clock"
   EXPECT "slept" "ok")
 kiln_xen_test(crash_idle SET crash APP crash CMDLINE "-- idle" EXPECT "ok")
+# The xen platform's own tests (event channels, idle, grant tables,
+# xenstore incl. a round trip with a dom0 peer) and the scheduler's and
+# pthreads' tests under preemption by the Xen one-shot timer.
+kiln_xen_test(ktest SET sched-preempt APP helloworld CMDLINE "log.level=info --"
+  PEER ${KILN_SRC}/support/xen/peer-pong.sh
+  EXPECT "xen: PVH domU" "events upcall vector" "xenstore connected"
+         "ktest: PASS xen.evtchn_loopback_notify_mask_unmask" "ktest: PASS xen.idle_blocks_until_the_deadline"
+         "ktest: PASS xen.gnttab_copy_of_self_granted_page" "ktest: PASS xen.xenstore_transactions_commit_and_abort"
+         "ktest: PASS xen.xenstore_watch_fires_on_write" "ktest: PASS xen.xenstore_round_trip_with_dom0"
+         "dom0 answered ping 41 with pong 42" "peer: answered ping 41 with pong 42"
+         "ktest: PASS sched.spinning_thread_does_not_starve_others" "ktest: PASS sched.sleep_is_at_least_as_long_as_asked"
+         "ktest: PASS pthread.malloc_and_printf_from_many_threads" " passed, 0 failed" "Hello world!"
+         "shut down: poweroff, status 0"
+  REJECT "ktest: FAIL" "no dom0 peer")
+# The C++ standard library with threads (issue 7) on xen.
+kiln_xen_test(cxx_threads SET cxx APP cxxtest
+  EXPECT "cxx: global constructors in order ok" "cxx: exception caught, destructors ran while unwinding ok"
+         "cxx: out_of_range from at() ok" "cxx: ostringstream ok" "cxx: a double on cout: 3.75"
+         "cxx: std::thread + mutex + condition_variable count ok" " passed, 0 failed"
+         "cxx: destructor b" "cxx: destructor a" "shut down: poweroff, status 0")
+kiln_xen_test(cxx_uncaught SET cxx APP cxxtest CMDLINE "-- uncaught" STATUS 125
+  EXPECT "terminate called after throwing an instance of 'std::logic_error'" "PANIC: abort() called"
+         "shut down: crash")
 
 add_test(NAME xen.rig COMMAND ${XEN_RUN} --batch ${XEN_OUT} --timeout 60 ${_xen_guests})
 set_tests_properties(xen.rig PROPERTIES FIXTURES_SETUP xen_rig TIMEOUT 900)
