@@ -344,12 +344,15 @@ def main():
             with open(os.path.join(d, name + ".out")) as f:
                 sys.stdout.write(f.read())
             with open(os.path.join(d, name + ".result")) as f:
-                reason, st = f.read().split()[:2]
+                words = f.read().split()
+            reason, st = words[:2]
+            cpu = next((w.split("=", 1)[1] for w in words[2:] if w.startswith("cpu=")), "-")
         except OSError as e:
             print(f"kiln-xen: no result for {name} in {d}: {e}", file=sys.stderr)
             return 2
         code, note = status_of({"reason": reason, "status": st}, name)
         print(f"[xen: {name} shut down: {reason}, status {st}]")
+        print(f"[xen: {name} used {cpu} s of CPU (xl list)]")
         if note:
             print("kiln-xen: " + note, file=sys.stderr)
         return code
