@@ -5,9 +5,9 @@
 // (level-triggered lines), sends the LAPIC EOI and marks the slot pending;
 // the handler then runs at once, or, when the CPU was halted in
 // kiln_plat_idle_until or events were masked, when the masked section
-// ends (events.cpp run_pending) — the same rule as the timer. After the
-// handler the pin is unmasked; a device still asserting the line
-// interrupts again.
+// ends (the bare-metal event core, kiln/arch/bm_events.h) — the same rule
+// as the timer. After the handler the pin is unmasked; a device still
+// asserting the line interrupts again.
 //
 // IOAPICs: from the ACPI MADT; without ACPI, the one at 0xfec00000
 // (every PC machine; GSIs from 0) and, on microvm, the second at
@@ -18,6 +18,7 @@
 // default) and from virtio_mmio.device= words on the command line
 // (microvm with acpi=off); the same base address is taken once.
 #include "kvm.h"
+#include <kiln/arch/bm_events.h>
 #include <kiln/arch/cpu.h>
 #include <kiln/arch/x86.h>
 #include <kiln/kvm/acpi.h>
@@ -145,7 +146,7 @@ void on_device(kiln_x86_frame* f) {
   apic_eoi();
   if (s >= nslots) return;
   __atomic_or_fetch(&pending_mask, 1ull << s, __ATOMIC_RELAXED);
-  if (!idling()) run_pending();
+  kiln::bm::after_interrupt();
 }
 
 // A new slot (events masked by the caller), or -ENOSPC.

@@ -39,28 +39,14 @@ kiln_kvm_mb_header:
 	.globl _kiln_pvh_start
 	.type _kiln_pvh_start, @function
 _kiln_pvh_start:
-	movl %eax, %ebp
-	rdtsc
-	movl %eax, kiln_x86_boot_tsc
-	movl %edx, kiln_x86_boot_tsc + 4
-	movl $KILN_X86_ENTRY_PVH, %esi
-	jmp 1f
+	KILN_X86_ENTER32 KILN_X86_ENTRY_PVH, kiln_kvm_boot_stack_top
 	.size _kiln_pvh_start, . - _kiln_pvh_start
 
 /* Multiboot 1: eax = 0x2badb002, ebx = multiboot_info. */
 	.globl _kiln_multiboot_start
 	.type _kiln_multiboot_start, @function
 _kiln_multiboot_start:
-	movl %eax, %ebp
-	rdtsc
-	movl %eax, kiln_x86_boot_tsc
-	movl %edx, kiln_x86_boot_tsc + 4
-	movl $KILN_X86_ENTRY_MULTIBOOT, %esi
-1:	cli
-	cld
-	movl %ebx, %edi
-	movl $kiln_kvm_boot_stack_top, %esp
-	jmp kiln_x86_boot32
+	KILN_X86_ENTER32 KILN_X86_ENTRY_MULTIBOOT, kiln_kvm_boot_stack_top
 	.size _kiln_multiboot_start, . - _kiln_multiboot_start
 
 /* The boot stack (main() runs on it), with an unmapped guard page below

@@ -1,10 +1,9 @@
-// kvm interrupts and the one-shot timer.
-//
-// Masking is RFLAGS.IF: kiln_plat_irq_save is pushf + cli, and returns 0
-// when interrupts were on (the contract's "unmasked" state, as on
-// linuxu), 1 when they were off. The boot masks the legacy PIC (remapped
-// to vectors 0x20..0x2f first, so a stray IRQ cannot look like an
-// exception) and enables interrupts before kiln_boot_main.
+// kvm interrupts and the one-shot timer hardware. Masking, deferral, the
+// scheduler's timer and idle are the bare-metal event core
+// (kiln/arch/bm_events.h, shared with xen); this file gives it the LAPIC
+// timer and halts with `sti; hlt`. The boot masks the legacy PIC
+// (remapped to vectors 0x20..0x2f first, so a stray IRQ cannot look like
+// an exception) and enables interrupts before kiln_boot_main.
 //
 // The LAPIC is set up lazily, when the timer is first used: x2APIC (MSRs)
 // when the CPU has it, else xAPIC (MMIO at the APIC base, identity mapped
@@ -13,14 +12,8 @@
 // the TSC on first use. A deadline too far for the 32-bit LAPIC counter
 // is reached in several shots; the handler runs only once the monotonic
 // clock has reached the deadline.
-//
-// kiln_plat_idle_until arms a wake-up at the deadline and halts with
-// `sti; hlt` (never spins). A timer interrupt that arrives while idling
-// inside a masked section only marks the handler pending; it runs in
-// kiln_plat_irq_restore when the section ends (the linuxu semantics).
-// Device interrupt handlers that arrived during the halt run before
-// kiln_plat_idle_until returns (they only wake threads).
 #include "kvm.h"
+#include <kiln/arch/bm_events.h>
 #include <kiln/arch/cpu.h>
 #include <kiln/arch/x86.h>
 #include <kiln/plat/console.h>
@@ -51,12 +44,6 @@ constinit bool x2apic = false;
 constinit bool tsc_deadline = false;
 constinit uintptr_t apic_mmio = 0;
 constinit uint64_t apic_hz = 0;           // LAPIC timer counts per second (divide 16)
-using Handler = void (*)();
-constinit Handler handler = nullptr;
-constinit volatile uint64_t target_ns = 0;   // the timer's deadline, 0 = none
-constinit volatile uint64_t wake_ns = 0;     // idle wake-up, 0 = none
-constinit volatile bool in_idle = false;
-constinit volatile bool pending = false;
 
 uint32_t apic_read(uint32_t reg) {
   if (x2apic) return static_cast<uint32_t>(rdmsr(0x800 + (reg >> 4)));
@@ -68,39 +55,7 @@ void apic_write(uint32_t reg, uint32_t v) {
   else *reinterpret_cast<volatile uint32_t*>(apic_mmio + reg) = v;
 }
 
-// Program the hardware for the earlier of the timer and idle deadlines.
-void arm() {
-  uint64_t d = target_ns;
-  if (wake_ns && (!d || wake_ns < d)) d = wake_ns;
-  if (tsc_deadline) {
-    wrmsr(kMsrTscDeadline, d ? (ns_to_tsc(d) ? ns_to_tsc(d) : 1) : 0);
-    return;
-  }
-  if (!d) {
-    apic_write(kRegInitCount, 0);
-    return;
-  }
-  uint64_t now = kiln_plat_monotonic_ns();
-  uint64_t delta = d > now ? d - now : 0;
-  unsigned __int128 c = static_cast<unsigned __int128>(delta) * apic_hz / 1000000000u;
-  uint32_t count = c > 0xffffffffu ? 0xffffffffu : c ? static_cast<uint32_t>(c) : 1;
-  apic_write(kRegInitCount, count);
-}
-
 }  // namespace
-
-// Timer and device handlers deferred while idling or masked.
-void run_pending() {
-  while (pending || device_irqs_pending()) {
-    run_device_irqs();  // first: the timer handler may switch threads
-    if (pending) {
-      pending = false;
-      if (handler) handler();
-    }
-  }
-}
-
-bool idling() { return in_idle; }
 
 void apic_eoi() { apic_write(kRegEoi, 0); }
 
@@ -113,14 +68,8 @@ namespace {
 
 void on_timer(kiln_x86_frame*) {
   apic_write(kRegEoi, 0);  // first: the handler may switch threads
-  uint64_t now = kiln_plat_monotonic_ns();
-  if (wake_ns && now >= wake_ns) wake_ns = 0;
-  if (target_ns && now >= target_ns) {
-    target_ns = 0;
-    pending = true;
-  }
-  if (target_ns || wake_ns) arm();
-  if (pending && !in_idle) run_pending();
+  kiln::bm::timer_fired();
+  kiln::bm::after_interrupt();
 }
 
 void on_spurious(kiln_x86_frame*) {}
@@ -183,62 +132,35 @@ void pic_mask_all() {
 
 }  // namespace kiln::kvm
 
-using namespace kiln::kvm;
+// The event core's hardware hooks (kiln/arch/bm_events.h).
+namespace kiln::bm::hw {
 
-extern "C" unsigned long kiln_plat_irq_save(void) {
-  uint64_t f;
-  asm volatile("pushfq; popq %0; cli" : "=r"(f)::"memory");
-  return (f & (1u << 9)) ? 0 : 1;
-}
+void timer_init() { kiln::kvm::apic_init(); }
 
-extern "C" void kiln_plat_irq_restore(unsigned long state) {
-  if (state) return;
-  if ((pending || device_irqs_pending()) && !in_idle) run_pending();
-  asm volatile("sti" ::: "memory");
-}
-
-extern "C" void kiln_plat_timer_set_handler(void (*fn)(void)) {
-  unsigned long f = kiln_plat_irq_save();
-  apic_init();
-  handler = fn;
-  kiln_plat_irq_restore(f);
-}
-
-extern "C" void kiln_plat_timer_set_deadline(uint64_t deadline_ns) {
-  unsigned long f = kiln_plat_irq_save();
-  apic_init();
-  target_ns = deadline_ns ? deadline_ns : 1;
-  arm();
-  kiln_plat_irq_restore(f);
-}
-
-extern "C" void kiln_plat_timer_cancel(void) {
-  unsigned long f = kiln_plat_irq_save();
-  target_ns = 0;
-  if (apic_ready) arm();
-  kiln_plat_irq_restore(f);
-}
-
-extern "C" void kiln_plat_idle_until(uint64_t deadline_ns) {
-  unsigned long f = kiln_plat_irq_save();
-  kiln_plat_console_flush();  // show output before the CPU rests
-  if (!pending && !device_irqs_pending() && kiln_plat_monotonic_ns() < deadline_ns) {
-    apic_init();
-    wake_ns = deadline_ns;
-    arm();
-    in_idle = true;
-    kiln::x86::sti_hlt();  // one interrupt (any) ends the wait
-    kiln::x86::cli();
-    in_idle = false;
-    if (wake_ns) {
-      wake_ns = 0;
-      arm();
-    }
+void timer_arm(uint64_t d) {
+  using namespace kiln::kvm;
+  if (tsc_deadline) {
+    wrmsr(kMsrTscDeadline, d ? (ns_to_tsc(d) ? ns_to_tsc(d) : 1) : 0);
+    return;
   }
-  // Device handlers only wake threads: run them here, so the scheduler
-  // sees the woken threads as soon as this returns. (The idle thread runs
-  // masked; a restore there would not run them.) The timer handler may
-  // switch threads, so it waits for the caller's masked section to end.
-  if (device_irqs_pending()) run_device_irqs();
-  kiln_plat_irq_restore(f);
+  if (!d) {
+    apic_write(kRegInitCount, 0);
+    return;
+  }
+  uint64_t now = kiln_plat_monotonic_ns();
+  uint64_t delta = d > now ? d - now : 0;
+  unsigned __int128 c = static_cast<unsigned __int128>(delta) * apic_hz / 1000000000u;
+  uint32_t count = c > 0xffffffffu ? 0xffffffffu : c ? static_cast<uint32_t>(c) : 1;
+  apic_write(kRegInitCount, count);
 }
+
+bool devices_pending() { return kiln::kvm::device_irqs_pending(); }
+
+void run_devices() { kiln::kvm::run_device_irqs(); }
+
+void halt(uint64_t) {
+  kiln::x86::sti_hlt();
+  kiln::x86::cli();
+}
+
+}  // namespace kiln::bm::hw

@@ -24,8 +24,6 @@ void pic_mask_all();
 void apic_init();  // idempotent
 void apic_eoi();
 uint32_t apic_id();
-bool idling();       // in kiln_plat_idle_until's halt: handlers are deferred
-void run_pending();  // run deferred timer and device handlers (events masked)
 
 // devices.cpp: device interrupts (IOAPIC lines, MSI) and the
 // virtio_mmio.device words of the command line.

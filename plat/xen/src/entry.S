@@ -33,16 +33,7 @@
 	.globl _kiln_pvh_start
 	.type _kiln_pvh_start, @function
 _kiln_pvh_start:
-	movl %eax, %ebp
-	rdtsc
-	movl %eax, kiln_x86_boot_tsc
-	movl %edx, kiln_x86_boot_tsc + 4
-	movl $KILN_X86_ENTRY_PVH, %esi
-	cli
-	cld
-	movl %ebx, %edi
-	movl $kiln_xen_boot_stack_top, %esp
-	jmp kiln_x86_boot32
+	KILN_X86_ENTER32 KILN_X86_ENTRY_PVH, kiln_xen_boot_stack_top
 	.size _kiln_pvh_start, . - _kiln_pvh_start
 
 /* The hypercall page: Xen writes the hypercall stubs here (32 bytes per

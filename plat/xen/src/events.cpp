@@ -1,8 +1,7 @@
-// xen event channels, interrupts, the one-shot timer and idle.
-//
-// Masking is RFLAGS.IF as on kvm: kiln_plat_irq_save is pushf + cli and
-// returns 0 when interrupts were on. Xen delivers every event channel
-// through one vector (HVM_PARAM_CALLBACK_IRQ, type "vector"); it keeps
+// xen event channels, and the timer and idle hardware under the
+// bare-metal event core (kiln/arch/bm_events.h, shared with kvm: masking
+// is RFLAGS.IF, handlers deferred while idle). Xen delivers every event
+// channel through one vector (HVM_PARAM_CALLBACK_IRQ, type "vector"); it keeps
 // injecting it while vcpu_info.evtchn_upcall_pending is set and IF is 1,
 // so the upcall clears that flag first, then takes the pending ports
 // (evtchn_pending_sel, then evtchn_pending & ~evtchn_mask) and clears
@@ -11,18 +10,18 @@
 //
 // Timer: VIRQ_TIMER on vCPU 0 with VCPUOP_set_singleshot_timer at an
 // absolute Xen system time, which is the monotonic clock (clock.cpp); the
-// periodic timer is stopped. Port handlers and the timer handler run as
-// on kvm: from the upcall when the interrupted code had events unmasked
-// and was not idling, else deferred -- device (port) handlers before
-// kiln_plat_idle_until returns, the timer handler when the masked section
-// ends (kiln_plat_irq_restore).
+// periodic timer is stopped. Port handlers are the core's "device"
+// handlers: run from the upcall, or before kiln_plat_idle_until returns.
 //
 // Idle: `sti; hlt`. On a PVH (HVM) vCPU Xen handles HLT by blocking the
 // vCPU (hvm_hlt -> SCHEDOP_block) after checking for pending events with
 // the STI shadow already over, so an event that arrived just before the
 // halt cannot be lost; the vCPU uses no host CPU until an event or the
-// wake-up timer.
+// wake-up timer. Without the callback vector (reported at boot) the halt
+// is SCHEDOP_poll on the console port until the wake-up instead, and
+// nothing preempts.
 #include "xen.h"
+#include <kiln/arch/bm_events.h>
 #include <kiln/arch/x86.h>
 #include <kiln/plat/console.h>
 #include <kiln/plat/irq.h>
@@ -43,16 +42,10 @@ struct Slot {
   void* ctx;
 };
 
-using TimerHandler = void (*)();
 constinit Slot slots[kMaxPorts] = {};
 constinit volatile uint64_t deferred[kWords] = {};  // ports whose handler waits to run
 constinit bool upcalls = false;
 constinit uint32_t timer_port = 0;
-constinit TimerHandler handler = nullptr;
-constinit volatile uint64_t target_ns = 0;  // the timer's deadline, 0 = none
-constinit volatile uint64_t wake_ns = 0;    // idle wake-up, 0 = none
-constinit volatile bool in_idle = false;
-constinit volatile bool timer_pending = false;
 
 bool deferred_pending() {
   for (unsigned w = 0; w < kWords; ++w)
@@ -70,39 +63,6 @@ void run_deferred() {
       if (slots[port].fn) slots[port].fn(port, slots[port].ctx);
     }
   }
-}
-
-void run_pending() {
-  while (timer_pending || deferred_pending()) {
-    run_deferred();  // first: the timer handler may switch threads
-    if (timer_pending) {
-      timer_pending = false;
-      if (handler) handler();
-    }
-  }
-}
-
-// Program Xen's one-shot timer for the earlier of the timer and idle deadlines.
-void arm() {
-  uint64_t d = target_ns;
-  if (wake_ns && (!d || wake_ns < d)) d = wake_ns;
-  if (!upcalls) return;
-  if (!d) {
-    hypercall(kHcVcpuOp, kVcpuStopSingleshotTimer, 0, 0);
-    return;
-  }
-  SingleshotTimer t{d, 0};  // no VCPU_SSHOTTMR_future: a past deadline fires at once
-  hypercall(kHcVcpuOp, kVcpuSetSingleshotTimer, 0, reinterpret_cast<uint64_t>(&t));
-}
-
-void on_timer_event() {
-  uint64_t now = kiln_plat_monotonic_ns();
-  if (wake_ns && now >= wake_ns) wake_ns = 0;
-  if (target_ns && now >= target_ns) {
-    target_ns = 0;
-    timer_pending = true;
-  }
-  if (target_ns || wake_ns) arm();  // early or spurious: wait for the rest
 }
 
 // Take the pending, unmasked ports; the timer is handled here, the others
@@ -123,7 +83,7 @@ void collect() {
         unsigned b = static_cast<unsigned>(__builtin_ctzll(bits));
         bits &= bits - 1;
         uint32_t port = w * 64 + b;
-        if (port == timer_port) on_timer_event();
+        if (port == timer_port) kiln::bm::timer_fired();
         else if (port < kMaxPorts && slots[port].fn) __atomic_fetch_or(&deferred[w], 1ull << b, __ATOMIC_RELAXED);
       }
     }
@@ -132,7 +92,7 @@ void collect() {
 
 void on_upcall(kiln_x86_frame*) {
   collect();
-  if (!in_idle) run_pending();
+  kiln::bm::after_interrupt();
 }
 
 long evtchn_op(unsigned cmd, void* arg) { return hypercall(kHcEventChannelOp, cmd, reinterpret_cast<uint64_t>(arg)); }
@@ -255,71 +215,37 @@ Result<void> evtchn_notify(evtchn_port_t port) {
 
 using namespace kiln::xen;
 
-extern "C" unsigned long kiln_plat_irq_save(void) {
-  uint64_t f;
-  asm volatile("pushfq; popq %0; cli" : "=r"(f)::"memory");
-  return (f & (1u << 9)) ? 0 : 1;
-}
+// The event core's hardware hooks (kiln/arch/bm_events.h).
+namespace kiln::bm::hw {
 
-extern "C" void kiln_plat_irq_restore(unsigned long state) {
-  if (state) return;
-  if ((timer_pending || deferred_pending()) && !in_idle) run_pending();
-  asm volatile("sti" ::: "memory");
-}
+void timer_init() {}
 
-extern "C" void kiln_plat_timer_set_handler(void (*fn)(void)) {
-  unsigned long f = kiln_plat_irq_save();
-  handler = fn;
-  kiln_plat_irq_restore(f);
-}
-
-extern "C" void kiln_plat_timer_set_deadline(uint64_t deadline_ns) {
-  unsigned long f = kiln_plat_irq_save();
-  target_ns = deadline_ns ? deadline_ns : 1;
-  arm();
-  kiln_plat_irq_restore(f);
-}
-
-extern "C" void kiln_plat_timer_cancel(void) {
-  unsigned long f = kiln_plat_irq_save();
-  target_ns = 0;
-  arm();
-  kiln_plat_irq_restore(f);
-}
-
-extern "C" void kiln_plat_idle_until(uint64_t deadline_ns) {
-  unsigned long f = kiln_plat_irq_save();
-  kiln_plat_console_flush();  // show output before the CPU rests
-  if (!upcalls) {
-    // No callback vector (reported at boot): block on the console port
-    // with a timeout instead, and run the timer handler on the way out.
-    uint64_t d = deadline_ns;
-    if (target_ns && target_ns < d) d = target_ns;
-    uint64_t v = 0;
-    if (kiln_plat_monotonic_ns() < d)
-      poll_port(hvm_get_param(kParamConsoleEvtchn, &v) == 0 ? static_cast<uint32_t>(v) : 0, d);
-    if (target_ns && kiln_plat_monotonic_ns() >= target_ns) {
-      target_ns = 0;
-      timer_pending = true;
-    }
-  } else if (!timer_pending && !deferred_pending() && kiln_plat_monotonic_ns() < deadline_ns) {
-    wake_ns = deadline_ns;
-    arm();
-    in_idle = true;
-    kiln::x86::sti_hlt();  // any event ends the wait
-    kiln::x86::cli();
-    in_idle = false;
-    if (wake_ns) {
-      wake_ns = 0;
-      arm();
-    }
+void timer_arm(uint64_t d) {
+  if (!upcalls) return;
+  if (!d) {
+    hypercall(kHcVcpuOp, kVcpuStopSingleshotTimer, 0, 0);
+    return;
   }
-  // Port handlers only wake threads: run them now, so the scheduler sees
-  // the woken threads as soon as this returns. The timer handler may
-  // switch threads: it waits for the caller's masked section to end.
-  if (deferred_pending()) run_deferred();
-  kiln_plat_irq_restore(f);
+  SingleshotTimer t{d, 0};  // no VCPU_SSHOTTMR_future: a past deadline fires at once
+  hypercall(kHcVcpuOp, kVcpuSetSingleshotTimer, 0, reinterpret_cast<uint64_t>(&t));
 }
+
+bool devices_pending() { return deferred_pending(); }
+
+void run_devices() { run_deferred(); }
+
+void halt(uint64_t wake) {
+  if (upcalls) {
+    kiln::x86::sti_hlt();  // Xen blocks the vCPU until an event
+    kiln::x86::cli();
+    return;
+  }
+  uint64_t v = 0;
+  poll_port(hvm_get_param(kParamConsoleEvtchn, &v) == 0 ? static_cast<uint32_t>(v) : 0, wake);
+  kiln::bm::timer_fired();
+}
+
+}  // namespace kiln::bm::hw
 
 // Without the scheduler (lib/sched replaces these): idle until an event.
 extern "C" KILN_WEAK void kiln_plat_wait_event(uint64_t deadline_ns) {

@@ -14,6 +14,23 @@
 #define KILN_X86_ENTRY_PVH 1
 #define KILN_X86_ENTRY_MULTIBOOT 2
 
+#ifdef __ASSEMBLY__
+/* The body of a platform's 32-bit entry stub: record the TSC (boot.trace),
+ * set up the registers above and jump to kiln_x86_boot32. */
+.macro KILN_X86_ENTER32 kind, stack_top
+	movl %eax, %ebp
+	rdtsc
+	movl %eax, kiln_x86_boot_tsc
+	movl %edx, kiln_x86_boot_tsc + 4
+	movl $\kind, %esi
+	cli
+	cld
+	movl %ebx, %edi
+	movl $\stack_top, %esp
+	jmp kiln_x86_boot32
+.endm
+#endif
+
 #ifndef __ASSEMBLY__
 #include <stddef.h>
 #include <stdint.h>
