@@ -47,6 +47,10 @@ kiln_xen_test(crash_clock SET crash APP crash CMDLINE "-- clock"
 # 0.1 s resolution, boot included) stays far below the second.
 kiln_xen_test(crash_idle SET crash APP crash CMDLINE "-- idle" EXPECT "ok"
   EXPECT_RE "used 0\\.[0-4] s of CPU")
+# Console input: a dom0 peer types a line on the guest's console pty.
+kiln_xen_test(crash_stdin SET crash APP crash CMDLINE "-- stdin"
+  PEER ${KILN_SRC}/support/xen/peer-stdin.sh
+  EXPECT "read: [typed on the xen console]" "ok" "peer: typed a line on")
 # The xen platform's own tests (event channels, idle, grant tables,
 # xenstore incl. a round trip with a dom0 peer) and the scheduler's and
 # pthreads' tests under preemption by the Xen one-shot timer.
