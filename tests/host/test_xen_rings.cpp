@@ -480,28 +480,29 @@ TEST_F(XenStore, CorruptRspIndicesAreMalformed) {
   EXPECT_NE(std::strstr(reader->error(), "corrupt"), nullptr) << reader->error();
 }
 
-TEST_F(XenStore, AfterMalformedTheCallerMustStop) {
-  // The reader does not latch the error: it reports malformed once per
-  // cause and otherwise carries on where it was. xenstore.cpp marks the
-  // connection broken on the first malformed and never pumps again; that
-  // is required, since the reader's state is not trustworthy any more.
+TEST_F(XenStore, MalformedIsFinal) {
+  // Once the stream cannot be trusted the reader says so on every pump
+  // and never touches the ring again (a later byte could otherwise be
+  // assembled into a body longer than its buffer).
 
-  // Corrupt indices: reported again as long as they stay corrupt ...
+  // Corrupt indices ...
   r->rsp_prod = r->rsp_cons + 5000;
   EXPECT_EQ(pump(), Got::malformed);
+  r->rsp_prod = r->rsp_cons;  // even if the peer "fixes" them
   EXPECT_EQ(pump(), Got::malformed);
   EXPECT_EQ(r->rsp_cons, 0u);
 
-  // ... but a length over the limit is reported once: the next pump goes
-  // on to wait for the bogus body (here: an empty ring, so it just says
-  // nothing). Feeding it more bytes would make it assemble a body longer
-  // than its 4096-byte buffer, so the test does not.
+  // ... and a length over the limit: more bytes from the peer are left alone.
   restart_at(0);
   reader = std::make_unique<XsReader>();
   peer.queue(msg_with_len(kXsRead, 1, "", 4097));
   peer.deliver();
   EXPECT_EQ(pump(), Got::malformed);
-  EXPECT_EQ(pump(), Got::nothing);  // not malformed again
+  EXPECT_EQ(r->rsp_cons, 16u);
+  peer.queue(std::string(64, 'x'));
+  peer.deliver();
+  consumed = false;
+  EXPECT_EQ(pump(), Got::malformed);
   EXPECT_FALSE(consumed);
   EXPECT_EQ(r->rsp_cons, 16u);
 }

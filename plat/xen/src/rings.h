@@ -84,12 +84,14 @@ constexpr uint32_t kXsMaxPayload = 4096;  // XENSTORE_PAYLOAD_MAX
 // body(), NUL-terminated after len bytes), nothing when it needs more
 // bytes, malformed when the stream cannot be trusted any more (corrupt
 // indices, or a length over the protocol's limit: the byte stream has no
-// resynchronisation point).
+// resynchronisation point). Malformed is final: every later pump says so
+// again without touching the ring.
 class XsReader {
  public:
   enum class Got { nothing, message, malformed };
 
   Got pump(StoreRing* r, bool* consumed) {
+    if (broken_) return Got::malformed;
     if (complete_) reset();
     for (;;) {
       if (have_ < sizeof hdr_) {
@@ -126,12 +128,14 @@ class XsReader {
  private:
   Got bad(const char* why) {
     error_ = why;
+    broken_ = true;
     return Got::malformed;
   }
 
   XsHeader hdr_{};
   uint32_t have_ = 0;
   bool complete_ = false;
+  bool broken_ = false;
   const char* error_ = "";
   char body_[kXsMaxPayload + 1] = {};
 };
