@@ -236,7 +236,14 @@ int xenstore_init() {
   return 0;
 }
 
-void xenstore_exiting() { polled = true; }
+void xenstore_exiting() {
+  // Interrupts are off and no other thread runs again: a request another
+  // thread left on the ring is abandoned (its reply, if it comes, is
+  // dropped as one for no pending request).
+  polled = true;
+  busy = false;
+  inflight = nullptr;
+}
 
 Result<size_t> xs_read(const char* path, char* out, size_t n, uint32_t tx) {
   if (!n) return Error(ERANGE);
