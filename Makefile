@@ -4,7 +4,7 @@
 #   make menuconfig | defconfig [DEFCONFIG=file] | <app>_defconfig | olddefconfig
 #   make savedefconfig | allyesconfig | alldefconfig
 #   make run [ARGS="..."]     build and run the default image
-#       [NET=user|tap:IF] [PORTS="8080 udp:7007"] [RUNFLAGS="support/run.sh flags"]
+#       [PLAT=kvm|linuxu|xen] [NET=user|tap:IF] [PORTS="8080 udp:7007"] [RUNFLAGS="support/run.sh flags"]
 #   make debug [ARGS="..."]   run it stopped under QEMU's gdb stub, attach gdb
 #   make test                 every test (host, image, integration)
 #   make bench [BENCH=part]   benchmarks: table + build/bench/results.json
@@ -92,9 +92,9 @@ build: syncconfig
 	$(Q)ninja -C $(O)/obj $(NINJA_FLAGS) $(if $(filter 1,$(V)),,| grep -v '^ninja: ' ; test $${PIPESTATUS[0]} -eq 0)
 	$(Q)ls $(O)/$(APP)_*-x86_64 2>/dev/null | sed 's|^|kiln: image |'
 
-# NET=user|tap:IF, PORTS="[tcp:|udp:]HOST[:GUEST] ..." (forwards for NET=user)
+# PLAT=kvm|linuxu|xen (which image; default the first of these), NET=user|tap:IF, PORTS="[tcp:|udp:]HOST[:GUEST] ..." (forwards for NET=user)
 # and RUNFLAGS (any other support/run.sh flags) go to the runner.
-RUN_NET := $(if $(NET),--net $(NET)) $(foreach p,$(PORTS),--hostfwd $(p)) $(RUNFLAGS)
+RUN_NET := $(if $(PLAT),--platform $(PLAT)) $(if $(NET),--net $(NET)) $(foreach p,$(PORTS),--hostfwd $(p)) $(RUNFLAGS)
 
 run: build
 	$(Q)$(SRC)/support/run.sh --build $(O) --app $(APP) $(RUN_NET) -- $(ARGS)

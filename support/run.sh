@@ -1,11 +1,14 @@
 #!/bin/bash
-# Kiln runner: boot an image under QEMU (kvm platform) or run it directly
-# (linuxu), and exit with the app's status. See docs/kvm.md.
+# Kiln runner: boot an image under QEMU (kvm platform), run it directly
+# (linuxu) or as a PVH domU under the Xen test rig (xen: support/xen/run-xen.py,
+# a real Xen in QEMU), and exit with the app's status. See docs/kvm.md, docs/xen.md.
 #
 #   support/run.sh [options] [-- app args...]
 #     --build DIR        build folder holding the images (default: build)
 #     --app NAME         app whose image to run (default: the only one in DIR)
-#     --image PATH       run this image instead (kvm or linuxu, by name)
+#     --image PATH       run this image instead (kvm, linuxu or xen, by name)
+#     --platform P       with --app or none: kvm | linuxu | xen (default: the
+#                        first image found in that order)
 #     --machine M        microvm (default) | pc | q35
 #     --boot B           pvh (default) | multiboot
 #     --accel A          auto (default) | kvm | tcg
@@ -44,7 +47,7 @@ set -u
 
 die() { echo "kiln-run: $*" >&2; exit 2; }
 
-build=build app= image= machine=microvm boot=pvh accel=auto mem=64M append= initrd= gdb=0 print_dir=
+build=build app= image= platform= machine=microvm boot=pvh accel=auto mem=64M append= initrd= gdb=0 print_dir=
 net=none mac= net_model=auto
 hostfwd=()
 qemu_extra=()
@@ -54,6 +57,7 @@ while [ $# -gt 0 ]; do
     --build) build=${2:?}; shift 2 ;;
     --app) app=${2:?}; shift 2 ;;
     --image) image=${2:?}; shift 2 ;;
+    --platform) platform=${2:?}; shift 2 ;;
     --machine) machine=${2:?}; shift 2 ;;
     --boot) boot=${2:?}; shift 2 ;;
     --accel) accel=${2:?}; shift 2 ;;
@@ -72,6 +76,7 @@ while [ $# -gt 0 ]; do
     *) die "unknown option '$1' (see --help)" ;;
   esac
 done
+case $platform in ""|kvm|linuxu|xen) ;; *) die "--platform must be kvm, linuxu or xen" ;; esac
 case $machine in microvm|pc|q35) ;; *) die "--machine must be microvm, pc or q35" ;; esac
 case $boot in pvh|multiboot) ;; *) die "--boot must be pvh or multiboot" ;; esac
 case $accel in auto|kvm|tcg) ;; *) die "--accel must be auto, kvm or tcg" ;; esac
@@ -88,21 +93,23 @@ case $net_model in auto|mmio|pci|pci-legacy|pci-modern) ;;
 [ "$net_model" = auto ] || [ "$net" != none ] || die "--net-model needs --net user or --net tap:IF"
 
 # --- which image ----------------------------------------------------------
+plats=(kvm linuxu xen)
+[ -n "$platform" ] && plats=("$platform")
 if [ -z "$image" ]; then
   [ -d "$build" ] || die "build folder '$build' does not exist (build first: make)"
-  if [ -z "$app" ]; then
-    shopt -s nullglob
-    imgs=("$build"/*_kvm-x86_64)
-    [ ${#imgs[@]} -eq 0 ] && imgs=("$build"/*_linuxu-x86_64)
-    [ ${#imgs[@]} -eq 1 ] || die "cannot tell which image to run in $build; give --app NAME or --image PATH"
-    image=${imgs[0]}
-  elif [ -f "$build/${app}_kvm-x86_64" ]; then
-    image=$build/${app}_kvm-x86_64
-  elif [ -f "$build/${app}_linuxu-x86_64" ]; then
-    image=$build/${app}_linuxu-x86_64
-  else
-    die "no image for app '$app' in $build (looked for ${app}_kvm-x86_64 and ${app}_linuxu-x86_64)"
-  fi
+  shopt -s nullglob
+  for p in "${plats[@]}"; do
+    if [ -z "$app" ]; then
+      imgs=("$build"/*_"$p"-x86_64)
+      [ ${#imgs[@]} -gt 1 ] && die "cannot tell which image to run in $build; give --app NAME or --image PATH"
+      [ ${#imgs[@]} -eq 1 ] && { image=${imgs[0]}; break; }
+    elif [ -f "$build/${app}_$p-x86_64" ]; then
+      image=$build/${app}_$p-x86_64
+      break
+    fi
+  done
+  shopt -u nullglob
+  [ -n "$image" ] || die "no ${platform:-kvm, linuxu or xen} image${app:+ for app '$app'} in $build (build first: make)"
 fi
 [ -f "$image" ] || die "image '$image' does not exist"
 
@@ -144,6 +151,24 @@ case $image in
     fi
     [ $gdb = 1 ] && exec gdb --args "$image" "${words[@]}"
     exec "$image" "${words[@]}"
+    ;;
+esac
+
+# --- xen: a PVH domU under the Xen test rig --------------------------------
+case $image in
+  *_xen-*)
+    [ "$net" = none ] || die "--net is not supported for xen images yet (no netfront)"
+    [ $gdb = 1 ] && die "--gdb is for kvm and linuxu images"
+    words=()
+    if [ -n "$append" ]; then eval "words=($append)"; fi
+    if [ ${#app_args[@]} -gt 0 ]; then
+      has_sep=0
+      for w in "${words[@]}"; do [ "$w" = "--" ] && has_sep=1; done
+      [ $has_sep = 1 ] || words+=(--)
+      words+=("${app_args[@]}")
+    fi
+    echo "kiln-run: xen: booting Xen 4.17 + a Debian dom0 under QEMU TCG (about 20 s), then the image as a PVH domU" >&2
+    exec /usr/bin/python3 "$(dirname "$0")/xen/run-xen.py" "$image" -- "${words[@]}"
     ;;
 esac
 

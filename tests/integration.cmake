@@ -4,3 +4,6 @@ foreach(_t menuconfig oot_app bad_config allyesconfig rebuild make_run_debug idl
   add_test(NAME integration.${_t} COMMAND ${CMAKE_COMMAND} -E env KILN_TEST_IMAGES=${KILN_TEST_IMAGES} ${KILN_SRC}/tests/integration/${_t}.sh)
   set_tests_properties(integration.${_t} PROPERTIES TIMEOUT 600)
 endforeach()
+# Boots Xen (about 25 s); never at the same time as the xen.rig batch.
+add_test(NAME integration.make_run_xen COMMAND ${KILN_SRC}/tests/integration/make_run_xen.sh)
+set_tests_properties(integration.make_run_xen PROPERTIES TIMEOUT 600 RESOURCE_LOCK xen_rig)

@@ -76,4 +76,4 @@ kiln_xen_test(cxx_uncaught SET cxx APP cxxtest CMDLINE "-- uncaught" STATUS 125
          "shut down: crash")
 
 add_test(NAME xen.rig COMMAND ${XEN_RUN} --batch ${XEN_OUT} --timeout 60 ${_xen_guests})
-set_tests_properties(xen.rig PROPERTIES FIXTURES_SETUP xen_rig TIMEOUT 900)
+set_tests_properties(xen.rig PROPERTIES FIXTURES_SETUP xen_rig TIMEOUT 900 RESOURCE_LOCK xen_rig)

@@ -28,6 +28,9 @@ libxenforeignmemory1 libxengnttab1 libxenmisc4.17 libxenstore4 libxentoollog1 li
 libxenhypfs1 libxentoolcore1 libyajl2 xenstore-utils"
 pkgs=$(echo $pkgs)
 stamp="$deps/.stamp"
+# One fetch at a time per DEPS (two rigs may start together).
+exec 9>"$deps/.lock"
+flock 9
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$pkgs" ] && [ -d "$deps/root" ]; then
   exit 0
 fi
