@@ -97,15 +97,20 @@ bench_xen() {
   times=$(/usr/bin/python3 "$SRC/support/xen/run-xen.py" --bench --batch "$w/rig" --timeout 30 "${args[@]}")
   rc=$?
   declare -A v down
-  local name rest kv k x kind
+  local name rest kv k x kind built
   while read -r name rest; do
-    kind=${name%%[0-9]*}
+    kind=${name%%[0-9]*} built=
     for kv in $rest; do
       k=${kv%%=*} x=${kv#*=}
       [ "$x" = - ] && continue
+      [ "$k" = built_ms ] && built=$x
       [ "$k" = down_ms ] && down[$name]=$x
       v[$kind/$k]+="$x "
     done
+    # From the console opening (domain built) to shutdown: the guest's run
+    # plus xl noticing, without most of the toolstack's domain building.
+    [ -n "$built" ] && [ -n "${down[$name]:-}" ] &&
+      v[$kind/run]+="$(awk "BEGIN { printf \"%.3f\", ${down[$name]} - $built }") "
   done <<<"$times"
   [ -n "${v[floor/first_ms]:-}" ] && echo "bench: the floor guest printed something (it should not)"
   for i in $(seq "$REPS"); do
@@ -123,6 +128,8 @@ bench_xen() {
     [ -n "${v[diff]:-}" ] && record xen/tcg shutdown_hello_minus_floor_ms ms ${v[diff]}
     [ -n "${v[hello/built_ms]:-}" ] && record xen/tcg create_to_console_hello_ms ms ${v[hello/built_ms]}
     [ -n "${v[floor/built_ms]:-}" ] && record xen/tcg create_to_console_floor_ms ms ${v[floor/built_ms]}
+    [ -n "${v[hello/run]:-}" ] && record xen/tcg console_to_shutdown_hello_ms ms ${v[hello/run]}
+    [ -n "${v[floor/run]:-}" ] && record xen/tcg console_to_shutdown_floor_ms ms ${v[floor/run]}
   }
   [ $rc -eq 0 ]
 }
