@@ -2,7 +2,7 @@
 # `make bench`: benchmarks (not tests). Each part builds what it measures,
 # runs it several times in this one run, and reports median and minimum.
 # Prints a table and writes build/bench/results.json. Usage:
-#   support/bench.sh [part...]     parts: boot sched net (default: all)
+#   support/bench.sh [part...]     parts: boot sched net xen (default: all)
 set -uo pipefail
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 B=${KILN_BENCH_DIR:-$SRC/build/bench}
@@ -13,7 +13,7 @@ mkdir -p "$B"
 RESULTS=$B/results.tsv
 : > "$RESULTS"
 parts=("$@")
-[ ${#parts[@]} -eq 0 ] && parts=(boot sched net)
+[ ${#parts[@]} -eq 0 ] && parts=(boot sched net xen)
 
 record() {  # record <part> <metric> <unit> <values...>: median and min
   local part=$1 metric=$2 unit=$3; shift 3
@@ -73,12 +73,74 @@ bench_net() {
       "${NET_REPS:-3}" "${NET_SECONDS:-5}" "$out/httpserver_kvm-x86_64"
 }
 
+bench_xen() {
+  local out=$B/hello-xen cfg=$B/hello-xen.defconfig w=$B/xen
+  local img=$B/hello-xen/helloworld_xen-x86_64
+  echo "bench: building helloworld (kvm and xen) and the xen floor guest"
+  # The app's defconfig with the xen platform on as well.
+  { grep -v 'CONFIG_PLAT_XEN' "$SRC/apps/helloworld/defconfig"; echo CONFIG_PLAT_XEN=y; } > "$cfg"
+  { make -s -C "$SRC" O="$out" A="$SRC/apps/helloworld" DEFCONFIG="$cfg" defconfig >/dev/null &&
+    make -s -C "$SRC" O="$out" A="$SRC/apps/helloworld" >/dev/null; } ||
+    { echo "bench: helloworld (xen) did not build"; return 1; }
+  mkdir -p "$w"
+  { as --64 "$SRC/tests/bench/floor/xen-floor.S" -o "$w/floor.o" &&
+    ld -m elf_x86_64 -Ttext-segment=0x100000 -e _start "$w/floor.o" -o "$w/floor"; } ||
+    { echo "bench: cannot build the xen floor guest"; return 1; }
+  local size
+  size=$(stat -c %s "$img")
+  record xen/image helloworld_xen_stripped_bytes bytes "$size"
+  # One Xen boot: floor and helloworld guests interleaved, timed by dom0.
+  local args=() i
+  for i in $(seq "$REPS"); do args+=(--guest "floor$i=$w/floor" --guest "hello$i=$img"); done
+  echo "bench: one Xen boot under QEMU TCG with $REPS floor and $REPS helloworld guests (~$((20 + REPS * 12)) s)"
+  local times rc
+  times=$(/usr/bin/python3 "$SRC/support/xen/run-xen.py" --bench --batch "$w/rig" --timeout 30 "${args[@]}")
+  rc=$?
+  declare -A v down
+  local name rest kv k x kind built
+  while read -r name rest; do
+    kind=${name%%[0-9]*} built=
+    for kv in $rest; do
+      k=${kv%%=*} x=${kv#*=}
+      [ "$x" = - ] && continue
+      [ "$k" = built_ms ] && built=$x
+      [ "$k" = down_ms ] && down[$name]=$x
+      v[$kind/$k]+="$x "
+    done
+    # From the console opening (domain built) to shutdown: the guest's run
+    # plus xl noticing, without most of the toolstack's domain building.
+    [ -n "$built" ] && [ -n "${down[$name]:-}" ] &&
+      v[$kind/run]+="$(awk "BEGIN { printf \"%.3f\", ${down[$name]} - $built }") "
+  done <<<"$times"
+  [ -n "${v[floor/first_ms]:-}" ] && echo "bench: the floor guest printed something (it should not)"
+  for i in $(seq "$REPS"); do
+    [ -n "${down[floor$i]:-}" ] && [ -n "${down[hello$i]:-}" ] &&
+      v[diff]+="$(awk "BEGIN { printf \"%.3f\", ${down[hello$i]} - ${down[floor$i]} }") "
+  done
+  if [ $rc -ne 0 ] || [ -z "${v[hello/down_ms]:-}" ] || [ -z "${v[floor/down_ms]:-}" ]; then
+    echo "bench: the Xen rig gave no (or partial) times; see $w/rig/serial.log"
+  fi
+  # shellcheck disable=SC2086
+  {
+    [ -n "${v[hello/first_ms]:-}" ] && record xen/tcg create_to_first_line_hello_ms ms ${v[hello/first_ms]}
+    [ -n "${v[hello/down_ms]:-}" ] && record xen/tcg create_to_shutdown_hello_ms ms ${v[hello/down_ms]}
+    [ -n "${v[floor/down_ms]:-}" ] && record xen/tcg create_to_shutdown_floor_ms ms ${v[floor/down_ms]}
+    [ -n "${v[diff]:-}" ] && record xen/tcg shutdown_hello_minus_floor_ms ms ${v[diff]}
+    [ -n "${v[hello/built_ms]:-}" ] && record xen/tcg create_to_console_hello_ms ms ${v[hello/built_ms]}
+    [ -n "${v[floor/built_ms]:-}" ] && record xen/tcg create_to_console_floor_ms ms ${v[floor/built_ms]}
+    [ -n "${v[hello/run]:-}" ] && record xen/tcg console_to_shutdown_hello_ms ms ${v[hello/run]}
+    [ -n "${v[floor/run]:-}" ] && record xen/tcg console_to_shutdown_floor_ms ms ${v[floor/run]}
+  }
+  [ $rc -eq 0 ]
+}
+
 for p in "${parts[@]}"; do
   case $p in
     boot) bench_boot ;;
     sched) bench_sched ;;
     net) bench_net ;;
-    *) echo "bench: unknown part $p (known: boot sched net)"; exit 2 ;;
+    xen) bench_xen ;;
+    *) echo "bench: unknown part $p (known: boot sched net xen)"; exit 2 ;;
   esac
 done
 

@@ -13,9 +13,10 @@ def main(tsv, out_json):
             rows.append({"part": part, "metric": metric, "unit": unit,
                          "median": float(med), "min": float(mn)})
     rows.sort(key=lambda r: (r["metric"], r["part"]))
-    print(f"{'part':<22}{'metric':<24}{'median':>14}{'min':>14}  unit")
+    w = max([24] + [len(r["metric"]) + 2 for r in rows])  # metric column
+    print(f"{'part':<22}{'metric':<{w}}{'median':>14}{'min':>14}  unit")
     for r in rows:
-        print(f"{r['part']:<22}{r['metric']:<24}{r['median']:>14.1f}{r['min']:>14.1f}  {r['unit']}")
+        print(f"{r['part']:<22}{r['metric']:<{w}}{r['median']:>14.1f}{r['min']:>14.1f}  {r['unit']}")
     # Ratios: each variant against the host run of the same benchmark.
     ratios = []
     by = {(r["part"], r["metric"]): r for r in rows}

@@ -17,6 +17,14 @@ Several images in one Xen boot (results in DIR/<name>.out and .result):
   (--peer NAME=SCRIPT adds a dom0 peer script for guest NAME; see --help)
 Print one batch result and exit with its status (for tests):
   run-xen.py --show DIR NAME
+Time each guest from dom0 (for `make bench`), with --batch or one image:
+  run-xen.py --bench --batch DIR --guest NAME=IMAGE ...
+  prints "NAME built_ms=B first_ms=F down_ms=D" per guest on stdout (also in
+  DIR/<name>.times): milliseconds from the start of `xl create` to the
+  domain being built (xenconsoled opened its console log), to the first
+  complete console line, to the guest having shut down; "-" for what did
+  not happen. dom0 measures them (dom0-init.sh, kernel trace_marker
+  timestamps), so the serial line's latency is not in them.
 
 Exit status of a guest: the value under data/kiln-exit-status in its
 xenstore home when present; otherwise 125 for a crash shutdown and 0 for
@@ -160,7 +168,7 @@ def xl_string(s):
     sys.exit(f"kiln-xen: command line {s!r} has both quote kinds or a backslash; xl.cfg cannot hold it")
 
 
-def guest_initramfs(guests, timeout, peers=None):
+def guest_initramfs(guests, timeout, peers=None, bench=False):
     c = Cpio()
     for i, (name, image, cmdline) in enumerate(guests):
         g = f"/guests/{i:03d}"
@@ -169,6 +177,8 @@ def guest_initramfs(guests, timeout, peers=None):
             c.copy(f"{g}/peer.sh", peers[name])
         c.file(f"{g}/name", name.encode() + b"\n", 0o644)
         c.file(f"{g}/timeout", f"{timeout}\n".encode(), 0o644)
+        if bench:
+            c.file(f"{g}/bench", b"", 0o644)  # dom0-init.sh times this guest
         cfg = "\n".join([
             f"name = {xl_string(name)}",
             'type = "pvh"',
@@ -194,7 +204,7 @@ def xen_binary(deps, root):
     return out
 
 
-def run(guests, deps, timeout, serial_log, verbose, peers=None):
+def run(guests, deps, timeout, serial_log, verbose, peers=None, bench=False):
     root = fetch(deps)
     base = base_initramfs(deps, root)
     xen = xen_binary(deps, root)
@@ -205,7 +215,7 @@ def run(guests, deps, timeout, serial_log, verbose, peers=None):
     initrd = os.path.join(work, "initrd.img")
     with open(initrd, "wb") as f, open(base, "rb") as b:
         f.write(b.read())  # concatenated gzip cpio archives: the kernel unpacks both
-        f.write(guest_initramfs(guests, timeout, peers))
+        f.write(guest_initramfs(guests, timeout, peers, bench))
     for p in (xen, vmlinuz, initrd):
         if "," in p:
             sys.exit(f"kiln-xen: path {p} has a comma (QEMU separates modules with commas)")
@@ -277,6 +287,8 @@ def run(guests, deps, timeout, serial_log, verbose, peers=None):
                         k, _, v = w.partition("=")
                         if k in ("reason", "status", "cpu"):
                             r[k] = v
+                elif words[1] == "TIMES" and len(words) > 2 and words[2] in results:
+                    results[words[2]]["times"] = dict(w.partition("=")[::2] for w in words[3:])
                 elif words[1] == "DONE":
                     done = True
                 elif words[1] == "FATAL":
@@ -313,6 +325,14 @@ def status_of(r, name):
     return 2, f"{name}: {reason}"
 
 
+def times_line(r):
+    """dom0's times for one guest (--bench) as key=value words."""
+    t = r.get("times", {})
+    if "error" in t:
+        return "error=" + t["error"]
+    return " ".join(f"{k}={t.get(k, '-')}" for k in ("built_ms", "first_ms", "down_ms"))
+
+
 def parse_guest(spec):
     name, _, rest = spec.partition("=")
     image, _, cmdline = rest.partition("::")
@@ -335,6 +355,7 @@ def main():
     ap.add_argument("--peer", action="append", default=[], metavar="NAME=SCRIPT",
                     help="dom0 peer for guest NAME: the guest is created paused, data/kiln-peer is set in "
                          "its xenstore home, SCRIPT runs in dom0 (sh SCRIPT DOMID) and the guest is unpaused")
+    ap.add_argument("--bench", action="store_true", help="time each guest from dom0 (see above)")
     ap.add_argument("image", nargs="?")
     ap.add_argument("args", nargs=argparse.REMAINDER)
     a = ap.parse_args()
@@ -363,7 +384,7 @@ def main():
             sys.exit("kiln-xen: --batch needs at least one --guest")
         os.makedirs(a.batch, exist_ok=True)
         for n, _, _ in guests:
-            for ext in (".out", ".result"):
+            for ext in (".out", ".result", ".times"):
                 try:
                     os.unlink(os.path.join(a.batch, n + ext))
                 except FileNotFoundError:
@@ -375,7 +396,7 @@ def main():
                 sys.exit(f"kiln-xen: bad --peer {spec!r} (NAME=SCRIPT, NAME a --guest, SCRIPT a file)")
             peers[n] = script
         results = run(guests, deps, a.timeout, a.serial_log or os.path.join(a.batch, "serial.log"), a.verbose,
-                      peers)
+                      peers, a.bench)
         bad = 0
         for n, r in results.items():
             with open(os.path.join(a.batch, n + ".out"), "w") as f:
@@ -385,6 +406,11 @@ def main():
                     f.write(f"{r['reason']} {r['status'] or '-'} cpu={r.get('cpu', '-')}\n")
             else:
                 bad += 1
+            if a.bench:
+                t = times_line(r)
+                with open(os.path.join(a.batch, n + ".times"), "w") as f:
+                    f.write(t + "\n")
+                print(f"{n} {t}")
         return 1 if bad else 0
     if not a.image:
         ap.error("give an image, or --batch")
@@ -392,8 +418,10 @@ def main():
     cmdline = " ".join('"' + x + '"' if (" " in x or not x) else x for x in args)
     name = os.path.basename(a.image).replace("_xen-x86_64", "")
     g = parse_guest(f"{name}={a.image}::{cmdline}")
-    results = run([g], deps, a.timeout, a.serial_log, a.verbose)
+    results = run([g], deps, a.timeout, a.serial_log, a.verbose, bench=a.bench)
     r = results[name]
+    if a.bench:
+        log(f"{name} {times_line(r)}")
     sys.stdout.write("".join(l + "\n" for l in r["lines"]))
     code, note = status_of(r, name)
     if note:
