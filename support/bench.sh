@@ -89,10 +89,13 @@ bench_xen() {
   local size
   size=$(stat -c %s "$img")
   record xen/image helloworld_xen_stripped_bytes bytes "$size"
-  # One Xen boot: floor and helloworld guests interleaved, timed by dom0.
-  local args=() i
+  # One Xen boot: floor and helloworld guests interleaved, timed by dom0,
+  # after XEN_WARM unmeasured pairs (QEMU TCG translates xl's and Xen's
+  # domain-building code on first use: the first creates are seconds slower).
+  local args=() i warm=${XEN_WARM:-3}
+  for i in $(seq "$warm"); do args+=(--guest "warmfloor$i=$w/floor" --guest "warmhello$i=$img"); done
   for i in $(seq "$REPS"); do args+=(--guest "floor$i=$w/floor" --guest "hello$i=$img"); done
-  echo "bench: one Xen boot under QEMU TCG with $REPS floor and $REPS helloworld guests (~$((20 + REPS * 12)) s)"
+  echo "bench: one Xen boot under QEMU TCG with $warm warm-up pairs, then $REPS floor and $REPS helloworld guests (~$((20 + (REPS + warm) * 12)) s)"
   local times rc
   times=$(/usr/bin/python3 "$SRC/support/xen/run-xen.py" --bench --batch "$w/rig" --timeout 30 "${args[@]}")
   rc=$?
