@@ -13,13 +13,17 @@
 // periodic timer is stopped. Port handlers are the core's "device"
 // handlers: run from the upcall, or before kiln_plat_idle_until returns.
 //
-// Idle: `sti; hlt`. On a PVH (HVM) vCPU Xen handles HLT by blocking the
-// vCPU (hvm_hlt -> SCHEDOP_block) after checking for pending events with
-// the STI shadow already over, so an event that arrived just before the
-// halt cannot be lost; the vCPU uses no host CPU until an event or the
-// wake-up timer. Without the callback vector (reported at boot) the halt
-// is SCHEDOP_poll on the console port until the wake-up instead, and
-// nothing preempts.
+// Idle: SCHEDOP_poll, with events masked, on every bound port (the
+// timer's among them) and a timeout at the wake-up: the vCPU blocks in Xen
+// and uses no host CPU; Xen checks the ports after marking the vCPU
+// blocked, so an event that came just before cannot be lost. The events
+// are then taken by collect() directly, without an upcall. (Not `sti;
+// hlt`: under nested SVM in QEMU TCG the wake-up from HLT occasionally
+// delivered the callback vector twice at the same instruction boundary,
+// and a second delivery through the same IST stack overwrites the first
+// one's frame; see docs/xen.md.) With more than 128 ports bound, the halt
+// is `sti; hlt`. Without the callback vector (reported at boot) it polls
+// the console port until the wake-up, and nothing preempts.
 #include "xen.h"
 #include <kiln/arch/bm_events.h>
 #include <kiln/arch/x86.h>
@@ -36,6 +40,7 @@ namespace {
 
 constexpr unsigned kUpcallVector = 0xf3;
 constexpr unsigned kWords = kMaxPorts / 64;
+constexpr uint32_t kMaxPollPorts = 128;  // SCHEDOP_poll's limit
 
 struct Slot {
   EventHandler fn;
@@ -236,8 +241,25 @@ void run_devices() { run_deferred(); }
 
 void halt(uint64_t wake) {
   if (upcalls) {
-    kiln::x86::sti_hlt();  // Xen blocks the vCPU until an event
-    kiln::x86::cli();
+    // SCHEDOP_poll on every bound port (the timer's among them), events
+    // masked: Xen checks the ports after marking the vCPU blocked, so an
+    // event that came before the call is not lost, and nothing is
+    // injected while the vCPU idles; the events are taken right after.
+    uint32_t ports[kMaxPollPorts];
+    uint32_t n = 0;
+    ports[n++] = timer_port;
+    for (uint32_t p = 0; p < kMaxPorts; ++p) {
+      if (!slots[p].fn || p == timer_port) continue;
+      if (n == kMaxPollPorts) {  // too many to poll: halt until the upcall
+        kiln::x86::sti_hlt();
+        kiln::x86::cli();
+        return;
+      }
+      ports[n++] = p;
+    }
+    SchedPoll sp{ports, n, wake};
+    hypercall(kHcSchedOp, kSchedPoll, &sp);
+    collect();
     return;
   }
   uint64_t v = 0;

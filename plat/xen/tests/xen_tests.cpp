@@ -2,6 +2,7 @@
 // xenstored (CONFIG_PLAT_XEN_TEST; they run in the test rig, see
 // docs/xen.md).
 #include "../src/xen.h"
+#include <kiln/config.h>
 #include <kiln/ktest.h>
 #include <kiln/plat/irq.h>
 #include <kiln/plat/time.h>
@@ -235,3 +236,65 @@ KILN_TEST(xen, xenstore_round_trip_with_dom0) {
   kiln_info("ktest: xen: dom0 answered ping 41 with pong %s", v);
   KTEST_EXPECT(xs_unwatch("data/pong", "pong").ok());
 }
+
+#if CONFIG_LIBSCHED
+#include <kiln/sched.h>
+
+namespace {
+
+struct WatchWaiter {
+  volatile bool done;
+  bool ok;
+  char path[128];
+};
+
+void* watch_waiter(void* p) {
+  auto* w = static_cast<WatchWaiter*>(p);
+  auto r = xs_watch_wait("kthr", w->path, sizeof w->path, kiln_plat_monotonic_ns() + 10000 * kMs);
+  w->ok = r.ok();
+  w->done = true;
+  return nullptr;
+}
+
+void* reader(void* p) {
+  auto* fails = static_cast<int*>(p);
+  char v[16];
+  for (int i = 0; i < 20; ++i) {
+    auto r = xs_read("data/kthr/r", v, sizeof v);
+    if (!r.ok() || strcmp(v, "x") != 0) ++*fails;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+KILN_TEST(xen, xenstore_from_several_threads) {
+  // One thread blocks in xs_watch_wait while two others make requests:
+  // the waiter sleeps as a thread (the others' requests go on), and wakes
+  // when the watched key changes.
+  KTEST_ASSERT(xs_write("data/kthr/r", "x").ok());
+  KTEST_ASSERT(xs_watch("data/kthr/w", "kthr").ok());
+  char path[128];
+  KTEST_EXPECT(xs_watch_wait("kthr", path, sizeof path, kiln_plat_monotonic_ns() + 2000 * kMs).ok());  // initial
+  static WatchWaiter w;
+  w = {};
+  int fails = 0;
+  auto t1 = kiln::thread_create("xs-watch", watch_waiter, &w);
+  auto t2 = kiln::thread_create("xs-read", reader, &fails);
+  KTEST_ASSERT(t1.ok() && t2.ok());
+  char v[8] = "0";
+  for (int i = 0; i < 20; ++i) {
+    v[0] = static_cast<char>('a' + i);
+    KTEST_EXPECT(xs_write("data/kthr/m", v).ok());
+  }
+  KTEST_EXPECT(!w.done);  // nothing changed under data/kthr/w yet
+  KTEST_EXPECT(xs_write("data/kthr/w", "go").ok());
+  KTEST_EXPECT(kiln::thread_join(t1.value()).ok());
+  KTEST_EXPECT(kiln::thread_join(t2.value()).ok());
+  KTEST_EXPECT(w.done && w.ok);
+  KTEST_EXPECT(strstr(w.path, "data/kthr/w") != nullptr);
+  KTEST_EXPECT_EQ(fails, 0);
+  KTEST_EXPECT(xs_unwatch("data/kthr/w", "kthr").ok());
+  KTEST_EXPECT(xs_rm("data/kthr").ok());
+}
+#endif
