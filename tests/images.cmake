@@ -168,6 +168,12 @@ kiln_image_test(cxx_single SET cxx-single APP cxxtest
 kiln_image_test(cxx_uncaught SET cxx APP cxxtest ARGS uncaught STATUS 125
   EXPECT "terminate called after throwing an instance of 'std::logic_error'"
          "nobody catches this" "PANIC: abort() called")
+# An interrupt that arrives with the interrupts' own IST stack as the
+# interrupted stack (what a hypervisor re-injecting a vector causes): a
+# clear report, not a wild fault.
+kiln_image_test(crash_redelivered_irq SET crash APP crash ARGS redeliver STATUS 125 PLATFORMS kvm
+  EXPECT "CRASH: interrupt vector 244 was delivered a second time before its handler started"
+  REJECT "page fault")
 kiln_image_test(crash_null_address SET crash APP crash ARGS pagefault STATUS 125
   EXPECT_RE "(write to null-page address 0x0 \\(not mapped\\)|SIGSEGV \\(invalid memory access\\) at address 0x0)")
 kiln_image_test(stdin_line SET crash APP crash ARGS stdin STDIN "typed on the console\n"

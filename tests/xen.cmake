@@ -47,6 +47,9 @@ kiln_xen_test(crash_clock SET crash APP crash CMDLINE "-- clock"
 # 0.1 s resolution, boot included) stays far below the second.
 kiln_xen_test(crash_idle SET crash APP crash CMDLINE "-- idle" EXPECT "ok"
   EXPECT_RE "used 0\\.[0-4] s of CPU")
+kiln_xen_test(crash_redelivered_irq SET crash APP crash CMDLINE "-- redeliver" STATUS 125
+  EXPECT "CRASH: interrupt vector 244 was delivered a second time before its handler started" "shut down: crash"
+  REJECT "page fault")
 # Console input: a dom0 peer types a line on the guest's console pty.
 kiln_xen_test(crash_stdin SET crash APP crash CMDLINE "-- stdin"
   PEER ${KILN_SRC}/support/xen/peer-stdin.sh

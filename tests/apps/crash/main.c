@@ -7,6 +7,9 @@
  *   abort      abort()                     -> status 125 (or 134-style, per libc)
  *   stack      unbounded recursion         -> guard page fault, status 125
  *   ud         invalid opcode (ud2)        -> report, status 125
+ *   redeliver  (kvm, xen) an interrupt whose interrupted stack is the
+ *              interrupts' own IST stack, as when a hypervisor delivers a
+ *              vector twice -> report, status 125
  *   float      printf("%.3f") and SSE math -> status 0
  *   clock      monotonic/wall clocks, a 20 ms sleep -> status 0
  *   stdin      reads a line from stdin and echoes it -> status 0
@@ -22,6 +25,22 @@
 void kiln_panic(const char* fmt, ...) __attribute__((noreturn));
 
 static volatile int zero = 0;
+
+/* arch/x86_64 bare metal only (weak: absent on linuxu). */
+extern char kiln_x86_irq_stack[] __attribute__((weak));
+
+static void redeliver(void) {
+  if (!kiln_x86_irq_stack) {
+    printf("crash: redeliver needs a bare-metal image (kvm, xen)\n");
+    exit(64);
+  }
+  /* Run on the IRQ stack and raise vector 0xf4 (an interrupt gate on that
+   * IST): the entry code finds the interrupted rsp on its own stack. */
+  __asm__ volatile("movq %%rsp, %%rbx\n\t"
+                   "leaq 128(%0), %%rsp\n\t"
+                   "int $0xf4\n\t"
+                   "movq %%rbx, %%rsp" ::"r"(kiln_x86_irq_stack) : "rbx", "memory");
+}
 
 static volatile int forever = 1;
 
@@ -50,6 +69,7 @@ int main(int argc, char** argv) {
   else if (!strcmp(what, "abort")) abort();
   else if (!strcmp(what, "stack")) printf("%d\n", recurse(0));
   else if (!strcmp(what, "ud")) __builtin_trap();
+  else if (!strcmp(what, "redeliver")) redeliver();
   else if (!strcmp(what, "float")) {
     volatile double x = 3.14159;
     printf("%.3f\n", x * 2);

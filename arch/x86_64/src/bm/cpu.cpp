@@ -42,10 +42,19 @@ alignas(16) constinit IdtEntry idt[256] = {};
 // still gets its report). IST2: double fault and NMI. IST3: interrupts,
 // only long enough to move the frame below the interrupted code's red zone
 // (entry.S), since host-built libgcc code may use it.
-alignas(16) constinit char exc_stack[16384] = {};
 alignas(16) constinit char df_stack[8192] = {};
-alignas(16) constinit char irq_stack[256] = {};
 constinit kiln_x86_irq_fn handlers[256] = {};
+
+}  // namespace
+
+// Named for entry.S: it checks whether interrupted code ran on the IRQ
+// stack, and reports a redelivered interrupt on the exception stack.
+extern "C" {
+alignas(16) constinit char kiln_x86_irq_stack[KILN_X86_IRQ_STACK_SIZE] = {};
+alignas(16) constinit char kiln_x86_exc_stack[KILN_X86_EXC_STACK_SIZE] = {};
+}
+
+namespace {
 
 void set_gate(unsigned v, void* stub, uint8_t ist) {
   uint64_t a = reinterpret_cast<uint64_t>(stub);
@@ -70,9 +79,9 @@ extern "C" void kiln_x86_irq_dispatch(kiln_x86_frame* f) {
 }
 
 extern "C" KILN_NORETURN void kiln_x86_start64(uint32_t entry, uint32_t info, uint32_t eax) {
-  tss.ist[0] = reinterpret_cast<uint64_t>(exc_stack + sizeof exc_stack);
+  tss.ist[0] = reinterpret_cast<uint64_t>(kiln_x86_exc_stack + sizeof kiln_x86_exc_stack);
   tss.ist[1] = reinterpret_cast<uint64_t>(df_stack + sizeof df_stack);
-  tss.ist[2] = reinterpret_cast<uint64_t>(irq_stack + sizeof irq_stack);
+  tss.ist[2] = reinterpret_cast<uint64_t>(kiln_x86_irq_stack + sizeof kiln_x86_irq_stack);
   tss.iomap_base = sizeof(Tss);
   uint64_t base = reinterpret_cast<uint64_t>(&tss), limit = sizeof(Tss) - 1;
   gdt[3] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x89ull << 40) /* present, 64-bit TSS */ |

@@ -14,6 +14,8 @@
  * SSE, call the registered handler (which may switch threads), restore
  * and return with iretq. */
 
+#include <kiln/arch/x86.h>
+
 #define SAVE_GPRS \
 	pushq %rax; pushq %rbx; pushq %rcx; pushq %rdx; pushq %rsi; pushq %rdi; pushq %rbp; \
 	pushq %r8; pushq %r9; pushq %r10; pushq %r11; pushq %r12; pushq %r13; pushq %r14; pushq %r15
@@ -64,6 +66,19 @@ kiln_x86_exc_common:
 	ud2
 	.size kiln_x86_exc_common, . - kiln_x86_exc_common
 
+	/* Report a redelivered interrupt as a fatal exception (its vector is
+	 * >= 32, which kiln_x86_exception names), on the exception stack. */
+	.type kiln_x86_irq_redelivered, @function
+kiln_x86_irq_redelivered:
+	popq %rcx
+	popq %rax
+	movq %rsp, %rax
+	leaq kiln_x86_exc_stack+KILN_X86_EXC_STACK_SIZE(%rip), %rsp
+	pushq 48(%rax); pushq 40(%rax); pushq 32(%rax); pushq 24(%rax)
+	pushq 16(%rax); pushq 8(%rax); pushq 0(%rax)
+	jmp kiln_x86_exc_common
+	.size kiln_x86_irq_redelivered, . - kiln_x86_irq_redelivered
+
 	.type kiln_x86_irq_common, @function
 kiln_x86_irq_common:
 	/* On the IST stack: vector, error, rip, cs, rflags, rsp, ss. Move these
@@ -72,7 +87,17 @@ kiln_x86_irq_common:
 	pushq %rax
 	pushq %rcx
 	movq 56(%rsp), %rax            /* interrupted rsp */
-	subq $128, %rax
+	/* Interrupted code on this IST stack: the vector was delivered again
+	 * before its stub ran (interrupts were off, so only a hypervisor that
+	 * re-injects does that), and the second delivery has overwritten the
+	 * first one's frame. Nothing to return to: report it. */
+	leaq kiln_x86_irq_stack(%rip), %rcx
+	cmpq %rcx, %rax
+	jb 1f
+	addq $KILN_X86_IRQ_STACK_SIZE, %rcx
+	cmpq %rcx, %rax
+	jbe kiln_x86_irq_redelivered
+1:	subq $128, %rax
 	andq $-16, %rax
 	subq $72, %rax
 	movq 0(%rsp), %rcx;  movq %rcx, 0(%rax)

@@ -49,6 +49,16 @@ extern "C" void kiln_x86_exception(kiln_x86_frame* f) {
     for (;;) asm volatile("cli; hlt");
   }
   using ul = unsigned long;
+  if (f->vector >= 32) {
+    // entry.S: an interrupt delivered again before its stub ran.
+    kiln_printk(KILN_LOG_CRIT,
+                "CRASH: interrupt vector %lu was delivered a second time before its handler started "
+                "(a hypervisor re-injected it); the interrupted context is lost",
+                static_cast<ul>(f->vector));
+    kiln_printk(KILN_LOG_CRIT, "  second delivery: rip %016lx rsp %016lx rflags %08lx", static_cast<ul>(f->rip),
+                static_cast<ul>(f->rsp), static_cast<ul>(f->rflags));
+    kiln_plat_crash();
+  }
   unsigned v = static_cast<unsigned>(f->vector) & 31;
   kiln_printk(KILN_LOG_CRIT, "CRASH: CPU exception %u: %s, error code 0x%lx", v, kNames[v], static_cast<ul>(f->error));
   if (v == 14) {

@@ -13,6 +13,8 @@
 
 #define KILN_X86_ENTRY_PVH 1
 #define KILN_X86_ENTRY_MULTIBOOT 2
+#define KILN_X86_IRQ_STACK_SIZE 256    /* the interrupts' IST stack (src/bm/cpu.cpp) */
+#define KILN_X86_EXC_STACK_SIZE 16384  /* the exceptions' IST stack */
 
 #ifdef __ASSEMBLY__
 /* The body of a platform's 32-bit entry stub: record the TSC (boot.trace),
