@@ -226,7 +226,9 @@ def run(guests, deps, timeout, serial_log, verbose, peers=None, bench=False):
            "-initrd", f"{vmlinuz} console=hvc0 quiet,{initrd}"]
     results = {name: {"lines": [], "reason": None, "status": None} for name, _, _ in guests}
     overall = 60 + len(guests) * (timeout + 15)
+    stall = timeout + 90  # dom0 is silent at most while one guest runs
     t0 = time.monotonic()
+    last_out = t0
     t_ready = None
     done = False
     fatal = None
@@ -238,6 +240,10 @@ def run(guests, deps, timeout, serial_log, verbose, peers=None, bench=False):
         while not done:
             if time.monotonic() - t0 > overall:
                 fatal = f"timed out after {overall} s"
+                break
+            if time.monotonic() - last_out > stall:
+                fatal = f"the emulated machine stopped: no serial output for {stall} s"
+                results["__stalled__"] = True
                 break
             try:
                 chunk = q.stdout.read()
@@ -255,6 +261,7 @@ def run(guests, deps, timeout, serial_log, verbose, peers=None, bench=False):
                     break
                 time.sleep(0.05)
                 continue
+            last_out = time.monotonic()
             if slog:
                 slog.write(chunk)
                 slog.flush()
@@ -301,10 +308,28 @@ def run(guests, deps, timeout, serial_log, verbose, peers=None, bench=False):
         shutil.rmtree(work, ignore_errors=True)
     total = time.monotonic() - t0
     timing = f"dom0 ready {t_ready:.1f} s" if t_ready is not None else "dom0 not ready"
-    per = [f"{n} {r['t_end'] - r['t_begin']:.1f} s (guest CPU {r.get('cpu', '?')} s)" for n, r in results.items() if "t_end" in r and "t_begin" in r]
+    per = [f"{n} {r['t_end'] - r['t_begin']:.1f} s (guest CPU {r.get('cpu', '?')} s)" for n, r in results.items()
+           if isinstance(r, dict) and "t_end" in r and "t_begin" in r]
     log(f"{timing}; guests: {', '.join(per) or 'none'}; total {total:.1f} s")
     if fatal:
         log(fatal + (f" (serial log: {serial_log})" if serial_log else ""))
+    return results
+
+
+def run_with_retry(guests, deps, timeout, serial_log, verbose, peers=None, bench=False):
+    """run(), and once more for the guests without a result when the emulated
+    machine stopped (QEMU idle, no output: seen once in many rig boots under
+    nested SVM in TCG, during a domain's creation). Said on stderr."""
+    results = run(guests, deps, timeout, serial_log, verbose, peers, bench)
+    if not results.pop("__stalled__", False):
+        return results
+    again = [g for g in guests if not results[g[0]]["reason"]]
+    if not again:
+        return results
+    log(f"booting Xen again for {len(again)} guest(s) without a result: {' '.join(g[0] for g in again)}")
+    retry = run(again, deps, timeout, serial_log + ".retry" if serial_log else None, verbose, peers, bench)
+    retry.pop("__stalled__", None)
+    results.update(retry)
     return results
 
 
@@ -395,8 +420,8 @@ def main():
             if n not in [g[0] for g in guests] or not os.path.isfile(script):
                 sys.exit(f"kiln-xen: bad --peer {spec!r} (NAME=SCRIPT, NAME a --guest, SCRIPT a file)")
             peers[n] = script
-        results = run(guests, deps, a.timeout, a.serial_log or os.path.join(a.batch, "serial.log"), a.verbose,
-                      peers, a.bench)
+        results = run_with_retry(guests, deps, a.timeout, a.serial_log or os.path.join(a.batch, "serial.log"),
+                                 a.verbose, peers, a.bench)
         bad = 0
         for n, r in results.items():
             with open(os.path.join(a.batch, n + ".out"), "w") as f:
@@ -418,7 +443,7 @@ def main():
     cmdline = " ".join('"' + x + '"' if (" " in x or not x) else x for x in args)
     name = os.path.basename(a.image).replace("_xen-x86_64", "")
     g = parse_guest(f"{name}={a.image}::{cmdline}")
-    results = run([g], deps, a.timeout, a.serial_log, a.verbose, bench=a.bench)
+    results = run_with_retry([g], deps, a.timeout, a.serial_log, a.verbose, bench=a.bench)
     r = results[name]
     if a.bench:
         log(f"{name} {times_line(r)}")
