@@ -29,6 +29,14 @@ build_app() {  # build_app <app dir> <build dir>: a Kiln app with its defconfig
     make -s -C "$SRC" O="$2" A="$1" >/dev/null
 }
 
+build_app_with() {  # build_app_with <app dir> <build dir> <PLAT_...>: its defconfig plus that platform
+  local cfg=$2.defconfig
+  mkdir -p "$2"
+  { grep -v "CONFIG_$3" "$1/defconfig"; echo "CONFIG_$3=y"; } > "$cfg"
+  make -s -C "$SRC" O="$2" A="$1" DEFCONFIG="$cfg" defconfig >/dev/null &&
+    make -s -C "$SRC" O="$2" A="$1" >/dev/null
+}
+
 bench_sched() {
   local app=$SRC/tests/bench/schedbench out=$B/schedbench
   echo "bench: building schedbench (Kiln and host)"
@@ -61,27 +69,19 @@ bench_boot() {
 }
 
 bench_net() {
-  local out=$B/httpserver cfg=$B/httpserver.defconfig
+  local out=$B/httpserver
   echo "bench: building httpserver (linuxu and kvm)"
-  # The app's defconfig with the kvm platform on as well.
-  { grep -v 'CONFIG_PLAT_KVM' "$SRC/apps/httpserver/defconfig"; echo CONFIG_PLAT_KVM=y; } > "$cfg"
-  { make -s -C "$SRC" O="$out" A="$SRC/apps/httpserver" DEFCONFIG="$cfg" defconfig >/dev/null &&
-    make -s -C "$SRC" O="$out" A="$SRC/apps/httpserver" >/dev/null; } ||
-    { echo "bench: httpserver did not build"; return 1; }
+  build_app_with "$SRC/apps/httpserver" "$out" PLAT_KVM || { echo "bench: httpserver did not build"; return 1; }
   mkdir -p "$B/net"
   /usr/bin/python3 "$SRC/support/bench_net.py" "$SRC" "$out/httpserver_linuxu-x86_64" "$B/net" "$RESULTS" \
       "${NET_REPS:-3}" "${NET_SECONDS:-5}" "$out/httpserver_kvm-x86_64"
 }
 
 bench_xen() {
-  local out=$B/hello-xen cfg=$B/hello-xen.defconfig w=$B/xen
+  local out=$B/hello-xen w=$B/xen
   local img=$B/hello-xen/helloworld_xen-x86_64
   echo "bench: building helloworld (kvm and xen) and the xen floor guest"
-  # The app's defconfig with the xen platform on as well.
-  { grep -v 'CONFIG_PLAT_XEN' "$SRC/apps/helloworld/defconfig"; echo CONFIG_PLAT_XEN=y; } > "$cfg"
-  { make -s -C "$SRC" O="$out" A="$SRC/apps/helloworld" DEFCONFIG="$cfg" defconfig >/dev/null &&
-    make -s -C "$SRC" O="$out" A="$SRC/apps/helloworld" >/dev/null; } ||
-    { echo "bench: helloworld (xen) did not build"; return 1; }
+  build_app_with "$SRC/apps/helloworld" "$out" PLAT_XEN || { echo "bench: helloworld (xen) did not build"; return 1; }
   mkdir -p "$w"
   { as --64 "$SRC/tests/bench/floor/xen-floor.S" -o "$w/floor.o" &&
     ld -m elf_x86_64 -Ttext-segment=0x100000 -e _start "$w/floor.o" -o "$w/floor"; } ||
