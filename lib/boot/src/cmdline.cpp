@@ -1,6 +1,32 @@
 // Command-line splitting for platforms that get one string (kvm, xen).
 #include <kiln/init.h>
+#include <kiln/plat/exit.h>
+#include <kiln/print.h>
 #include <errno.h>
+
+namespace {
+constexpr int kMaxWords = 256;
+constinit char* words[kMaxWords + 2] = {};
+}  // namespace
+
+extern "C" char** kiln_boot_argv(char* line, char* app_name, int skip_first, const char* plat, int* argc) {
+  static char empty[1] = {};
+  int n = kiln_cmdline_split(line ? line : empty, words + 1, kMaxWords);
+  if (n < 0) {
+    kiln_printk(KILN_LOG_CRIT, "%s: cannot split the command line: %s", plat,
+                n == -E2BIG ? "more than 256 words" : "unterminated quote");
+    kiln_plat_exit(KILN_EXIT_USAGE);
+  }
+  char** argv = words;
+  if (skip_first && n > 0) {
+    ++argv;
+    --n;
+  }
+  argv[0] = app_name;
+  argv[n + 1] = nullptr;
+  *argc = n + 1;
+  return argv;
+}
 
 extern "C" int kiln_cmdline_split(char* line, char** argv, int max) {
   int argc = 0;

@@ -32,11 +32,9 @@
 namespace kiln::kvm {
 namespace {
 
-constexpr int kMaxWords = 256;
 constinit BootInfo boot_info = {};
 constinit uint64_t tsc_bm_main = 0, tsc_boot_main = 0;  // boot.trace points
 constinit char app_name[] = KILN_KVM_APP_NAME;
-constinit char* words[kMaxWords + 2] = {};
 constinit char empty_cmdline[1] = {};
 
 #ifdef CONFIG_KVM_BOOT_TRACE
@@ -121,20 +119,9 @@ extern "C" void kiln_x86_bm_main(uint32_t entry, uint32_t info, uint32_t eax) {
 
   char* line = boot_info.cmdline ? reinterpret_cast<char*>(boot_info.cmdline) : empty_cmdline;
   take_mmio_devices(line);
-  int n = kiln_cmdline_split(line, words + 1, kMaxWords);
-  if (n < 0) {
-    kiln_printk(KILN_LOG_CRIT, "kvm: cannot split the command line: %s",
-                n == -E2BIG ? "more than 256 words" : "unterminated quote");
-    kiln_plat_exit(KILN_EXIT_USAGE);
-  }
-  char** argv = words;
-  if (boot_info.proto == BootProto::multiboot && n > 0) {  // drop the kernel path
-    ++argv;
-    --n;
-  }
-  argv[0] = app_name;
-  argv[n + 1] = nullptr;
+  int argc;
+  char** argv = kiln_boot_argv(line, app_name, boot_info.proto == BootProto::multiboot, "kvm", &argc);
   tsc_boot_main = kiln::arch::cycles();
   asm volatile("sti" ::: "memory");  // the PIC is masked; the LAPIC comes up with the timer
-  kiln_boot_main(n + 1, argv);
+  kiln_boot_main(argc, argv);
 }

@@ -26,11 +26,8 @@
 namespace kiln::xen {
 namespace {
 
-constexpr int kMaxWords = 256;
 constinit kiln::kvm::BootInfo boot_info = {};
 constinit char app_name[] = KILN_XEN_APP_NAME;
-constinit char* words[kMaxWords + 2] = {};
-constinit char empty_cmdline[1] = {};
 constinit bool have_store = false;
 
 void early(const char* s) { e9_write(s, __builtin_strlen(s)); }
@@ -73,16 +70,9 @@ extern "C" void kiln_x86_bm_main(uint32_t entry, uint32_t info, uint32_t eax) {
   have_store = r == 0;
   if (r) kiln_warn("xen: no xenstore (%d): the exit status will not reach the host", r);
 
-  char* line = boot_info.cmdline ? reinterpret_cast<char*>(boot_info.cmdline) : empty_cmdline;
-  int n = kiln_cmdline_split(line, words + 1, kMaxWords);
-  if (n < 0) {
-    kiln_printk(KILN_LOG_CRIT, "xen: cannot split the command line: %s",
-                n == -E2BIG ? "more than 256 words" : "unterminated quote");
-    kiln_plat_exit(KILN_EXIT_USAGE);
-  }
-  words[0] = app_name;
-  words[n + 1] = nullptr;
+  int argc;
+  char** argv = kiln_boot_argv(reinterpret_cast<char*>(boot_info.cmdline), app_name, 0, "xen", &argc);
   if (!events) kiln_warn("xen: no event upcalls: no preemption; idle polls the console port");
   asm volatile("sti" ::: "memory");
-  kiln_boot_main(n + 1, words);
+  kiln_boot_main(argc, argv);
 }

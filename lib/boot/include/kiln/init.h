@@ -65,3 +65,9 @@ KILN_EXTERN_C int kiln_option_apply(const char* word);
 // and double quotes group; backslash escapes). Returns the word count, or
 // -E2BIG if more than max words, -EINVAL on an unterminated quote.
 KILN_EXTERN_C int kiln_cmdline_split(char* line, char** argv, int max);
+// For platforms that get the command line as one string (kvm, xen): split
+// it in place (at most 256 words) into argv for kiln_boot_main, with
+// argv[0] = app_name; skip_first drops the first word (the kernel path a
+// Multiboot loader puts there). A line that cannot be split ends the image
+// with a one-line error naming plat, and status KILN_EXIT_USAGE.
+KILN_EXTERN_C char** kiln_boot_argv(char* line, char* app_name, int skip_first, const char* plat, int* argc);
