@@ -7,9 +7,9 @@
 // PVH entry, and a loader may use either entry with the other protocol's
 // data, so the data decides when the two disagree.)
 //
-// Command line: split into words with kiln_cmdline_split; argv[0] is the
-// app name. Multiboot loaders put the kernel's path first on the command
-// line (QEMU does); that word is dropped. Words before `--` are Kiln
+// Command line: split into words by kiln_boot_argv (lib/boot, shared with
+// xen); argv[0] is the app name. Multiboot loaders put the kernel's path
+// first on the command line (QEMU does); that word is dropped. Words before `--` are Kiln
 // options (lib/boot), the rest the app's arguments.
 #include "kvm.h"
 #include <kiln/arch/cpu.h>
