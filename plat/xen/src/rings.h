@@ -124,6 +124,12 @@ class XsReader {
     have_ = 0;
     complete_ = false;
   }
+  // A new connection: forget everything, the malformed state too.
+  void restart() {
+    reset();
+    broken_ = false;
+    error_ = "";
+  }
 
  private:
   Got bad(const char* why) {

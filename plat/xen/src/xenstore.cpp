@@ -228,6 +228,14 @@ Result<void> simple(uint32_t type, const char* path, uint32_t tx) {
 }  // namespace
 
 int xenstore_init() {
+  // A fresh client (also what the host tests rely on between cases).
+  ring = nullptr;
+  busy = broken = false;
+  polled = true;
+  inflight = nullptr;
+  reader.restart();
+  ev_head = ev_count = 0;
+  have_domid = false;
   uint64_t pfn = 0, ev = 0;
   if (hvm_get_param(kParamStorePfn, &pfn) || !pfn || hvm_get_param(kParamStoreEvtchn, &ev)) return -ENODEV;
   ring = reinterpret_cast<StoreRing*>(pfn << 12);
