@@ -205,7 +205,10 @@ void evtchn_mask(evtchn_port_t port) {
 
 void evtchn_unmask(evtchn_port_t port) {
   // EVTCHNOP_unmask: Xen clears the bit and raises the upcall if the port
-  // became pending while masked.
+  // became pending while masked. A port that is not masked (the console
+  // and xenstore ports at boot) costs no hypercall.
+  SharedInfo* s = shared_info();
+  if (s && !(__atomic_load_n(&s->evtchn_mask[port / 64], __ATOMIC_ACQUIRE) & (1ull << (port % 64)))) return;
   uint32_t p = port;
   evtchn_op(kEvtchnUnmask, &p);
 }
