@@ -133,6 +133,16 @@ kiln_image_test(crash_abort SET crash APP crash ARGS abort STATUS 125
   EXPECT "PANIC: abort() called")
 kiln_image_test(crash_stack_overflow SET crash APP crash ARGS stack STATUS 125
   EXPECT_RE "CRASH: .*(page fault|SIGSEGV)" "#[0-9]+ 0x[0-9a-f]+ recurse\\+0x")
+# main() runs on its own guarded stack, 1 MiB by default (main.stack=):
+# 768 KiB of frames fit (the old 64 KiB boot stack overflowed), and past
+# the size set the guard page names the main stack.
+kiln_image_test(main_stack_deep SET crash APP crash ARGS deep 768 EXPECT "deep: 768 KiB of stack ok")
+kiln_image_test(main_stack_option SET crash APP crash PLATFORMS kvm OPTS main.stack=4M ARGS deep 3072
+  EXPECT "deep: 3072 KiB of stack ok")
+kiln_image_test(main_stack_overflow SET crash APP crash PLATFORMS kvm OPTS main.stack=256K ARGS deep 768 STATUS 125
+  EXPECT "stack overflow in main (hit the guard page below its 256 KiB stack")
+kiln_image_test(main_stack_bad_option SET crash APP crash PLATFORMS kvm OPTS main.stack=8K STATUS 64
+  EXPECT "bad value for option main.stack")
 kiln_image_test(float SET crash APP crash ARGS float EXPECT "6.283" "18.0 0.000333333" "ok")
 kiln_image_test(clocks SET crash APP crash ARGS clock
   EXPECT_RE "wall 1[7-9][0-9]{8} s since 1970" "slept [0-9]+ us \\(asked 20000\\)")

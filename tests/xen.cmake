@@ -51,6 +51,11 @@ kiln_xen_test(crash_redelivered_irq SET crash APP crash CMDLINE "-- redeliver" S
   EXPECT "CRASH: interrupt vector 244 was delivered a second time before its handler started" "shut down: crash"
   REJECT "page fault")
 # Console input: a dom0 peer types a line on the guest's console pty.
+# main() on its own 1 MiB guarded stack (plat/x86bm), as on kvm.
+kiln_xen_test(main_stack_deep SET crash APP crash CMDLINE "-- deep 768" EXPECT "deep: 768 KiB of stack ok"
+  "shut down: poweroff, status 0")
+kiln_xen_test(main_stack_overflow SET crash APP crash CMDLINE "main.stack=256K -- deep 768" STATUS 125
+  EXPECT "stack overflow in main (hit the guard page below its 256 KiB stack" "shut down: crash")
 kiln_xen_test(crash_stdin SET crash APP crash CMDLINE "-- stdin"
   PEER ${KILN_SRC}/support/xen/peer-stdin.sh
   EXPECT "read: [typed on the xen console]" "ok" "peer: typed a line on")

@@ -16,6 +16,13 @@ if(NOT KILN_DEPS_DIR)
 endif()
 set(KILN_SRC ${CMAKE_SOURCE_DIR})
 
+# The configured architecture: its target triple (newlib, libstdc++) and
+# the code-generation flags every target object needs.
+if(NOT CONFIG_ARCH OR NOT EXISTS ${KILN_SRC}/arch/${CONFIG_ARCH}/arch.cmake)
+  message(FATAL_ERROR "kiln: no architecture folder arch/${CONFIG_ARCH} with arch.cmake (CONFIG_ARCH in .config)")
+endif()
+include(${KILN_SRC}/arch/${CONFIG_ARCH}/arch.cmake)
+
 # Every CMake default flag off: Kiln sets its own.
 foreach(_l C CXX ASM)
   set(CMAKE_${_l}_FLAGS "")
@@ -55,7 +62,7 @@ elseif(CONFIG_OPTIMIZE_NONE)
 else()
   set(_opt -O2)
 endif()
-set(KILN_COMMON_FLAGS ${_opt} -g -fno-pie -fno-pic -mno-red-zone
+set(KILN_COMMON_FLAGS ${_opt} -g -fno-pie -fno-pic ${KILN_ARCH_FLAGS}
     -fno-stack-protector -ffunction-sections -fdata-sections
     -fno-omit-frame-pointer -Wall -Wextra
     # POSIX features Kiln provides, as newlib headers expect them announced.
@@ -93,7 +100,7 @@ target_compile_options(kiln_kernel INTERFACE
     $<$<COMPILE_LANGUAGE:CXX>:-std=gnu++20 -ffreestanding -fno-exceptions -fno-rtti -fno-threadsafe-statics -fno-asynchronous-unwind-tables -Wno-missing-field-initializers>
     $<$<COMPILE_LANGUAGE:C>:-std=gnu17 -ffreestanding -fno-asynchronous-unwind-tables>
     $<$<COMPILE_LANGUAGE:ASM>:-D__ASSEMBLY__>)
-# lib/kcxx is the base every kernel file may use (always built).
+# lib/kcxx (headers only) is the base every kernel file may use.
 target_include_directories(kiln_kernel INTERFACE ${KILN_SRC}/plat/include ${KILN_SRC}/lib/kcxx/include)
 
 # Application code: hosted C (newlib) and C++ (with libstdc++ when
@@ -114,7 +121,7 @@ if(CONFIG_LIBSTDCXX)
   set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${KILN_SRC}/support/deps/libstdcxx.sh)
   set(KILN_STDCXX ${KILN_DEPS_DIR}/libstdcxx-${_model})
   file(GLOB _cxxinc LIST_DIRECTORIES true ${KILN_STDCXX}/include/c++/*)
-  set(KILN_APP_CXX_SYSINC -isystem${_cxxinc} -isystem${_cxxinc}/x86_64-elf)
+  set(KILN_APP_CXX_SYSINC -isystem${_cxxinc} -isystem${_cxxinc}/${KILN_ARCH_TRIPLE})
   if(CONFIG_LIBPTHREAD)
     list(APPEND KILN_APP_CXX_SYSINC -isystem${KILN_SRC}/lib/pthread/include)
   endif()
@@ -146,17 +153,18 @@ target_compile_options(kiln_app_flags INTERFACE ${KILN_COMMON_FLAGS} -nostdinc
     $<$<COMPILE_LANGUAGE:C>:-std=gnu17 -fno-asynchronous-unwind-tables>)
 target_include_directories(kiln_app_flags INTERFACE ${KILN_CONFIG_DIR}/include ${KILN_SRC}/lib/kcxx/include)
 
-set(KILN_ALL_PLATFORMS linuxu kvm xen)
-
 # kiln_library(<name> KCONFIG <SYM> SOURCES ... [DEPENDS <lib>...]
-#              [TEST_SOURCES ...] [PLATFORMS <plat>...] [APP_VISIBLE])
+#              [TEST_SOURCES ...] [REQUIRES <capability>...] [APP_VISIBLE])
 # Declares microlibrary <name>, compiled only when CONFIG_<SYM> is set. Its
 # include/ folder is visible to itself and to libraries that DEPEND on it.
 # TEST_SOURCES (in-image test cases) are compiled when CONFIG_<SYM>_TEST is
-# set. PLATFORMS limits which images link it (default: every image).
+# set. REQUIRES names what the library needs of a platform (e.g. `devices`:
+# kiln/plat/device.h; `baremetal`: runs on the bare CPU): it is linked only
+# into the images of platforms that PROVIDE all of it (default: every
+# image). Libraries never name platforms.
 # APP_VISIBLE makes its include/ folder visible to applications too.
 function(kiln_library NAME)
-  cmake_parse_arguments(L "APP_VISIBLE" "KCONFIG" "SOURCES;DEPENDS;TEST_SOURCES;PLATFORMS" ${ARGN})
+  cmake_parse_arguments(L "APP_VISIBLE" "KCONFIG" "SOURCES;DEPENDS;TEST_SOURCES;REQUIRES" ${ARGN})
   if(NOT L_KCONFIG)
     message(FATAL_ERROR "kiln_library(${NAME}): KCONFIG <symbol> is required")
   endif()
@@ -176,27 +184,29 @@ function(kiln_library NAME)
   foreach(_d ${_deps})
     set_property(GLOBAL APPEND PROPERTY KILN_DEPS_${_t} kiln_${_d})
   endforeach()
-  if(L_PLATFORMS)
-    set_property(GLOBAL PROPERTY KILN_PLATS_${_t} ${L_PLATFORMS})
-  else()
-    set_property(GLOBAL PROPERTY KILN_PLATS_${_t} ${KILN_ALL_PLATFORMS})
-  endif()
+  set_property(GLOBAL PROPERTY KILN_REQUIRES_${_t} ${L_REQUIRES})
   if(L_APP_VISIBLE)
     set_property(GLOBAL APPEND PROPERTY KILN_APP_INCLUDES ${CMAKE_CURRENT_SOURCE_DIR}/include)
   endif()
   set_property(GLOBAL APPEND PROPERTY KILN_LIBS ${_t})
 endfunction()
 
-# kiln_platform(<plat> KCONFIG <SYM> SOURCES ... LINKER_SCRIPT <file> [DEPENDS ...])
+# kiln_platform(<plat> KCONFIG <SYM> SOURCES ... LINKER_SCRIPT <file>
+#               [PROVIDES <capability>...] [DEPENDS ...] [TEST_SOURCES ...])
+# Called from plat/<plat>/CMakeLists.txt: the platform library (linked into
+# <plat>'s image only) and the image <app>_<plat>-<arch>. PROVIDES lists the
+# capabilities libraries may REQUIRE (see kiln_library; docs/design.md).
 function(kiln_platform PLAT)
-  cmake_parse_arguments(P "" "KCONFIG;LINKER_SCRIPT" "SOURCES;DEPENDS;TEST_SOURCES" ${ARGN})
+  cmake_parse_arguments(P "" "KCONFIG;LINKER_SCRIPT" "SOURCES;DEPENDS;TEST_SOURCES;PROVIDES" ${ARGN})
   if(NOT CONFIG_${P_KCONFIG})
     return()
   endif()
   kiln_library(plat_${PLAT} KCONFIG ${P_KCONFIG} SOURCES ${P_SOURCES}
-               DEPENDS ${P_DEPENDS} PLATFORMS ${PLAT} TEST_SOURCES ${P_TEST_SOURCES})
+               DEPENDS ${P_DEPENDS} REQUIRES platform:${PLAT} TEST_SOURCES ${P_TEST_SOURCES})
   set_property(GLOBAL APPEND PROPERTY KILN_PLATFORMS ${PLAT})
-  set_property(GLOBAL PROPERTY KILN_LDS_${PLAT} ${CMAKE_CURRENT_SOURCE_DIR}/${P_LINKER_SCRIPT})
+  set_property(GLOBAL PROPERTY KILN_PROVIDES_${PLAT} platform:${PLAT} ${P_PROVIDES})
+  get_filename_component(_lds ${P_LINKER_SCRIPT} ABSOLUTE BASE_DIR ${CMAKE_CURRENT_SOURCE_DIR})
+  set_property(GLOBAL PROPERTY KILN_LDS_${PLAT} ${_lds})
 endfunction()
 
 # kiln_app(SOURCES ... [NAME <name>] [INCLUDES ...] [DEFINES ...])
@@ -274,11 +284,30 @@ function(kiln_add_images)
   foreach(_plat ${_plats})
     set(_img ${_app}_${_plat}-${CONFIG_ARCH})
     set(_objs $<TARGET_OBJECTS:kiln_app>)
+    set(_linked)
+    get_property(_provides GLOBAL PROPERTY KILN_PROVIDES_${_plat})
     foreach(_l ${_libs})
-      get_property(_lp GLOBAL PROPERTY KILN_PLATS_${_l})
-      if(_plat IN_LIST _lp)
+      get_property(_req GLOBAL PROPERTY KILN_REQUIRES_${_l})
+      set(_fits TRUE)
+      foreach(_r ${_req})
+        if(NOT _r IN_LIST _provides)
+          set(_fits FALSE)
+        endif()
+      endforeach()
+      if(_fits)
         list(APPEND _objs $<TARGET_OBJECTS:${_l}>)
+        list(APPEND _linked ${_l})
       endif()
+    endforeach()
+    # A library in this image needs its dependencies in the same image.
+    foreach(_l ${_linked})
+      get_property(_deps GLOBAL PROPERTY KILN_DEPS_${_l})
+      foreach(_d ${_deps})
+        if(NOT _d IN_LIST _linked)
+          get_property(_req GLOBAL PROPERTY KILN_REQUIRES_${_d})
+          message(FATAL_ERROR "kiln: ${_l} is in the ${_plat} image but needs ${_d}, which requires ${_req} (platform ${_plat} provides ${_provides})")
+        endif()
+      endforeach()
     endforeach()
     get_property(_lds GLOBAL PROPERTY KILN_LDS_${_plat})
     set(_link -nostdlib -static -no-pie -Wl,--gc-sections -Wl,-L,${KILN_SRC}/support/ld

@@ -1,6 +1,6 @@
 // kvm boot information parsing (PVH hvm_start_info, Multiboot 1) on
 // hand-made and malformed structures: errors, never a bad read.
-#include <kiln/kvm/bootinfo.h>
+#include <kiln/x86bm/bootinfo.h>
 #include <gtest/gtest.h>
 
 #include <cstring>
@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-using namespace kiln::kvm;
+using namespace kiln::bm;
 
 namespace {
 

@@ -61,3 +61,16 @@ kiln_arch_context_init:
 	.size kiln_arch_context_init, . - kiln_arch_context_init
 
 	.section .note.GNU-stack, "", @progbits
+
+/* void kiln_arch_run_on_stack(uintptr_t top [rdi], void (*fn)(void) [rsi]):
+ * continue on a new stack; fn must not return. */
+	.section .text.kiln_arch_run_on_stack, "ax"
+	.globl kiln_arch_run_on_stack
+	.type kiln_arch_run_on_stack, @function
+kiln_arch_run_on_stack:
+	andq $-16, %rdi
+	movq %rdi, %rsp
+	xorl %ebp, %ebp            /* ends backtraces */
+	callq *%rsi
+	ud2
+	.size kiln_arch_run_on_stack, . - kiln_arch_run_on_stack

@@ -1,5 +1,7 @@
 // From the platform's entry to main() and back out.
+#include <kiln/arch/context.h>
 #include <kiln/init.h>
+#include <kiln/plat/memory.h>
 #include <kiln/option.h>
 #include <kiln/plat/console.h>
 #include <kiln/plat/exit.h>
@@ -15,18 +17,27 @@ extern void (*__init_array_start[])(int, char**, char**);
 extern void (*__init_array_end[])(int, char**, char**);
 int main(int argc, char** argv);
 char** environ __attribute__((weak));
-// How the app's exit status leaves: lib/newlib overrides this with exit(),
-// which runs atexit handlers and destructors first.
-KILN_NORETURN void kiln_app_exit(int status) __attribute__((weak));
+extern const kiln_app_exit_entry __kiln_app_exit_start[], __kiln_app_exit_end[];
 }
 
 namespace {
 constexpr int kMaxArgs = 128;
 char* app_argv[kMaxArgs + 1];
 char* empty_env[1];
+int app_argc = 0;
+
+// Constructors and main(), on the stack the platform gives main.
+[[noreturn]] void enter_main() {
+  for (auto f = __preinit_array_start; f < __preinit_array_end; ++f) (*f)(app_argc, app_argv, environ);
+  for (auto f = __init_array_start; f < __init_array_end; ++f) (*f)(app_argc, app_argv, environ);
+  kiln_app_exit(main(app_argc, app_argv));
+}
 }  // namespace
 
-extern "C" void kiln_app_exit(int status) { kiln_boot_exit(status); }
+extern "C" void kiln_app_exit(int status) {
+  if (+__kiln_app_exit_start < +__kiln_app_exit_end) __kiln_app_exit_start->fn(status);
+  kiln_boot_exit(status);
+}
 
 extern "C" void kiln_boot_exit(int status) {
   for (const kiln_teardown_entry* t = __kiln_teardown_end; t > __kiln_teardown_start;) {
@@ -48,7 +59,6 @@ extern "C" void kiln_boot_main(int argc, char** argv) {
   for (int i = 1; i < sep; ++i) {
     if (kiln_option_apply(argv[i]) < 0) kiln_plat_exit(KILN_EXIT_USAGE);
   }
-  int app_argc = 0;
   app_argv[app_argc++] = argc > 0 ? argv[0] : const_cast<char*>("app");
   for (int i = sep < 0 ? 1 : sep + 1; i < argc; ++i) {
     if (app_argc == kMaxArgs) {
@@ -59,12 +69,16 @@ extern "C" void kiln_boot_main(int argc, char** argv) {
   }
   app_argv[app_argc] = nullptr;
   if (!environ) environ = empty_env;
+  if (__kiln_app_exit_end - __kiln_app_exit_start > 1) {
+    kiln_crit("boot: two exit paths are linked (%s, %s): only one C library may register one",
+              __kiln_app_exit_start[0].name, __kiln_app_exit_start[1].name);
+    kiln_plat_crash();
+  }
 
   if (kiln_run_inits(__kiln_init_start, __kiln_init_end) != 0) {
     kiln_plat_console_flush();
     kiln_plat_crash();
   }
-  for (auto f = __preinit_array_start; f < __preinit_array_end; ++f) (*f)(app_argc, app_argv, environ);
-  for (auto f = __init_array_start; f < __init_array_end; ++f) (*f)(app_argc, app_argv, environ);
-  kiln_app_exit(main(app_argc, app_argv));
+  if (uintptr_t top = kiln_plat_main_stack()) kiln_arch_run_on_stack(top, enter_main);
+  enter_main();
 }

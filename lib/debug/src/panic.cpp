@@ -92,4 +92,10 @@ extern "C" void kiln_assert_fail(const char* cond, const char* file, int line, c
   kiln_panic("assertion failed: %s (%s:%d, %s)", cond, file, line, func);
 }
 
-extern "C" __attribute__((weak)) const char* kiln_fault_hint(uintptr_t) { return nullptr; }
+extern "C" const kiln_fault_hint_entry __kiln_fault_hints_start[], __kiln_fault_hints_end[];
+
+extern "C" const char* kiln_fault_hint(uintptr_t addr) {
+  for (const kiln_fault_hint_entry* h = __kiln_fault_hints_start; h < __kiln_fault_hints_end; ++h)
+    if (const char* s = h->fn(addr)) return s;
+  return nullptr;
+}

@@ -134,8 +134,9 @@ int _kill(int pid, int sig) {
 
 KILN_NORETURN void _exit(int status) { kiln_boot_exit(status); }
 
-// exit() runs atexit handlers and C++ destructors, then _exit.
-KILN_NORETURN void kiln_app_exit(int status) { exit(status); }
+// main()'s status leaves through exit(): atexit handlers, C++ destructors,
+// stdio flush, then _exit.
+KILN_APP_EXIT(exit);
 
 void __assert_func(const char* file, int line, const char* func, const char* expr) {
   kiln_panic("assertion failed: %s (%s:%d, %s)", expr, file, line, func ? func : "?");

@@ -48,8 +48,12 @@ int __retarget_lock_try_acquire_recursive(_LOCK_T l) { return l->m.try_lock().ok
 void __retarget_lock_release(_LOCK_T l) { (void)l->m.unlock(); }
 void __retarget_lock_release_recursive(_LOCK_T l) { (void)l->m.unlock(); }
 
-// Scheduler hooks (weak defaults in lib/sched).
-int kiln_sched_thread_init_hook(kiln::Thread* t) {
+}  // extern "C"
+
+// Each thread's struct _reent, registered with the scheduler.
+namespace {
+
+int reent_init(kiln::Thread* t) {
   if (t->is_main) {
     t->libc_state = _GLOBAL_REENT;
     return 0;
@@ -61,7 +65,7 @@ int kiln_sched_thread_init_hook(kiln::Thread* t) {
   return 0;
 }
 
-void kiln_sched_thread_fini_hook(kiln::Thread* t) {
+void reent_fini(kiln::Thread* t) {
   auto* r = static_cast<struct _reent*>(t->libc_state);
   if (!r || r == _GLOBAL_REENT) return;
   _reclaim_reent(r);
@@ -69,8 +73,10 @@ void kiln_sched_thread_fini_hook(kiln::Thread* t) {
   t->libc_state = nullptr;
 }
 
-void kiln_sched_switch_hook(kiln::Thread*, kiln::Thread* next) {
+void reent_switch(kiln::Thread*, kiln::Thread* next) {
   _impure_ptr = next->libc_state ? static_cast<struct _reent*>(next->libc_state) : _GLOBAL_REENT;
 }
 
-}  // extern "C"
+}  // namespace
+
+KILN_THREAD_HOOKS({reent_init, reent_fini, reent_switch, nullptr, "newlib reent"});

@@ -24,7 +24,7 @@ bool valid_attr(const pthread_attr_t* a) { return a && a->is_initialized; }
 }  // namespace
 
 // Thread-specific data destructors, run by the exiting thread.
-extern "C" void kiln_sched_thread_exit_hook(Thread* t) {
+static void run_key_destructors(Thread* t) {
   for (int round = 0; round < PTHREAD_DESTRUCTOR_ITERATIONS; ++round) {
     bool again = false;
     for (unsigned k = 0; k < kiln::kThreadKeys; ++k) {
@@ -38,6 +38,7 @@ extern "C" void kiln_sched_thread_exit_hook(Thread* t) {
     if (!again) break;
   }
 }
+KILN_THREAD_HOOKS({nullptr, nullptr, nullptr, run_key_destructors, "pthread keys"});
 
 extern "C" {
 

@@ -19,13 +19,8 @@
 #include <string.h>
 #include <new>
 
-// Hooks for per-thread libc state (lib/newlib provides them).
-extern "C" __attribute__((weak)) int kiln_sched_thread_init_hook(kiln::Thread*) { return 0; }
-extern "C" __attribute__((weak)) void kiln_sched_thread_fini_hook(kiln::Thread*) {}
-extern "C" __attribute__((weak)) void kiln_sched_switch_hook(kiln::Thread*, kiln::Thread*) {}
-// Runs in the exiting thread before it is marked exited (pthread keys).
-extern "C" __attribute__((weak)) void kiln_sched_thread_exit_hook(kiln::Thread*) {}
-extern "C" KILN_NORETURN void kiln_app_exit(int status);
+// The registered per-thread hooks (KILN_THREAD_HOOKS, kiln/sched.h).
+extern "C" const kiln_thread_hooks __kiln_thread_hooks_start[], __kiln_thread_hooks_end[];
 
 namespace kiln {
 namespace {
@@ -46,6 +41,32 @@ uint64_t next_id = 1;
 uint64_t programmed = kNever;
 bool started = false;
 bool guard_warned = false;
+
+void hooks_fini(Thread* t, const kiln_thread_hooks* upto = __kiln_thread_hooks_end) {
+  for (const kiln_thread_hooks* h = __kiln_thread_hooks_start; h < upto; ++h)
+    if (h->fini) h->fini(t);
+}
+
+int hooks_init(Thread* t) {
+  for (const kiln_thread_hooks* h = __kiln_thread_hooks_start; h < __kiln_thread_hooks_end; ++h) {
+    if (!h->init) continue;
+    if (int r = h->init(t); r < 0) {
+      hooks_fini(t, h);
+      return r;
+    }
+  }
+  return 0;
+}
+
+void hooks_switch(Thread* prev, Thread* next) {
+  for (const kiln_thread_hooks* h = __kiln_thread_hooks_start; h < __kiln_thread_hooks_end; ++h)
+    if (h->switch_to) h->switch_to(prev, next);
+}
+
+void hooks_exit(Thread* t) {
+  for (const kiln_thread_hooks* h = __kiln_thread_hooks_start; h < __kiln_thread_hooks_end; ++h)
+    if (h->exit) h->exit(t);
+}
 
 void set_name(Thread* t, const char* name) {
   strncpy(t->name, name ? name : "thread", sizeof t->name - 1);
@@ -100,7 +121,7 @@ void schedule() {
   current = next;
   program_timer();
   if (next != prev) {
-    kiln_sched_switch_hook(prev, next);
+    hooks_switch(prev, next);
     kiln_arch_context_switch(&prev->ctx, next->ctx);
   }
 }
@@ -110,7 +131,7 @@ void free_thread(Thread* t) {
     IrqGuard g;
     if (t->all_node.linked()) all_threads.remove(*t);
   }
-  kiln_sched_thread_fini_hook(t);
+  hooks_fini(t);
   if (t->stack) {
     kiln_plat_unguard(t->stack, kPage);
     kiln_free(t->stack);
@@ -169,7 +190,7 @@ int sched_init() {
   set_name(&idle_thread, "idle");
   idle_thread.state = Thread::State::Ready;
   idle_thread.ctx = kiln_arch_context_init(idle_stack, sizeof idle_stack, idle_loop, nullptr);
-  if (kiln_sched_thread_init_hook(&main_thread) < 0) return -ENOMEM;
+  if (hooks_init(&main_thread) < 0) return -ENOMEM;
   kiln_plat_timer_set_handler(on_timer);
   started = true;
   return 0;
@@ -211,7 +232,7 @@ Result<Thread*> thread_create(const char* name, void* (*fn)(void*), void* arg, s
   set_name(t, name);
   t->fn = fn;
   t->arg = arg;
-  if (kiln_sched_thread_init_hook(t) < 0) {
+  if (hooks_init(t) < 0) {
     kiln_plat_unguard(t->stack, kPage);
     kiln_free(t->stack);
     delete t;
@@ -228,7 +249,7 @@ Result<Thread*> thread_create(const char* name, void* (*fn)(void*), void* arg, s
 }
 
 void thread_exit(void* result) {
-  kiln_sched_thread_exit_hook(current);
+  hooks_exit(current);
   kiln_plat_irq_save();
   Thread* t = current;
   t->result = result;
@@ -299,15 +320,17 @@ namespace {
 constinit WaitQueue plat_events;
 }
 
-extern "C" void kiln_plat_wait_event(uint64_t deadline_ns) {
-  if (!started || current == &idle_thread) {
-    kiln_plat_idle_until(deadline_ns ? deadline_ns : kNever);
-    return;
-  }
+// The blocking provider of kiln/plat/wait.h: platform drivers' waits
+// block the calling thread.
+bool plat_wait(uint64_t deadline_ns) {
+  if (!started || current == &idle_thread) return false;
   plat_events.wait(deadline_ns);
+  return true;
 }
 
-extern "C" void kiln_plat_wake_event(void) { plat_events.wake_all(); }
+void plat_wake() { plat_events.wake_all(); }
+
+KILN_WAIT_PROVIDER({plat_wait, plat_wake, "sched"});
 
 void wake(Thread* t) {
   IrqGuard g;
@@ -360,7 +383,8 @@ bool timer_cancel(Timer* tm) {
 
 }  // namespace kiln
 
-extern "C" const char* kiln_fault_hint(uintptr_t addr) {
+namespace {
+const char* thread_guard_hint(uintptr_t addr) {
   static char buf[96];
   for (kiln::Thread& t : kiln::all_threads) {
     auto base = reinterpret_cast<uintptr_t>(t.stack);
@@ -371,3 +395,5 @@ extern "C" const char* kiln_fault_hint(uintptr_t addr) {
   }
   return nullptr;
 }
+}  // namespace
+KILN_FAULT_HINT(thread_guard_hint);

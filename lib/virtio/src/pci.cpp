@@ -5,6 +5,7 @@
 #include "transports.h"
 #include <kiln/arch/cpu.h>
 #include <kiln/pci.h>
+#include <kiln/plat/device.h>
 #include <kiln/print.h>
 #include <kiln/virtio/virtio.h>
 #include <errno.h>
@@ -193,7 +194,7 @@ class LegacyTransport final : public PciBase {
 
   bool init() {
     if (!dev_.bar[0].io || !dev_.bar[0].addr || dev_.bar[0].size < 24) return false;
-    io_ = static_cast<uint16_t>(dev_.bar[0].addr);
+    if (kiln_plat_io_open(dev_.bar[0].addr, dev_.bar[0].size, 1, &io_) < 0) return false;
     dev_.set_command(pci::kCmdIo | pci::kCmdMaster);
     return true;
   }
@@ -201,46 +202,49 @@ class LegacyTransport final : public PciBase {
   const char* kind() const override { return "pci-legacy"; }
   bool legacy() const override { return true; }
   bool queue_size_fixed() const override { return true; }
-  uint64_t device_features() override { return kiln::arch::inl(io_ + kLegFeatures); }
-  void set_driver_features(uint64_t f) override { kiln::arch::outl(io_ + kLegGuestFeatures, static_cast<uint32_t>(f)); }
-  uint8_t status() override { return kiln::arch::inb(io_ + kLegStatus); }
-  void set_status(uint8_t s) override { kiln::arch::outb(io_ + kLegStatus, s); }
+  uint64_t device_features() override { return rd(kLegFeatures, 4); }
+  void set_driver_features(uint64_t f) override { wr(kLegGuestFeatures, 4, static_cast<uint32_t>(f)); }
+  uint8_t status() override { return static_cast<uint8_t>(rd(kLegStatus, 1)); }
+  void set_status(uint8_t s) override { wr(kLegStatus, 1, s); }
   void reset() override {
-    kiln::arch::outb(io_ + kLegStatus, 0);
-    for (int i = 0; i < 1000000 && kiln::arch::inb(io_ + kLegStatus) != 0; ++i) kiln::arch::pause();
+    wr(kLegStatus, 1, 0);
+    for (int i = 0; i < 1000000 && rd(kLegStatus, 1) != 0; ++i) kiln::arch::pause();
   }
   uint16_t queue_max(uint16_t q) override {
-    kiln::arch::outw(io_ + kLegQueueSel, q);
-    if (kiln::arch::inl(io_ + kLegQueuePfn)) return 0;
-    uint16_t m = kiln::arch::inw(io_ + kLegQueueSize);
+    wr(kLegQueueSel, 2, q);
+    if (rd(kLegQueuePfn, 4)) return 0;
+    auto m = static_cast<uint16_t>(rd(kLegQueueSize, 2));
     return m > Virtqueue::kMaxSize ? 0 : m;
   }
   Result<void> queue_setup(uint16_t q, const Virtqueue& vq) override {
     if (vq.desc_dma() >> 44) return Error(ERANGE);
-    kiln::arch::outw(io_ + kLegQueueSel, q);
+    wr(kLegQueueSel, 2, q);
     if (msix_on_) {
-      kiln::arch::outw(io_ + kLegQueueVector, 0);
-      if (kiln::arch::inw(io_ + kLegQueueVector) != 0) return Error(EIO);
+      wr(kLegQueueVector, 2, 0);
+      if (rd(kLegQueueVector, 2) != 0) return Error(EIO);
     }
-    kiln::arch::outl(io_ + kLegQueuePfn, static_cast<uint32_t>(vq.desc_dma() >> 12));
+    wr(kLegQueuePfn, 4, static_cast<uint32_t>(vq.desc_dma() >> 12));
     return {};
   }
-  void notify(uint16_t q) override { kiln::arch::outw(io_ + kLegQueueNotify, q); }
+  void notify(uint16_t q) override { wr(kLegQueueNotify, 2, q); }
   uint8_t config8(unsigned off) override {
     unsigned base = msix_on_ ? kLegConfigMsix : kLegConfigVector;
-    if (base + off >= dev_.bar[0].size) return 0;
-    return kiln::arch::inb(static_cast<uint16_t>(io_ + base + off));
+    if (base + off >= io_.size) return 0;
+    return static_cast<uint8_t>(rd(base + off, 1));
   }
   Result<void> attach_irq(kiln_irq_fn fn, void* ctx) override {
     KILN_TRY(msix(fn, ctx));
     msix_on_ = true;
-    kiln::arch::outw(io_ + kLegConfigVector, 0);
-    if (kiln::arch::inw(io_ + kLegConfigVector) != 0) return Error(EIO);
+    wr(kLegConfigVector, 2, 0);
+    if (rd(kLegConfigVector, 2) != 0) return Error(EIO);
     return {};
   }
 
  private:
-  uint16_t io_ = 0;
+  uint32_t rd(unsigned off, unsigned w) { return kiln_plat_io_read(&io_, off, w); }
+  void wr(unsigned off, unsigned w, uint32_t v) { kiln_plat_io_write(&io_, off, w, v); }
+
+  kiln_io_region io_ = {};
   bool msix_on_ = false;
 };
 

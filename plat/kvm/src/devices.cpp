@@ -5,7 +5,7 @@
 // (level-triggered lines), sends the LAPIC EOI and marks the slot pending;
 // the handler then runs at once, or, when the CPU was halted in
 // kiln_plat_idle_until or events were masked, when the masked section
-// ends (the bare-metal event core, kiln/arch/bm_events.h) — the same rule
+// ends (the bare-metal event core, kiln/x86bm/events.h) — the same rule
 // as the timer. After the handler the pin is unmasked; a device still
 // asserting the line interrupts again.
 //
@@ -18,7 +18,7 @@
 // default) and from virtio_mmio.device= words on the command line
 // (microvm with acpi=off); the same base address is taken once.
 #include "kvm.h"
-#include <kiln/arch/bm_events.h>
+#include <kiln/x86bm/events.h>
 #include <kiln/arch/cpu.h>
 #include <kiln/arch/x86.h>
 #include <kiln/kvm/acpi.h>
@@ -245,6 +245,53 @@ extern "C" volatile void* kiln_plat_map_io(uint64_t phys, size_t len) {
 }
 
 extern "C" uint64_t kiln_plat_dma_addr(const void* p) { return reinterpret_cast<uint64_t>(p); }
+
+extern "C" int kiln_plat_io_open(uint64_t base, uint64_t size, int port, kiln_io_region* out) {
+  if (!size || base + size < base) return -EINVAL;
+  *out = kiln_io_region{base, size, nullptr, port ? 1 : 0};
+  if (port) return base + size <= 0x10000 ? 0 : -EINVAL;
+  out->mmio = static_cast<volatile uint8_t*>(kiln_plat_map_io(base, static_cast<size_t>(size)));
+  return out->mmio ? 0 : -ENOMEM;
+}
+
+namespace {
+bool io_ok(const kiln_io_region* r, uint64_t off, unsigned width) {
+  if ((width == 1 || width == 2 || width == 4) && off < r->size && width <= r->size - off) return true;
+  static bool logged;
+  if (!logged) {
+    logged = true;
+    kiln_err("kvm: I/O access of %u bytes at offset %#lx outside a %#lx-byte region at %#lx (driver bug; ignored)",
+             width, static_cast<unsigned long>(off), static_cast<unsigned long>(r->size),
+             static_cast<unsigned long>(r->base));
+  }
+  return false;
+}
+}  // namespace
+
+extern "C" uint32_t kiln_plat_io_read(const kiln_io_region* r, uint64_t off, unsigned width) {
+  if (!io_ok(r, off, width)) return 0xffffffffu;
+  if (r->port) {
+    auto p = static_cast<uint16_t>(r->base + off);
+    return width == 1 ? kiln::arch::inb(p) : width == 2 ? kiln::arch::inw(p) : kiln::arch::inl(p);
+  }
+  volatile uint8_t* a = r->mmio + off;
+  return width == 1 ? *a : width == 2 ? *reinterpret_cast<volatile uint16_t*>(a) : *reinterpret_cast<volatile uint32_t*>(a);
+}
+
+extern "C" void kiln_plat_io_write(const kiln_io_region* r, uint64_t off, unsigned width, uint32_t v) {
+  if (!io_ok(r, off, width)) return;
+  if (r->port) {
+    auto p = static_cast<uint16_t>(r->base + off);
+    if (width == 1) kiln::arch::outb(p, static_cast<uint8_t>(v));
+    else if (width == 2) kiln::arch::outw(p, static_cast<uint16_t>(v));
+    else kiln::arch::outl(p, v);
+    return;
+  }
+  volatile uint8_t* a = r->mmio + off;
+  if (width == 1) *a = static_cast<uint8_t>(v);
+  else if (width == 2) *reinterpret_cast<volatile uint16_t*>(a) = static_cast<uint16_t>(v);
+  else *reinterpret_cast<volatile uint32_t*>(a) = v;
+}
 
 // Configuration mechanism #1 (ports 0xcf8/0xcfc): pc and q35.
 extern "C" int kiln_plat_pci_cfg_read(unsigned bus, unsigned dev, unsigned fn, unsigned off, uint32_t* out) {

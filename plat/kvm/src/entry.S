@@ -1,8 +1,9 @@
 /* kvm entry: the boot headers QEMU's -kernel looks for, and the 32-bit
- * entry points. Both record the TSC first (boot.trace), then hand over to
- * the arch code (kiln_x86_boot32, see kiln/arch/x86.h). */
+ * entry points. Both are the bare-metal base's entry (KILN_BM_ENTER32,
+ * kiln/x86bm/entry.h): record the TSC (boot.trace), start on the shared
+ * boot stack, hand over to the arch code (kiln_x86_boot32). */
 #include <kiln/config.h>
-#include <kiln/arch/x86.h>
+#include <kiln/x86bm/entry.h>
 
 #define MB_MAGIC 0x1badb002
 #define MB_FLAGS 0x00010003   /* page-aligned modules, memory info, a.out kludge */
@@ -39,24 +40,14 @@ kiln_kvm_mb_header:
 	.globl _kiln_pvh_start
 	.type _kiln_pvh_start, @function
 _kiln_pvh_start:
-	KILN_X86_ENTER32 KILN_X86_ENTRY_PVH, kiln_kvm_boot_stack_top
+	KILN_BM_ENTER32 KILN_X86_ENTRY_PVH
 	.size _kiln_pvh_start, . - _kiln_pvh_start
 
 /* Multiboot 1: eax = 0x2badb002, ebx = multiboot_info. */
 	.globl _kiln_multiboot_start
 	.type _kiln_multiboot_start, @function
 _kiln_multiboot_start:
-	KILN_X86_ENTER32 KILN_X86_ENTRY_MULTIBOOT, kiln_kvm_boot_stack_top
+	KILN_BM_ENTER32 KILN_X86_ENTRY_MULTIBOOT
 	.size _kiln_multiboot_start, . - _kiln_multiboot_start
-
-/* The boot stack (main() runs on it), with an unmapped guard page below
- * (memory.cpp unmaps it). */
-	.section .bss.kiln_kvm_boot_stack, "aw", @nobits
-	.balign 4096
-	.globl kiln_kvm_boot_stack_guard
-kiln_kvm_boot_stack_guard:
-	.skip 4096
-	.skip CONFIG_KVM_STACK_KB * 1024
-kiln_kvm_boot_stack_top:
 
 	.section .note.GNU-stack, "", @progbits

@@ -1,6 +1,6 @@
 // kvm interrupts and the one-shot timer hardware. Masking, deferral, the
 // scheduler's timer and idle are the bare-metal event core
-// (kiln/arch/bm_events.h, shared with xen); this file gives it the LAPIC
+// (kiln/x86bm/events.h, shared with xen); this file gives it the LAPIC
 // timer and halts with `sti; hlt`. The boot masks the legacy PIC
 // (remapped to vectors 0x20..0x2f first, so a stray IRQ cannot look like
 // an exception) and enables interrupts before kiln_boot_main.
@@ -13,7 +13,7 @@
 // is reached in several shots; the handler runs only once the monotonic
 // clock has reached the deadline.
 #include "kvm.h"
-#include <kiln/arch/bm_events.h>
+#include <kiln/x86bm/events.h>
 #include <kiln/arch/cpu.h>
 #include <kiln/arch/x86.h>
 #include <kiln/plat/console.h>
@@ -132,7 +132,7 @@ void pic_mask_all() {
 
 }  // namespace kiln::kvm
 
-// The event core's hardware hooks (kiln/arch/bm_events.h).
+// The event core's hardware hooks (kiln/x86bm/events.h).
 namespace kiln::bm::hw {
 
 void timer_init() { kiln::kvm::apic_init(); }

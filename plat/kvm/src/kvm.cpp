@@ -32,7 +32,7 @@
 namespace kiln::kvm {
 namespace {
 
-constinit BootInfo boot_info = {};
+constinit kiln::bm::BootInfo boot_info = {};
 constinit uint64_t tsc_bm_main = 0, tsc_boot_main = 0;  // boot.trace points
 constinit char app_name[] = KILN_KVM_APP_NAME;
 constinit char empty_cmdline[1] = {};
@@ -65,7 +65,7 @@ int trace_report() {
   return 0;
 }
 
-const char* proto_name(BootProto p) { return p == BootProto::pvh ? "PVH" : "Multiboot"; }
+const char* proto_name(kiln::bm::BootProto p) { return p == kiln::bm::BootProto::pvh ? "PVH" : "Multiboot"; }
 
 // After the options (log.level=info shows it).
 int boot_report() {
@@ -97,6 +97,7 @@ KILN_INIT(late, 999, kiln::kvm::trace_report);
 
 extern "C" void kiln_x86_bm_main(uint32_t entry, uint32_t info, uint32_t eax) {
   using namespace kiln::kvm;
+  using namespace kiln::bm;
   tsc_bm_main = kiln::arch::cycles();
   console_init();
   pic_mask_all();
@@ -115,7 +116,7 @@ extern "C" void kiln_x86_bm_main(uint32_t entry, uint32_t info, uint32_t eax) {
     kiln_plat_crash();
   }
   acpi_devices(boot_info.rsdp);
-  if (!memory_init(boot_info)) kiln_plat_crash();
+  if (!memory_init(boot_info, "kvm")) kiln_plat_crash();
 
   char* line = boot_info.cmdline ? reinterpret_cast<char*>(boot_info.cmdline) : empty_cmdline;
   take_mmio_devices(line);

@@ -2,16 +2,12 @@
 #pragma once
 #include <stddef.h>
 #include <stdint.h>
-#include <kiln/kvm/bootinfo.h>
+#include <kiln/x86bm/base.h>
 
 namespace kiln::kvm {
 
 // console.cpp
 void console_init();
-
-// memory.cpp: page tables and the free-memory list from the boot info.
-// Returns false after printing why (the boot cannot go on).
-bool memory_init(const BootInfo& bi);
 
 // clock.cpp: TSC frequency (calibrated on first use) and conversions.
 uint64_t tsc_hz();

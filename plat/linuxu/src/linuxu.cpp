@@ -43,6 +43,10 @@ int heap_map() {
 KILN_OPTION("heap", set_heap, "heap size, e.g. heap=256M (default from Kconfig)");
 KILN_INIT(plat, 100, heap_map);
 
+// main() stays on the process stack (the host's `ulimit -s`, guarded by
+// the host kernel).
+extern "C" uintptr_t kiln_plat_main_stack(void) { return 0; }
+
 extern "C" void kiln_linuxu_install_crash_handlers();
 
 extern "C" KILN_NORETURN void kiln_linuxu_start(long* sp) {

@@ -1,10 +1,9 @@
 /* xen entry: the ELF notes Xen's domain builder reads and the PVH 32-bit
- * entry point. The image is linked with plat/kvm/link.ld (same layout:
- * loaded at 1 MiB, notes in their own PT_NOTE segment); the section and
- * symbol names of the boot stack are the ones that script and the shared
- * plat/kvm/src/memory.cpp expect. */
+ * entry point (the bare-metal base's KILN_BM_ENTER32, kiln/x86bm/entry.h).
+ * The image is linked with the base's plat/x86bm/link.ld (loaded at 1 MiB,
+ * notes in their own PT_NOTE segment). */
 #include <kiln/config.h>
-#include <kiln/arch/x86.h>
+#include <kiln/x86bm/entry.h>
 
 #define XEN_ELFNOTE_GUEST_OS 6
 #define XEN_ELFNOTE_GUEST_VERSION 7
@@ -33,7 +32,7 @@
 	.globl _kiln_pvh_start
 	.type _kiln_pvh_start, @function
 _kiln_pvh_start:
-	KILN_X86_ENTER32 KILN_X86_ENTRY_PVH, kiln_xen_boot_stack_top
+	KILN_BM_ENTER32 KILN_X86_ENTRY_PVH
 	.size _kiln_pvh_start, . - _kiln_pvh_start
 
 /* The hypercall page: Xen writes the hypercall stubs here (32 bytes per
@@ -43,15 +42,5 @@ _kiln_pvh_start:
 	.globl kiln_xen_hypercall_page
 kiln_xen_hypercall_page:
 	.fill 4096, 1, 0xcc
-
-/* The boot stack (main() runs on it), with an unmapped guard page below
- * (memory.cpp unmaps kiln_kvm_boot_stack_guard). */
-	.section .bss.kiln_kvm_boot_stack, "aw", @nobits
-	.balign 4096
-	.globl kiln_kvm_boot_stack_guard
-kiln_kvm_boot_stack_guard:
-	.skip 4096
-	.skip CONFIG_XEN_STACK_KB * 1024
-kiln_xen_boot_stack_top:
 
 	.section .note.GNU-stack, "", @progbits

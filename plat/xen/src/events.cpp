@@ -1,5 +1,5 @@
 // xen event channels, and the timer and idle hardware under the
-// bare-metal event core (kiln/arch/bm_events.h, shared with kvm: masking
+// bare-metal event core (kiln/x86bm/events.h, shared with kvm: masking
 // is RFLAGS.IF, handlers deferred while idle). Xen delivers every event
 // channel through one vector (HVM_PARAM_CALLBACK_IRQ, type "vector"); it keeps
 // injecting it while vcpu_info.evtchn_upcall_pending is set and IF is 1,
@@ -25,7 +25,7 @@
 // is `sti; hlt`. Without the callback vector (reported at boot) it polls
 // the console port until the wake-up, and nothing preempts.
 #include "xen.h"
-#include <kiln/arch/bm_events.h>
+#include <kiln/x86bm/events.h>
 #include <kiln/arch/x86.h>
 #include <kiln/plat/console.h>
 #include <kiln/plat/irq.h>
@@ -223,7 +223,7 @@ Result<void> evtchn_notify(evtchn_port_t port) {
 
 using namespace kiln::xen;
 
-// The event core's hardware hooks (kiln/arch/bm_events.h).
+// The event core's hardware hooks (kiln/x86bm/events.h).
 namespace kiln::bm::hw {
 
 void timer_init() {}
@@ -272,9 +272,3 @@ void halt(uint64_t wake) {
 
 }  // namespace kiln::bm::hw
 
-// Without the scheduler (lib/sched replaces these): idle until an event.
-extern "C" KILN_WEAK void kiln_plat_wait_event(uint64_t deadline_ns) {
-  kiln_plat_idle_until(deadline_ns ? deadline_ns : ~uint64_t{0});
-}
-
-extern "C" KILN_WEAK void kiln_plat_wake_event(void) {}

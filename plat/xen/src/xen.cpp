@@ -1,16 +1,16 @@
 // The xen platform: from the arch boot code to kiln_boot_main.
 //
 // A PVH domU: Xen enters at the XEN_ELFNOTE_PHYS32_ENTRY address with
-// ebx = hvm_start_info (parsed by the PVH parser shared with kvm). Order:
-// hypercall page (needs nothing), memory (page tables, free list; shared
-// code with kvm), shared_info, event channels (upcall vector, VIRQ_TIMER),
+// ebx = hvm_start_info (parsed by the base's PVH parser, kiln/x86bm/bootinfo.h). Order:
+// hypercall page (needs nothing), memory (page tables, free list: the
+// bare-metal base, plat/x86bm), shared_info, event channels (upcall vector, VIRQ_TIMER),
 // PV console ring, xenstore, then main.
 // Until the console ring is up, output goes to port 0xe9.
 //
 // Command line: xl's `extra`, split into words; argv[0] is the app name.
 // Words before `--` are Kiln options (lib/boot), the rest the app's.
-#include "kvm.h"
 #include "xen.h"
+#include <kiln/x86bm/base.h>
 #include <kiln/arch/cpu.h>
 #include <kiln/arch/x86.h>
 #include <kiln/init.h>
@@ -26,7 +26,7 @@
 namespace kiln::xen {
 namespace {
 
-constinit kiln::kvm::BootInfo boot_info = {};
+constinit kiln::bm::BootInfo boot_info = {};
 constinit char app_name[] = KILN_XEN_APP_NAME;
 constinit bool have_store = false;
 
@@ -50,7 +50,7 @@ KILN_INIT(plat, 010, kiln::xen::boot_report);
 
 extern "C" void kiln_x86_bm_main(uint32_t entry, uint32_t info, uint32_t eax) {
   using namespace kiln::xen;
-  using namespace kiln::kvm;
+  using namespace kiln::bm;
   (void)entry;
   (void)eax;
   if (!hypercall_init()) {
@@ -63,7 +63,7 @@ extern "C" void kiln_x86_bm_main(uint32_t entry, uint32_t info, uint32_t eax) {
     kiln_printk(KILN_LOG_CRIT, "xen: bad hvm_start_info at 0x%x: %s", info, boot_error_str(err));
     kiln_plat_crash();
   }
-  if (!memory_init(boot_info)) kiln_plat_crash();
+  if (!memory_init(boot_info, "xen")) kiln_plat_crash();
   bool events = map_shared_info() && events_init();
   kiln::xen::console_init();
   int r = xenstore_init();

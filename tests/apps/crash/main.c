@@ -6,6 +6,7 @@
  *   panic      kiln_panic()                -> report, status 125
  *   abort      abort()                     -> status 125 (or 134-style, per libc)
  *   stack      unbounded recursion         -> guard page fault, status 125
+ *   deep [KIB] uses KIB (768) KiB of main's stack and returns
  *   ud         invalid opcode (ud2)        -> report, status 125
  *   redeliver  (kvm, xen) an interrupt whose interrupted stack is the
  *              interrupts' own IST stack, as when a hypervisor delivers a
@@ -50,6 +51,15 @@ __attribute__((noinline)) static int recurse(int n) {
   return forever ? recurse(n + 1) + buf[0] : 0;
 }
 
+/* Uses about kib KiB of stack, 4 KiB a frame (a deep interpreter, Lua's
+ * coroutine tests), then unwinds. */
+__attribute__((noinline)) static int deep(int kib) {
+  volatile char buf[4000];
+  buf[0] = (char)kib;
+  buf[sizeof buf - 1] = 1;
+  return kib > 4 ? deep(kib - 4) + buf[0] - (char)kib + buf[sizeof buf - 1] - 1 : 0;
+}
+
 __attribute__((noinline)) static void do_pagefault(void) {
   *(volatile int*)(unsigned long)zero = 42;
 }
@@ -68,6 +78,10 @@ int main(int argc, char** argv) {
   else if (!strcmp(what, "panic")) kiln_panic("deliberate panic (%s)", what);
   else if (!strcmp(what, "abort")) abort();
   else if (!strcmp(what, "stack")) printf("%d\n", recurse(0));
+  else if (!strcmp(what, "deep")) {
+    int kib = argc > 2 ? atoi(argv[2]) : 768;
+    printf("deep: %d KiB of stack %s\n", kib, deep(kib) == 0 ? "ok" : "wrong");
+  }
   else if (!strcmp(what, "ud")) __builtin_trap();
   else if (!strcmp(what, "redeliver")) redeliver();
   else if (!strcmp(what, "float")) {

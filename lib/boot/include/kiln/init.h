@@ -45,6 +45,19 @@ struct kiln_teardown_entry {
   static const struct kiln_teardown_entry KILN_UNIQUE(_kiln_td_) KILN_USED        \
       __attribute__((aligned(8))) KILN_SECTION(".kiln_teardown") = {fn, #fn}
 
+// How the app's exit status leaves main(): the C library registers its
+// exit() (atexit handlers, C++ destructors, stdio flush) with
+// KILN_APP_EXIT; without one, kiln_boot_exit. At most one may be linked.
+struct kiln_app_exit_entry {
+  void (*fn)(int status);  // does not return
+  const char* name;
+};
+#define KILN_APP_EXIT(fn)                                                        \
+  static const struct kiln_app_exit_entry KILN_UNIQUE(_kiln_exit_) KILN_USED     \
+      __attribute__((aligned(8))) KILN_SECTION(".kiln_app_exit") = {fn, #fn}
+// Ends the app with status: the registered exit or kiln_boot_exit.
+KILN_EXTERN_C KILN_NORETURN void kiln_app_exit(int status);
+
 // Runs entries [begin, end) in order. Returns 0, or the first failure's
 // code after printing which init failed. -EINVAL if the table is out of
 // order (a broken linker script).

@@ -38,5 +38,17 @@ KILN_EXTERN_C void kiln_backtrace_line(int n, uintptr_t pc);
 
 // What a faulting address means, if a library knows (e.g. "stack overflow
 // in thread 'worker'" for a thread's guard page); nullptr otherwise. Trap
-// and crash reports print it. Weak: the scheduler provides it.
+// and crash reports print it. Asks every registered hint in turn.
 KILN_EXTERN_C const char* kiln_fault_hint(uintptr_t addr);
+
+// Registers a fault hint: fn(addr) returns a description of addr or
+// nullptr (the scheduler: thread guard pages; the bare-metal base: the
+// boot and main stacks' guard pages). Crash context: fn must not take
+// locks or allocate.
+struct kiln_fault_hint_entry {
+  const char* (*fn)(uintptr_t addr);
+  const char* name;
+};
+#define KILN_FAULT_HINT(fn)                                                          \
+  static const struct kiln_fault_hint_entry KILN_UNIQUE(_kiln_hint_) KILN_USED        \
+      __attribute__((aligned(8))) KILN_SECTION(".kiln_fault_hints") = {fn, #fn}

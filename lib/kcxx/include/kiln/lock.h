@@ -8,6 +8,7 @@
 //   stats.with([](Stats& s) { s.count++; });
 #pragma once
 
+#include <kiln/arch/cpu.h>
 #include <kiln/plat/irq.h>
 #include <utility>
 
@@ -31,7 +32,7 @@ class SpinLock {
   void lock() {
     state_ = kiln_plat_irq_save();
     while (__atomic_exchange_n(&locked_, true, __ATOMIC_ACQUIRE))
-      __builtin_ia32_pause();
+      kiln::arch::pause();
   }
   void unlock() {
     unsigned long s = state_;

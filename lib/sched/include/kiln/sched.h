@@ -92,3 +92,23 @@ void timer_start(Timer* t, uint64_t deadline_ns);
 bool timer_cancel(Timer* t);  // false if it was not pending
 
 }  // namespace kiln
+
+// Per-thread state kept by other libraries (newlib's struct _reent, pthread
+// keys): each registers one set of hooks with KILN_THREAD_HOOKS and the
+// scheduler calls every registered set (members may be null). What is
+// plugged in is visible in the image's .kiln_thread_hooks table.
+//   init(t):       at creation (main's at scheduler init); < 0 fails the
+//                  creation (EAGAIN), after the earlier sets' fini ran
+//   fini(t):       when the thread is freed
+//   switch_to(p,n): at every switch, masked, before the stacks change
+//   exit(t):       in the exiting thread, before it is marked exited
+struct kiln_thread_hooks {
+  int (*init)(kiln::Thread* t);
+  void (*fini)(kiln::Thread* t);
+  void (*switch_to)(kiln::Thread* prev, kiln::Thread* next);
+  void (*exit)(kiln::Thread* t);
+  const char* name;
+};
+#define KILN_THREAD_HOOKS(...)                                                      \
+  static const struct kiln_thread_hooks KILN_UNIQUE(_kiln_thooks_) KILN_USED         \
+      __attribute__((aligned(8))) KILN_SECTION(".kiln_thread_hooks") = __VA_ARGS__

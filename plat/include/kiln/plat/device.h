@@ -13,9 +13,11 @@
 // stays masked from the interrupt until its handler has returned, so the
 // handler must quiet the device (e.g. read its interrupt status).
 //
-// Platforms without devices (linuxu, xen) do not implement these; a driver
-// library is only linked into images of platforms that do (PLATFORMS in
-// its CMakeLists.txt).
+// A platform that implements this header selects PLAT_HAS_DEVICES in its
+// Kconfig and PROVIDES `devices` in its CMakeLists.txt; driver libraries
+// `depends on PLAT_HAS_DEVICES` and REQUIRE `devices`, so they are linked
+// only into images of platforms that have them. Drivers include this
+// header, kiln/arch/cpu.h (pause) and nothing platform- or arch-specific.
 #pragma once
 #include <stddef.h>
 #include <stdint.h>
@@ -36,6 +38,23 @@ KILN_EXTERN_C int kiln_plat_irq_alloc_msi(kiln_irq_fn fn, void* ctx, uint64_t* a
 KILN_EXTERN_C volatile void* kiln_plat_map_io(uint64_t phys, size_t len);
 // Bus address of kernel memory for DMA (identity on kvm).
 KILN_EXTERN_C uint64_t kiln_plat_dma_addr(const void* p);
+
+// I/O regions: a device's register window, in port space (an x86 I/O BAR)
+// or memory space (an MMIO BAR), accessed through one interface so a
+// driver never names the CPU's I/O instructions. kiln_plat_io_open checks
+// the range (-EINVAL: empty, wraps, or a port range past 0xffff; -ENOTSUP:
+// no port space on this machine; -ENOMEM: cannot be mapped). Accesses are
+// 1, 2 or 4 bytes wide at an offset inside the region; any other access
+// reads all ones and writes nothing (a driver bug, logged once).
+struct kiln_io_region {
+  uint64_t base;  // port number or physical address
+  uint64_t size;
+  volatile uint8_t* mmio;  // memory regions: the uncached mapping
+  int port;  // 1: port space
+};
+KILN_EXTERN_C int kiln_plat_io_open(uint64_t base, uint64_t size, int port, struct kiln_io_region* out);
+KILN_EXTERN_C uint32_t kiln_plat_io_read(const struct kiln_io_region* r, uint64_t off, unsigned width);
+KILN_EXTERN_C void kiln_plat_io_write(const struct kiln_io_region* r, uint64_t off, unsigned width, uint32_t v);
 
 // PCI configuration space, 32-bit accesses at 4-byte aligned offsets
 // (0..255). -ENODEV when the platform has no PCI configuration mechanism.

@@ -19,3 +19,8 @@ KILN_EXTERN_C void kiln_arch_context_switch(uintptr_t* from, uintptr_t to);
 // entry must never return.
 KILN_EXTERN_C uintptr_t kiln_arch_context_init(void* stack, size_t size,
                                                void (*entry)(void*), void* arg);
+
+// Continue on another stack: set the stack pointer to top (aligned down
+// to 16) and call fn, which must never return. The frame-pointer chain
+// starts afresh there.
+KILN_EXTERN_C KILN_NORETURN void kiln_arch_run_on_stack(uintptr_t top, void (*fn)(void));

@@ -1,7 +1,8 @@
 // Bare-metal x86_64 (kvm, xen): CPU registers, descriptor tables, traps
 // and interrupts. Only code linked into bare-metal images includes this.
 //
-// Boot flow: the platform's 32-bit entry stub (PVH or Multiboot) records
+// Boot flow: the platform's 32-bit entry stub (PVH or Multiboot; the
+// bare-metal platforms share it: KILN_BM_ENTER32 in plat/x86bm) records
 // the TSC, sets esp to its boot stack and jumps to kiln_x86_boot32 with
 //   esi = entry kind (KILN_X86_ENTRY_*), edi = boot info address (ebx),
 //   ebp = eax at entry.
@@ -16,22 +17,6 @@
 #define KILN_X86_IRQ_STACK_SIZE 256    /* the interrupts' IST stack (src/bm/cpu.cpp) */
 #define KILN_X86_EXC_STACK_SIZE 16384  /* the exceptions' IST stack */
 
-#ifdef __ASSEMBLY__
-/* The body of a platform's 32-bit entry stub: record the TSC (boot.trace),
- * set up the registers above and jump to kiln_x86_boot32. */
-.macro KILN_X86_ENTER32 kind, stack_top
-	movl %eax, %ebp
-	rdtsc
-	movl %eax, kiln_x86_boot_tsc
-	movl %edx, kiln_x86_boot_tsc + 4
-	movl $\kind, %esi
-	cli
-	cld
-	movl %ebx, %edi
-	movl $\stack_top, %esp
-	jmp kiln_x86_boot32
-.endm
-#endif
 
 #ifndef __ASSEMBLY__
 #include <stddef.h>

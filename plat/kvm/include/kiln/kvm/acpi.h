@@ -11,10 +11,12 @@
 #pragma once
 #include <stddef.h>
 #include <stdint.h>
-#include <kiln/kvm/bootinfo.h>
+#include <kiln/x86bm/bootinfo.h>
 #include <kiln/plat/device.h>
 
 namespace kiln::kvm {
+
+using kiln::bm::PhysView;
 
 struct AcpiIoApic {
   uint64_t addr;

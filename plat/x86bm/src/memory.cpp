@@ -1,18 +1,20 @@
-// kvm memory: the final page tables and the free-memory list.
+// Bare-metal x86 memory (kvm, xen): the final page tables and the
+// free-memory list.
 //
 // Page tables: identity map of every range in the memory map (RAM and
 // firmware ranges, read/write, no execute) plus the device window
 // 0xfe000000..4 GiB (LAPIC, IOAPIC, microvm GED; uncached), with 2 MiB or
 // 1 GiB pages. 4 KiB pages only where needed: the null page is unmapped,
 // the image is W^X (text RX, rodata R, data/bss RW, all but text NX) and
-// the page under the boot stack is an unmapped guard page. Table pages
+// the page under the boot stack is an unmapped guard page (and so is the
+// page under main's stack, main_stack.cpp). Table pages
 // come from free RAM after the image; a few spares stay reserved so
 // kiln_plat_guard can split large pages later.
 //
 // Free memory (kiln_plat_mem_regions): RAM from the memory map minus low
 // memory (< 1 MiB), the image (up to _end), the boot structures, the
 // command line, the initrd and the page tables.
-#include "kvm.h"
+#include <kiln/x86bm/base.h>
 #include <kiln/arch/x86.h>
 #include <kiln/plat/irq.h>
 #include <kiln/plat/memory.h>
@@ -21,9 +23,8 @@
 #include <errno.h>
 
 extern "C" char __kiln_image_start[], __kiln_text_end[], __kiln_rodata_end[], _end[];
-extern "C" char kiln_kvm_boot_stack_guard[];
 
-namespace kiln::kvm {
+namespace kiln::bm {
 namespace {
 
 constexpr uint64_t kPage = 4096;
@@ -68,7 +69,7 @@ uint64_t alloc_spare_page() {
 
 }  // namespace
 
-bool memory_init(const BootInfo& bi) {
+bool memory_init(const BootInfo& bi, const char* plat) {
   using namespace kiln::x86;
   MemRange reserved[BootInfo::kMaxReserved + 3];
   size_t nres = 0;
@@ -78,8 +79,8 @@ bool memory_init(const BootInfo& bi) {
   for (size_t i = 0; i < bi.nreserved; ++i) reserved[nres++] = bi.reserved[i];
   bool truncated = false;
   nfree = free_ranges(bi.mem, bi.nmem, reserved, nres, free_mem, kMaxRegions, &truncated);
-  if (truncated) kiln_warn("kvm: memory map has more than %zu free ranges; using the first ones", kMaxRegions);
-  if (bi.mem_truncated) kiln_warn("kvm: memory map has more than %zu entries; the rest is ignored", BootInfo::kMaxMem);
+  if (truncated) kiln_warn("%s: memory map has more than %zu free ranges; using the first ones", plat, kMaxRegions);
+  if (bi.mem_truncated) kiln_warn("%s: memory map has more than %zu entries; the rest is ignored", plat, BootInfo::kMaxMem);
 
   // Spare pages for later splits, then the tables themselves.
   for (size_t i = 0; i < nfree; ++i) {
@@ -94,7 +95,7 @@ bool memory_init(const BootInfo& bi) {
   uint64_t spare_lo = spare_next, spare_hi = spare_end;
   spare_next = spare_end;  // the boot tables come from the free list
   if (!pt_init(carve_zeroed_page)) {
-    kiln_crit("kvm: no free memory for page tables");
+    kiln_crit("%s: no free memory for page tables", plat);
     return false;
   }
   bool ok = true;
@@ -119,9 +120,9 @@ bool memory_init(const BootInfo& bi) {
   ok &= pt_set(u(__kiln_image_start), u(__kiln_text_end), kProtRead | kProtExec);
   ok &= pt_set(u(__kiln_text_end), u(__kiln_rodata_end), kProtRead);
   ok &= pt_set(u(__kiln_rodata_end), (u(_end) + kPage - 1) & ~(kPage - 1), kProtRead | kProtWrite);
-  ok &= pt_set(u(kiln_kvm_boot_stack_guard), u(kiln_kvm_boot_stack_guard) + kPage, kProtNone);
+  ok &= pt_set(u(kiln_bm_boot_stack_guard), u(kiln_bm_boot_stack_guard) + kPage, kProtNone);
   if (!ok) {
-    kiln_crit("kvm: out of memory while building page tables");
+    kiln_crit("%s: out of memory while building page tables", plat);
     return false;
   }
   pt_activate();
@@ -137,11 +138,27 @@ bool memory_init(const BootInfo& bi) {
   return true;
 }
 
-}  // namespace kiln::kvm
+uint64_t take_free_pages(uint64_t len) {
+  len = (len + kPage - 1) & ~(kPage - 1);
+  size_t best = nregions;
+  for (size_t i = 0; i < nregions; ++i)
+    if (regions[i].len >= len && (best == nregions || regions[i].base > regions[best].base)) best = i;
+  if (best == nregions) return 0;
+  kiln_mem_region& r = regions[best];
+  r.len -= len;
+  uint64_t base = r.base + r.len;
+  if (!r.len) {
+    for (size_t i = best + 1; i < nregions; ++i) regions[i - 1] = regions[i];
+    --nregions;
+  }
+  return base;
+}
+
+}  // namespace kiln::bm
 
 extern "C" size_t kiln_plat_mem_regions(const kiln_mem_region** out) {
-  *out = kiln::kvm::regions;
-  return kiln::kvm::nregions;
+  *out = kiln::bm::regions;
+  return kiln::bm::nregions;
 }
 
 namespace {

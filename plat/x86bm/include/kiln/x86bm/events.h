@@ -1,6 +1,8 @@
 // The event core of the bare-metal x86 platforms (kvm, xen): masking,
 // the scheduler's one-shot timer and idle, on top of each platform's
-// timer hardware and interrupt sources (arch/x86_64/src/bm/events.cpp).
+// timer hardware and interrupt sources (plat/x86bm/src/events.cpp). It
+// implements the platform contracts kiln/plat/irq.h, kiln/plat/timer.h
+// and kiln_plat_idle_until for both platforms.
 //
 // Masking is RFLAGS.IF: kiln_plat_irq_save is pushf + cli and returns 0
 // when interrupts were on (the contract's "unmasked"), 1 when off.
@@ -25,7 +27,9 @@ void timer_fired();
 void after_interrupt();
 bool idling();
 
-// Defined by the platform.
+// The hardware hooks: each bare-metal platform (plat/kvm/src/events.cpp,
+// plat/xen/src/events.cpp) defines all five. An image whose platform
+// leaves one out does not link.
 namespace hw {
 void timer_init();                 // lazy, idempotent; before the first arm
 void timer_arm(uint64_t deadline);  // program the one-shot (monotonic ns); 0 stops it

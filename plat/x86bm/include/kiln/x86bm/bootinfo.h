@@ -1,4 +1,4 @@
-// kvm boot information: one view of what PVH or Multiboot 1 handed over.
+// Bare-metal x86 boot information (kvm, xen): one view of what PVH or Multiboot 1 handed over.
 //
 // Pure parsing, no kernel dependencies: it compiles on the host too, so
 // tests can feed it hand-made (and malformed) structures. All boot data
@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-namespace kiln::kvm {
+namespace kiln::bm {
 
 // A window of physical memory: physical address `phys` .. phys + size is
 // readable at `base` in this address space. In the guest, base ==
@@ -97,4 +97,4 @@ BootError parse_multiboot(const PhysView& mem, uint32_t magic, uint64_t info, Bo
 size_t free_ranges(const MemRange* ram, size_t nram, const MemRange* reserved, size_t nreserved,
                    MemRange* out, size_t max, bool* truncated);
 
-}  // namespace kiln::kvm
+}  // namespace kiln::bm

@@ -1,8 +1,8 @@
-// kvm boot information parsing (see kiln/kvm/bootinfo.h). Host-compilable:
+// Bare-metal x86 boot information parsing (see kiln/x86bm/bootinfo.h). Host-compilable:
 // no kernel headers, no libc beyond what the compiler provides.
-#include <kiln/kvm/bootinfo.h>
+#include <kiln/x86bm/bootinfo.h>
 
-namespace kiln::kvm {
+namespace kiln::bm {
 namespace {
 
 template <typename T>
@@ -264,4 +264,4 @@ size_t free_ranges(const MemRange* ram, size_t nram, const MemRange* reserved, s
   return count;
 }
 
-}  // namespace kiln::kvm
+}  // namespace kiln::bm

@@ -1,5 +1,5 @@
-// The event core of the bare-metal x86 platforms: see kiln/arch/bm_events.h.
-#include <kiln/arch/bm_events.h>
+// The event core of the bare-metal x86 platforms: see kiln/x86bm/events.h.
+#include <kiln/x86bm/events.h>
 #include <kiln/arch/x86.h>
 #include <kiln/plat/console.h>
 #include <kiln/plat/irq.h>
