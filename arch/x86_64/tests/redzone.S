@@ -1,4 +1,5 @@
-/* For the in-image test sched.red_zone_survives_preemption: a leaf function
+/* For lib/sched's in-image test sched.red_zone_survives_preemption (every
+ * arch provides kiln_test_redzone_spin in arch/<arch>/tests/): a leaf function
  * that keeps data in the 128-byte red zone below its stack pointer (as
  * host-built libgcc code may) and spins, checking it, while the timer
  * preempts. Returns the number of corrupted checks. */
