@@ -32,7 +32,7 @@ foreach(_l C CXX ASM)
 endforeach()
 
 # --- newlib (built once per deps dir, cached) --------------------------------
-execute_process(COMMAND ${KILN_SRC}/support/deps/newlib.sh ${KILN_DEPS_DIR}
+execute_process(COMMAND ${KILN_SRC}/support/deps/newlib.sh ${KILN_DEPS_DIR} ${KILN_ARCH_TRIPLE} "${KILN_ARCH_FLAGS}"
                 RESULT_VARIABLE _rc)
 if(_rc)
   message(FATAL_ERROR "kiln: could not build newlib (see the message above)")
@@ -40,7 +40,8 @@ endif()
 set(KILN_NEWLIB ${KILN_DEPS_DIR}/newlib)
 # Re-run CMake (and so the newlib step) when the build recipe changes.
 set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS
-    ${KILN_SRC}/support/deps/newlib.sh ${KILN_SRC}/support/deps/cross-wrappers.sh)
+    ${KILN_SRC}/support/deps/newlib.sh ${KILN_SRC}/support/deps/cross-wrappers.sh
+    ${KILN_SRC}/arch/${CONFIG_ARCH}/arch.cmake)
 
 execute_process(COMMAND ${CMAKE_C_COMPILER} -print-file-name=include
                 OUTPUT_VARIABLE KILN_GCC_INCLUDE OUTPUT_STRIP_TRAILING_WHITESPACE)
@@ -114,7 +115,7 @@ if(CONFIG_LIBSTDCXX)
     set(_model single)
   endif()
   execute_process(COMMAND ${KILN_SRC}/support/deps/libstdcxx.sh ${KILN_DEPS_DIR} ${_model} ${KILN_SRC}
-                  RESULT_VARIABLE _rc)
+                          ${KILN_ARCH_TRIPLE} "${KILN_ARCH_FLAGS}" RESULT_VARIABLE _rc)
   if(_rc)
     message(FATAL_ERROR "kiln: could not build libstdc++ (see the message above)")
   endif()

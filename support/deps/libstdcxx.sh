@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Build libstdc++ (GCC 12, from Debian's gcc-12-source) for Kiln apps, once
 # per deps dir and thread model; cached.
-#   libstdcxx.sh <deps-dir> <single|posix> <kiln source dir>
+#   libstdcxx.sh <deps-dir> <single|posix> <kiln source dir> <target triple> "<arch code flags>"
 # Result: <deps-dir>/libstdcxx-<model>/{include,lib/libstdc++.a,lib/libsupc++.a}
 # The package is fetched with `apt-get download` and unpacked with
 # `dpkg -x` into the deps dir: nothing is installed on the system.
@@ -9,12 +9,14 @@ set -euo pipefail
 deps=$(realpath -m "$1")
 model=$2
 src=$(realpath "$3")
+triple=${4:?libstdcxx.sh: give the target triple}
+archflags=${5-}
 here=$(cd "$(dirname "$0")" && pwd)
 case $model in single|posix) ;; *) echo "kiln: libstdcxx.sh: model must be single or posix" >&2; exit 2 ;; esac
 out=$deps/libstdcxx-$model
 newlib=$deps/newlib
 [ -f "$newlib/.stamp" ] || { echo "kiln: build newlib first" >&2; exit 1; }
-key=$( (cat "$0" "$newlib/.stamp"; [ "$model" = posix ] && cat "$src"/lib/pthread/include/pthread.h \
+key=$( (cat "$0" "$newlib/.stamp"; echo "$triple $archflags"; [ "$model" = posix ] && cat "$src"/lib/pthread/include/pthread.h \
         "$src"/lib/pthread/include/sys/_pthreadtypes.h "$src"/lib/pthread/include/semaphore.h; true) \
       | sha256sum | cut -c1-16)
 if [ -f "$out/.stamp" ] && [ "$(cat "$out/.stamp")" = "$key" ]; then exit 0; fi
@@ -41,10 +43,10 @@ tar -C "$work/src" --strip-components=1 -xf "$tarball" --wildcards \
   '*/config-ml.in' '*/compile' '*/depcomp' '*/gcc/BASE-VER' '*/gcc/DATESTAMP' '*/gcc/DEV-PHASE'
 rm -rf "$work/pkg"
 
-# Compiler wrappers for an x86_64-elf target: Kiln's headers and flags, and
+# Compiler wrappers for the target triple: Kiln's headers and flags, and
 # the thread model libstdc++ reads from `$CXX -v`.
 gccinc=$(gcc -print-file-name=include)
-flags="-fno-pie -fno-pic -mno-red-zone -fno-stack-protector -ffunction-sections -fdata-sections -fno-omit-frame-pointer -D_POSIX_TIMERS=200112L -D_POSIX_MONOTONIC_CLOCK=200112L"
+flags="-fno-pie -fno-pic $archflags -fno-stack-protector -ffunction-sections -fdata-sections -fno-omit-frame-pointer -D_POSIX_TIMERS=200112L -D_POSIX_MONOTONIC_CLOCK=200112L"
 incs="-nostdinc -isystem $newlib/include -isystem $gccinc"
 if [ "$model" = posix ]; then
   flags="$flags -D_POSIX_THREADS=200112L -D_POSIX_TIMEOUTS=200112L -D_POSIX_READER_WRITER_LOCKS=200112L -D_UNIX98_THREAD_MUTEX_ATTRIBUTES"
@@ -55,7 +57,7 @@ if [ "$model" = posix ]; then
   incs="-nostdinc -isystem $src/lib/pthread/include -isystem $newlib/include -isystem $gccinc -isystem $work/gthr"
 fi
 for t in gcc g++; do
-  cat > "$work/bin/x86_64-elf-$t" <<W
+  cat > "$work/bin/$triple-$t" <<W
 #!/bin/sh
 if [ "\$#" -eq 1 ] && [ "\$1" = -v ]; then
   $t -v 2>&1 | sed 's/^Thread model: .*/Thread model: $model/' >&2
@@ -65,16 +67,16 @@ exec $t $incs $flags "\$@"
 W
 done
 for t in ar as ld nm ranlib objcopy objdump strip readelf; do
-  printf '#!/bin/sh\nexec %s "$@"\n' "$t" > "$work/bin/x86_64-elf-$t"
+  printf '#!/bin/sh\nexec %s "$@"\n' "$t" > "$work/bin/$triple-$t"
 done
 chmod +x "$work"/bin/*
 export PATH=$work/bin:$PATH
 
 cd "$work/obj"
-CC=x86_64-elf-gcc CXX=x86_64-elf-g++ AR=x86_64-elf-ar RANLIB=x86_64-elf-ranlib \
+CC=$triple-gcc CXX=$triple-g++ AR=$triple-ar RANLIB=$triple-ranlib \
 CFLAGS="-O2 -g" CXXFLAGS="-O2 -g" LDFLAGS=-nostdlib \
-"$work/src/libstdc++-v3/configure" --host=x86_64-elf --target=x86_64-elf \
-  --with-target-subdir=x86_64-elf --with-newlib --disable-shared --disable-multilib \
+"$work/src/libstdc++-v3/configure" --host="$triple" --target="$triple" \
+  --with-target-subdir="$triple" --with-newlib --disable-shared --disable-multilib \
   --disable-nls --disable-libstdcxx-pch --enable-clocale=generic \
   --disable-libstdcxx-filesystem-ts --disable-libstdcxx-backtrace \
   --enable-libstdcxx-threads=$([ "$model" = posix ] && echo yes || echo no) \
