@@ -17,7 +17,9 @@ What is scanned
   * Comments (// and /* */) in C, C++, assembler and linker-script files
     (*.h *.hpp *.c *.cpp *.S *.ld) under lib/, plat/, arch/ and apps/, and
     the `#` comments of the Makefile (its help text).
-  build/ (generated output) and .git are never scanned or looked in.
+  build/ (generated output) and .git are never scanned or looked in. In a
+  git checkout "the tree" is what git tracks or would add (not ignored
+  files); elsewhere every file.
 
 What counts as a reference, and how it is checked
   1. Repository paths: a word (split at white space; surrounding quotes,
@@ -37,7 +39,9 @@ What counts as a reference, and how it is checked
      kiln/config.h is generated and always accepted.
   4. Bare file names: a word without `/` ending in .c .cpp .S .ld .py .sh
      .cmake .md or .defconfig (not .h: system headers are named bare) must
-     be the name of some file in the tree. Not in fenced code blocks, whose
+     be the name of some file in the tree; a partial path with those endings
+     (`src/bm/events.cpp`, relative to a folder the text names) must be the
+     end of some path in the tree. Not in fenced code blocks, whose
      examples name files of an imagined app (`kiln_app(SOURCES util.c)`).
   5. make targets (docs only; code spans and fenced blocks): in a shell
      segment (split at && || ; | and `#` comments) whose first word is
@@ -59,7 +63,7 @@ What counts as a reference, and how it is checked
 A name that is meant not to exist (a folder the design chose not to have,
 a file generated at build time) goes in INTENTIONAL below, with the reason.
 """
-import fnmatch, glob, os, re, shlex, shutil, subprocess, sys, tempfile
+import fnmatch, os, re, shlex, shutil, subprocess, sys, tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
@@ -84,21 +88,15 @@ class Tree:
 
     def __init__(self, root):
         self.root = os.path.abspath(root)
-        self.top = {e for e in os.listdir(self.root)
-                    if e not in SKIP_DIRS and os.path.isdir(os.path.join(self.root, e))}
-        self.files, self.dirs, self.basenames, self.includes = set(), set(), set(), []
-        for d, subdirs, files in os.walk(self.root):
-            rel = os.path.relpath(d, self.root)
-            if rel == ".":
-                subdirs[:] = [s for s in subdirs if s not in SKIP_DIRS]
-                rel = ""
-            else:
-                self.dirs.add(rel)
-            if os.path.basename(d) == "include":
-                self.includes.append(rel)
-            for f in files:
-                self.files.add(os.path.join(rel, f))
-                self.basenames.add(f)
+        self.files = self.list_files()
+        self.dirs = {os.path.dirname(f) for f in self.files} - {""}
+        for d in list(self.dirs):
+            while "/" in d:
+                d = os.path.dirname(d)
+                self.dirs.add(d)
+        self.top = {d for d in self.dirs if "/" not in d}
+        self.basenames = {os.path.basename(f) for f in self.files}
+        self.includes = sorted(d for d in self.dirs if os.path.basename(d) == "include")
         self.symbols = set()
         self.kconfigs = sorted(f for f in self.files if os.path.basename(f).startswith("Kconfig"))
         for f in self.kconfigs:
@@ -107,6 +105,25 @@ class Tree:
                 if m:
                     self.symbols.add(m.group(1))
         self.targets, self.patterns = self.make_targets()
+
+    def list_files(self):
+        """In a git checkout: the files git knows or would add (tracked and
+        not ignored), so a stray local file does not satisfy a reference.
+        Elsewhere (fixtures, copies): every file, build/ left out."""
+        if os.path.exists(os.path.join(self.root, ".git")):
+            r = subprocess.run(["git", "-C", self.root, "ls-files", "-z", "--cached", "--others",
+                                "--exclude-standard"], capture_output=True, text=True)
+            if r.returncode == 0:
+                return {f for f in r.stdout.split("\0") if f and f.split("/", 1)[0] not in SKIP_DIRS
+                        and os.path.isfile(os.path.join(self.root, f))}
+        out = set()
+        for d, subdirs, files in os.walk(self.root):
+            rel = os.path.relpath(d, self.root)
+            if rel == ".":
+                subdirs[:] = [s for s in subdirs if s not in SKIP_DIRS]
+                rel = ""
+            out.update(os.path.join(rel, f) for f in files)
+        return out
 
     def read(self, rel):
         with open(os.path.join(self.root, rel), encoding="utf-8", errors="replace") as f:
@@ -217,6 +234,10 @@ class Checker:
                             any(c in w for c in "*?[") and any(
                                 self.t.glob(os.path.join(inc, w)) for inc in self.t.includes))
                         self.note(where, line, w, ok, " (in no include/ folder of the tree)")
+                elif bare and word.endswith(BARE_EXTS) and not first.startswith(".") and first not in SKIP_DIRS:
+                    for w in self.expand(word):
+                        self.note(where, line, w, any(f.endswith("/" + w) for f in self.t.files),
+                                  " (no path in the tree ends so)")
             elif bare and word.endswith(BARE_EXTS) and re.fullmatch(r"[A-Za-z0-9_.+-]+", word) and not word.startswith("."):
                 for w in self.expand(word):
                     self.note(where, line, w, w in self.t.basenames, " (no file of that name in the tree)")
@@ -467,7 +488,8 @@ FIXTURE = {
     "lib/foo/Kconfig": "config FOO_LEVEL\n\tint\n",
     "lib/foo/include/kiln/foo.h": "// See lib/foo/src/foo.cpp, lib/foo/src/old.cpp and kiln/foo.h, kiln/nofoo.h.\n"
                                   "/* Not CONFIG_FOO_LEVEL's typo CONFIG_FOO_LEVL,\n   nor policy_old.cpp. */\n"
-                                  'const char* s = "// lib/not/a/comment.h";\n',
+                                  'const char* s = "// lib/not/a/comment.h";\n'
+                                  "// src/foo.cpp is there, src/gone.cpp is not.\n",
     "lib/foo/src/foo.cpp": "int x;\n",
     "apps/demo/main.c": "",
     "tests/x.sh": "",
@@ -480,7 +502,8 @@ FIXTURE = {
                  "| `LIBFOO` | `EAGAIN` is not checked in this column |\n\n"
                  "Select `LIBFOO` and `LIBFOOO`; `SOME_MACRO` is no symbol; `CONFIG_LIBFOO=y`, `CONFIG_NOPE=y`;\n"
                  "`CONFIG_<SYMBOL>_TEST` is a pattern.\n",
-    "docs/b.md": "# B\n\nNothing wrong here: `lib/foo/src/foo.cpp`, `kiln/config.h`, main.c.\n",
+    "docs/b.md": "# B\n\nNothing wrong here: `lib/foo/src/foo.cpp`, `kiln/config.h`, main.c.\n\n"
+                 "```\nkiln_app(SOURCES src/imagined.cpp util.c)   # an example, not checked\n```\n",
     "README.md": "[A](docs/a.md), [C](docs/c.md).\n",
 }
 EXPECTED = {
@@ -500,6 +523,7 @@ EXPECTED = {
     "lib/foo/include/kiln/foo.h:1: names kiln/nofoo.h, which does not exist",
     "lib/foo/include/kiln/foo.h:2: names Kconfig symbol FOO_LEVL, which does not exist",
     "lib/foo/include/kiln/foo.h:3: names policy_old.cpp, which does not exist",
+    "lib/foo/include/kiln/foo.h:5: names src/gone.cpp, which does not exist",
 }
 
 
