@@ -211,7 +211,8 @@ class Checker:
             m = re.fullmatch(r"<(kiln/[^<>]+\.h)>", word)
             if m:
                 word = m.group(1)
-            if any(s in word for s in ("<", ">", "$", "%", "...", "://", "\\")) or word.startswith(("/", "~")):
+            if any(s in word for s in ("<", ">", "$", "%", "...", "://", "\\")) or \
+                    word.startswith(("/", "~")):
                 continue
             word = re.sub(r"#.*$", "", word)
             word = re.sub(r":\d+(:\d+)?$", "", word)
@@ -234,11 +235,13 @@ class Checker:
                             any(c in w for c in "*?[") and any(
                                 self.t.glob(os.path.join(inc, w)) for inc in self.t.includes))
                         self.note(where, line, w, ok, " (in no include/ folder of the tree)")
-                elif bare and word.endswith(BARE_EXTS) and not first.startswith(".") and first not in SKIP_DIRS:
+                elif (bare and word.endswith(BARE_EXTS) and not first.startswith(".")
+                      and first not in SKIP_DIRS):
                     for w in self.expand(word):
                         self.note(where, line, w, any(f.endswith("/" + w) for f in self.t.files),
                                   " (no path in the tree ends so)")
-            elif bare and word.endswith(BARE_EXTS) and re.fullmatch(r"[A-Za-z0-9_.+-]+", word) and not word.startswith("."):
+            elif (bare and word.endswith(BARE_EXTS) and re.fullmatch(r"[A-Za-z0-9_.+-]+", word)
+                  and not word.startswith(".")):
                 for w in self.expand(word):
                     self.note(where, line, w, w in self.t.basenames, " (no file of that name in the tree)")
 
@@ -293,7 +296,8 @@ class Checker:
                 if "<" in target:
                     return self.note(where, line, f"make target {target}", True, "")
                 if p == "%_defconfig":
-                    return self.note(where, line, f"make target {target}", self.t.exists(f"apps/{m.group(1)}"),
+                    return self.note(where, line, f"make target {target}",
+                                     self.t.exists(f"apps/{m.group(1)}"),
                                      f" (there is no apps/{m.group(1)} for the %_defconfig rule)")
                 return self.note(where, line, f"make target {target}", True, "")
         self.note(where, line, f"make target {target}", False, " (no such rule in the Makefile)")
@@ -393,7 +397,8 @@ class Checker:
                 if "$" not in m.group(1):
                     self.note(rel, i, m.group(1), self.t.glob(m.group(1)), " (Kconfig source)")
                 continue
-            if re.match(r"\s*((menu)?config|choice|endchoice|if|endif|menu|endmenu|depends|select|default|range|"
+            if re.match(r"\s*((menu)?config|choice|endchoice|if|endif|menu|endmenu|depends|select|default|"
+                        r"range|"
                         r"bool|int|string|tristate|hex|prompt|imply|mainmenu)\b", text):
                 continue
             self.check_words(rel, i, text)
@@ -483,13 +488,15 @@ def check(root, listing=False):
 
 FIXTURE = {
     "Makefile": ".PHONY: all run\nall: build\nbuild:\n\ttrue\nrun test: build\n%_defconfig:\n\ttrue\n",
-    "Kconfig": 'config LIBFOO\n\tbool "foo"\n\thelp\n\t  Needs LIBBAR and CONFIG_LIBFOO; see docs/a.md and docs/gone.md.\n'
+    "Kconfig": 'config LIBFOO\n\tbool "foo"\n\thelp\n'
+               '\t  Needs LIBBAR and CONFIG_LIBFOO; see docs/a.md and docs/gone.md.\n'
                'source "lib/*/Kconfig"\n',
     "lib/foo/Kconfig": "config FOO_LEVEL\n\tint\n",
-    "lib/foo/include/kiln/foo.h": "// See lib/foo/src/foo.cpp, lib/foo/src/old.cpp and kiln/foo.h, kiln/nofoo.h.\n"
-                                  "/* Not CONFIG_FOO_LEVEL's typo CONFIG_FOO_LEVL,\n   nor policy_old.cpp. */\n"
-                                  'const char* s = "// lib/not/a/comment.h";\n'
-                                  "// src/foo.cpp is there, src/gone.cpp is not.\n",
+    "lib/foo/include/kiln/foo.h":
+        "// See lib/foo/src/foo.cpp, lib/foo/src/old.cpp and kiln/foo.h, kiln/nofoo.h.\n"
+        "/* Not CONFIG_FOO_LEVEL's typo CONFIG_FOO_LEVL,\n   nor policy_old.cpp. */\n"
+        'const char* s = "// lib/not/a/comment.h";\n'
+        "// src/foo.cpp is there, src/gone.cpp is not.\n",
     "lib/foo/src/foo.cpp": "int x;\n",
     "apps/demo/main.c": "",
     "tests/x.sh": "",
@@ -498,9 +505,11 @@ FIXTURE = {
                  "`make test`, `make nosuch_defconfig`, `make <app>_defconfig`, `make <target>`.\n"
                  "Paths: `lib/foo/src/foo.cpp`, `lib/foo/src/{foo,bar}.cpp`, `lib/*/Kconfig`, `tests/*.x`,\n"
                  "lib/foo/include/kiln/foo.h: in prose, lib/foo/gone.h too; `build/out.bin`, `<dir>/x`.\n\n"
-                 "## Kconfig\n\n| option | meaning |\n|---|---|\n| `FOO_LEVEL` | ok |\n| `FOO_LEVL` | typo |\n"
+                 "## Kconfig\n\n| option | meaning |\n|---|---|\n"
+                 "| `FOO_LEVEL` | ok |\n| `FOO_LEVL` | typo |\n"
                  "| `LIBFOO` | `EAGAIN` is not checked in this column |\n\n"
-                 "Select `LIBFOO` and `LIBFOOO`; `SOME_MACRO` is no symbol; `CONFIG_LIBFOO=y`, `CONFIG_NOPE=y`;\n"
+                 "Select `LIBFOO` and `LIBFOOO`; `SOME_MACRO` is no symbol; "
+                 "`CONFIG_LIBFOO=y`, `CONFIG_NOPE=y`;\n"
                  "`CONFIG_<SYMBOL>_TEST` is a pattern.\n",
     "docs/b.md": "# B\n\nNothing wrong here: `lib/foo/src/foo.cpp`, `kiln/config.h`, main.c.\n\n"
                  "```\nkiln_app(SOURCES src/imagined.cpp util.c)   # an example, not checked\n```\n",
@@ -580,7 +589,8 @@ def self_test():
         want = {f"docs/build.md:{n}: names support/no-such-script.sh, which does not exist",
                 f"docs/build.md:{n}: names make target no-such-target, which does not exist",
                 f"docs/build.md:{n}: names Kconfig symbol NO_SUCH_SYMBOL, which does not exist",
-                f"plat/include/kiln/plat/exit.h:{m}: names plat/no-such-folder/exit.cpp, which does not exist"}
+                f"plat/include/kiln/plat/exit.h:{m}: names plat/no-such-folder/exit.cpp, "
+                "which does not exist"}
         if rc != 1:
             bad.append(f"mutated tree: exit status {rc}, expected 1")
         for e in sorted(want - got):
