@@ -1,6 +1,7 @@
 // The scheduling policy: which ready thread runs next, and for how long.
-// One implementation is linked, chosen in Kconfig (policy_coop.cpp,
-// policy_preempt.cpp). Called with events masked.
+// One implementation, policy_rr.cpp: round robin, cooperative or with time
+// slices as the Kconfig choice "Scheduler" says (SCHED_COOP, SCHED_PREEMPT).
+// Called with events masked.
 #pragma once
 #include <kiln/sched.h>
 

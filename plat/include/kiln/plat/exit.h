@@ -2,7 +2,7 @@
 #pragma once
 #include <kiln/compiler.h>
 
-// Exit statuses Kiln itself uses (apps use 0..127 freely; see docs/exit.md).
+// Exit statuses Kiln itself uses (apps use 0..127 freely; see docs/running.md, "Exit statuses").
 #define KILN_EXIT_USAGE 64   // bad kernel command line / image options
 #define KILN_EXIT_CRASH 125  // panic, failed assertion, CPU exception
 
