@@ -1,5 +1,6 @@
 # Kiln build helpers: flags, kiln_library(), kiln_platform(), kiln_app(),
-# and the per-platform image links. See docs/build.md ("Libraries").
+# and the per-platform image links. See docs/libraries.md (declaring a
+# library) and docs/design.md (capabilities, the library graph).
 
 if(NOT KILN_CONFIG_DIR)
   message(FATAL_ERROR "kiln: KILN_CONFIG_DIR is not set; build through `make` or pass -DKILN_CONFIG_DIR=<dir with config.cmake>")

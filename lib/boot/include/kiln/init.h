@@ -3,7 +3,7 @@
 // never depends on link order or on static constructors.
 //
 //   static int virtio_init() { ...; return 0; }   // or -errno
-//   KILN_INIT(plat, 500, virtio_init);
+//   KILN_INIT(lib, 500, virtio_init);
 //
 // Levels: early (console, logging) < plat (memory map, clocks, irqs)
 //       < lib (allocators first, then libraries) < rootfs < sys < late.
