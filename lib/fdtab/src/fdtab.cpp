@@ -41,7 +41,7 @@ Result<int> fd_install(File* f, int min_fd) {
     return -1;
   });
   if (fd < 0) return Error(EMFILE);
-  return fd;
+  return Ok(fd);
 }
 
 Result<void> fd_install_at(int fd, File* f) {
@@ -85,9 +85,9 @@ Result<int> fd_dup(int fd) {
 
 Result<int> fd_dup2(int fd, int to) {
   FileRef f = KILN_TRY(fd_get(fd));
-  if (fd == to) return to;
+  if (fd == to) return Ok(to);
   KILN_TRY(fd_install_at(to, &*f));
-  return to;
+  return Ok(to);
 }
 
 namespace {
