@@ -52,7 +52,9 @@ Result<void> fd_install_at(int fd, File* f) {
     t.slot[fd] = f;
     return o;
   });
-  if (old) return old->unref();
+  // As POSIX dup2: the old file is closed, but an error from closing it is
+  // not this call's failure (the new descriptor is in place).
+  if (old) (void)old->unref();
   return {};
 }
 
