@@ -366,6 +366,14 @@ function(kiln_add_images)
         OUTPUT_NAME ${_img}.dbg RUNTIME_OUTPUT_DIRECTORY ${KILN_OUT_DIR})
     target_link_options(${_img} PRIVATE ${_link} -Wl,-Map=${KILN_OUT_DIR}/${_img}.map)
     target_link_libraries(${_img} PRIVATE ${_libsys})
+    # Kernel globals are constinit (docs/design.md): the link fails, naming
+    # the object, if a kernel object (every library's; not the app's, nor
+    # newlib's or libstdc++'s) has a static constructor.
+    set(_kobjs ${_objs})
+    list(REMOVE_ITEM _kobjs $<TARGET_OBJECTS:kiln_app>)
+    add_custom_command(TARGET ${_img} PRE_LINK
+      COMMAND /usr/bin/python3 ${KILN_SRC}/support/check_ctors.py ${_kobjs}
+      COMMAND_EXPAND_LISTS VERBATIM)
     if(CONFIG_DEBUG_SYMBOLS_IN_IMAGE)
       add_custom_command(TARGET ${_img} POST_BUILD
         COMMAND /usr/bin/python3 ${KILN_SRC}/support/gensyms.py verify $<TARGET_FILE:${_img}.pass1> $<TARGET_FILE:${_img}>)

@@ -49,12 +49,16 @@ struct Heap {
   // Keep p (usable size u) for reuse; false if its class is full.
   bool to_cache(void* p, size_t u) {
     size_t cls = u / kCacheClass;
-    if (u > kCacheLimit || u % kCacheClass || cached[cls] == kCacheMax) return false;
+    if (u > kCacheLimit || u % kCacheClass) return false;
     auto* b = static_cast<CachedBlock*>(p);
+    // A cached block is still live to the backend: look for it before the
+    // full-class test, or its second free would reach the backend and the
+    // block be both cached and free.
     if (b->key == kCachedKey) {
       for (CachedBlock* c = cache[cls]; c; c = c->next)
         if (c == b) kiln_panic("free(%p): double free of a small block", p);
     }
+    if (cached[cls] == kCacheMax) return false;
     b->key = kCachedKey;
     b->next = cache[cls];
     cache[cls] = b;

@@ -12,11 +12,11 @@ class Console final : public File {
     kiln_plat_console_flush();  // show the prompt before waiting
     long r = kiln_plat_console_read(static_cast<char*>(buf), n);
     if (r < 0) return Error(static_cast<int>(-r));
-    return static_cast<size_t>(r);
+    return Ok(static_cast<size_t>(r));
   }
   Result<size_t> write(const void* buf, size_t n) override {
     kiln_plat_console_write(static_cast<const char*>(buf), n);
-    return n;
+    return Ok(n);
   }
   bool isatty() const override { return true; }
   Result<void> release() override { return {}; }  // static: never freed

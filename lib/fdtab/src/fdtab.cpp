@@ -41,7 +41,7 @@ Result<int> fd_install(File* f, int min_fd) {
     return -1;
   });
   if (fd < 0) return Error(EMFILE);
-  return fd;
+  return Ok(fd);
 }
 
 Result<void> fd_install_at(int fd, File* f) {
@@ -52,7 +52,9 @@ Result<void> fd_install_at(int fd, File* f) {
     t.slot[fd] = f;
     return o;
   });
-  if (old) return old->unref();
+  // As POSIX dup2: the old file is closed, but an error from closing it is
+  // not this call's failure (the new descriptor is in place).
+  if (old) (void)old->unref();
   return {};
 }
 
@@ -85,9 +87,9 @@ Result<int> fd_dup(int fd) {
 
 Result<int> fd_dup2(int fd, int to) {
   FileRef f = KILN_TRY(fd_get(fd));
-  if (fd == to) return to;
+  if (fd == to) return Ok(to);
   KILN_TRY(fd_install_at(to, &*f));
-  return to;
+  return Ok(to);
 }
 
 namespace {

@@ -41,12 +41,26 @@ void __retarget_lock_init(_LOCK_T* l) { init_lock(l, false); }
 void __retarget_lock_init_recursive(_LOCK_T* l) { init_lock(l, true); }
 void __retarget_lock_close(_LOCK_T l) { delete l; }
 void __retarget_lock_close_recursive(_LOCK_T l) { delete l; }
-void __retarget_lock_acquire(_LOCK_T l) { (void)l->m.lock(); }
-void __retarget_lock_acquire_recursive(_LOCK_T l) { (void)l->m.lock(); }
+// newlib pairs acquire and release across its own code, so they cannot be
+// a MutexGuard scope. Neither can fail in correct use (no deadline; the
+// releasing thread is the one that acquired): a failure is a deadlock or a
+// corrupted lock, so it panics rather than letting stdio run unlocked.
+static void lock_acquire(_LOCK_T l) {
+  kiln::Result<void> r = l->m.lock();
+  if (r.is_error())
+    kiln_panic("newlib: cannot acquire lock %p (errno %d)", static_cast<void*>(l), r.error().code());
+}
+static void lock_release(_LOCK_T l) {
+  kiln::Result<void> r = l->m.unlock();
+  if (r.is_error())
+    kiln_panic("newlib: cannot release lock %p (errno %d)", static_cast<void*>(l), r.error().code());
+}
+void __retarget_lock_acquire(_LOCK_T l) { lock_acquire(l); }
+void __retarget_lock_acquire_recursive(_LOCK_T l) { lock_acquire(l); }
 int __retarget_lock_try_acquire(_LOCK_T l) { return l->m.try_lock().ok() ? 0 : EBUSY; }
 int __retarget_lock_try_acquire_recursive(_LOCK_T l) { return l->m.try_lock().ok() ? 0 : EBUSY; }
-void __retarget_lock_release(_LOCK_T l) { (void)l->m.unlock(); }
-void __retarget_lock_release_recursive(_LOCK_T l) { (void)l->m.unlock(); }
+void __retarget_lock_release(_LOCK_T l) { lock_release(l); }
+void __retarget_lock_release_recursive(_LOCK_T l) { lock_release(l); }
 
 }  // extern "C"
 

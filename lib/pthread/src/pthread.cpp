@@ -1,4 +1,5 @@
 // POSIX threads over kiln::Thread: creation, attributes, keys, once.
+#include <kiln/assert.h>
 #include <kiln/lock.h>
 #include <kiln/print.h>
 #include <kiln/sched.h>
@@ -210,17 +211,18 @@ int pthread_setspecific(pthread_key_t key, const void* value) {
 int pthread_once(pthread_once_t* once, void (*fn)(void)) {
   if (!once || !fn) return EINVAL;
   if (__atomic_load_n(&once->state, __ATOMIC_ACQUIRE) == 2) return 0;
-  (void)once_lock.lock();
-  while (once->state == 1) (void)once_done.wait(once_lock);
-  if (once->state == 0) {
+  {
+    kiln::MutexGuard g(once_lock);
+    // Without a deadline, wait fails only if the caller does not hold the
+    // mutex, which the guard rules out.
+    while (once->state == 1) KILN_ASSERT(once_done.wait(once_lock).ok());
+    if (once->state != 0) return 0;
     once->state = 1;
-    (void)once_lock.unlock();
-    fn();
-    (void)once_lock.lock();
-    __atomic_store_n(&once->state, 2, __ATOMIC_RELEASE);
-    once_done.broadcast();
   }
-  (void)once_lock.unlock();
+  fn();  // without the lock: fn may call pthread_once for another control
+  kiln::MutexGuard g(once_lock);
+  __atomic_store_n(&once->state, 2, __ATOMIC_RELEASE);
+  once_done.broadcast();
   return 0;
 }
 

@@ -1,6 +1,7 @@
 // Mutex, semaphore, condition variable and read-write lock on wait queues.
 // Each operation masks events while it looks at and changes the lock, so
 // it is atomic against preemption and interrupt handlers.
+#include <kiln/assert.h>
 #include <kiln/lock.h>
 #include <kiln/plat/time.h>
 #include <kiln/sync.h>
@@ -44,6 +45,18 @@ Result<void> Mutex::unlock() {
     waiters_.wake_one();
   }
   return {};
+}
+
+MutexGuard::MutexGuard(Mutex& m) : m_(m) {
+  Result<void> r = m_.lock();
+  if (r.is_error())
+    kiln_panic("MutexGuard: cannot lock mutex %p (errno %d)", static_cast<void*>(&m_), r.error().code());
+}
+
+MutexGuard::~MutexGuard() {
+  Result<void> r = m_.unlock();
+  if (r.is_error())
+    kiln_panic("MutexGuard: cannot unlock mutex %p (errno %d)", static_cast<void*>(&m_), r.error().code());
 }
 
 Result<void> Semaphore::down(uint64_t deadline) {

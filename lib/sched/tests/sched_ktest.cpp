@@ -1,4 +1,5 @@
 // In-image tests of threads, sleeping, timers and locks.
+#include <kiln/assert.h>
 #include <kiln/config.h>
 #include <kiln/ktest.h>
 #include <kiln/plat/time.h>
@@ -13,6 +14,8 @@ uint64_t now() { return kiln_plat_monotonic_ns(); }
 constexpr uint64_t kMs = 1000000;
 
 void* add_one(void* p) { return reinterpret_cast<void*>(reinterpret_cast<uintptr_t>(p) + 1); }
+// error() of a success panics: check is_error() first.
+bool fails_with(const Result<void>& r, int code) { return r.is_error() && r.error().code() == code; }
 }  // namespace
 
 KILN_TEST(sched, create_join_returns_value) {
@@ -21,7 +24,8 @@ KILN_TEST(sched, create_join_returns_value) {
   auto r = thread_join(t.value());
   KTEST_ASSERT(r.ok());
   KTEST_EXPECT_EQ(reinterpret_cast<uintptr_t>(r.value()), 42);
-  KTEST_EXPECT(thread_join(thread_current()).error().code() == EDEADLK);
+  auto self = thread_join(thread_current());
+  KTEST_EXPECT(self.is_error() && self.error().code() == EDEADLK);
 }
 
 namespace {
@@ -30,11 +34,10 @@ long counter;
 constexpr int kAdders = 8, kAdds = 20000;
 void* add_many(void*) {
   for (int i = 0; i < kAdds; ++i) {
-    (void)counter_lock.lock();
+    MutexGuard g(counter_lock);
     long v = counter;
     for (int spin = 0; spin < 3; ++spin) asm volatile("");
     counter = v + 1;  // lost updates would show without the lock
-    (void)counter_lock.unlock();
   }
   return nullptr;
 }
@@ -60,26 +63,24 @@ constexpr int kProducers = 4, kConsumers = 4, kItems = 500;
 void* producer(void* p) {
   int base = static_cast<int>(reinterpret_cast<intptr_t>(p)) * kItems;
   for (int i = 1; i <= kItems; ++i) {
-    (void)pc_lock.lock();
-    while (size == 8) (void)not_full.wait(pc_lock);
+    MutexGuard g(pc_lock);
+    while (size == 8) KILN_ASSERT(not_full.wait(pc_lock).ok());
     queue[tail] = base + i;
     tail = (tail + 1) % 8;
     ++size;
     not_empty.signal();
-    (void)pc_lock.unlock();
   }
   return nullptr;
 }
 void* consumer(void*) {
   long sum = 0;
   for (int i = 0; i < kItems * kProducers / kConsumers; ++i) {
-    (void)pc_lock.lock();
-    while (size == 0) (void)not_empty.wait(pc_lock);
+    MutexGuard g(pc_lock);
+    while (size == 0) KILN_ASSERT(not_empty.wait(pc_lock).ok());
     sum += queue[head];
     head = (head + 1) % 8;
     --size;
     not_full.signal();
-    (void)pc_lock.unlock();
   }
   return reinterpret_cast<void*>(sum);
 }
@@ -142,18 +143,18 @@ KILN_TEST(sched, timeouts) {
   Mutex m;
   Semaphore s(0);
   uint64_t t0 = now();
-  KTEST_EXPECT(s.down(t0 + 5 * kMs).error().code() == ETIMEDOUT);
+  KTEST_EXPECT(fails_with(s.down(t0 + 5 * kMs), ETIMEDOUT));
   KTEST_EXPECT(now() >= t0 + 5 * kMs);
   s.up();
   KTEST_EXPECT(s.down(now() + 5 * kMs).ok());
   KTEST_EXPECT(m.lock().ok());
-  KTEST_EXPECT(m.lock().error().code() == EDEADLK);
+  KTEST_EXPECT(fails_with(m.lock(), EDEADLK));
   CondVar cv;
   t0 = now();
-  KTEST_EXPECT(cv.wait(m, t0 + 3 * kMs).error().code() == ETIMEDOUT);
+  KTEST_EXPECT(fails_with(cv.wait(m, t0 + 3 * kMs), ETIMEDOUT));
   KTEST_EXPECT(m.owner() == thread_current());  // held again after the timeout
   KTEST_EXPECT(m.unlock().ok());
-  KTEST_EXPECT(m.unlock().error().code() == EPERM);
+  KTEST_EXPECT(fails_with(m.unlock(), EPERM));
 }
 
 KILN_TEST(sched, recursive_mutex) {
@@ -167,23 +168,85 @@ KILN_TEST(sched, recursive_mutex) {
 }
 
 namespace {
+Mutex guarded;
+volatile int guard_stage;  // 1: the other thread got the mutex
+void* take_guarded(void*) {
+  MutexGuard g(guarded);
+  guard_stage = 1;
+  return nullptr;
+}
+// Returns from inside the guard's scope: the mutex must still be released.
+int early_return(bool leave) {
+  MutexGuard g(guarded);
+  if (leave) return 1;
+  return 2;
+}
+}  // namespace
+
+KILN_TEST(sched, mutex_guard_holds_for_the_scope) {
+  {
+    MutexGuard g(guarded);
+    KTEST_EXPECT(guarded.owner() == thread_current());
+    KTEST_EXPECT_EQ(guarded.depth(), 1);
+    KTEST_EXPECT(fails_with(guarded.try_lock(), EBUSY));  // held, not recursive
+  }
+  KTEST_EXPECT(guarded.owner() == nullptr);
+  KTEST_EXPECT_EQ(early_return(true), 1);
+  KTEST_EXPECT(guarded.owner() == nullptr);
+  KTEST_EXPECT_EQ(early_return(false), 2);
+  KTEST_EXPECT(guarded.owner() == nullptr);
+}
+
+KILN_TEST(sched, mutex_guard_nests_on_a_recursive_mutex) {
+  Mutex m(true);
+  {
+    MutexGuard outer(m);
+    {
+      MutexGuard inner(m);
+      KTEST_EXPECT_EQ(m.depth(), 2);
+    }
+    KTEST_EXPECT_EQ(m.depth(), 1);
+    KTEST_EXPECT(m.owner() == thread_current());
+  }
+  KTEST_EXPECT(m.owner() == nullptr);
+  KTEST_EXPECT_EQ(m.depth(), 0);
+}
+
+KILN_TEST(sched, mutex_guard_excludes_other_threads) {
+  guard_stage = 0;
+  Thread* t = nullptr;
+  {
+    MutexGuard g(guarded);
+    auto r = thread_create("guarded", take_guarded, nullptr);
+    KTEST_ASSERT(r.ok());
+    t = r.value();
+    sleep_ns(5 * kMs);  // the thread runs and blocks in its guard
+    KTEST_EXPECT_EQ(guard_stage, 0);
+    KTEST_EXPECT(guarded.owner() == thread_current());
+  }
+  KTEST_EXPECT(thread_join(t).ok());
+  KTEST_EXPECT_EQ(guard_stage, 1);  // it got the mutex once the scope ended
+  KTEST_EXPECT(guarded.owner() == nullptr);
+}
+
+namespace {
 RwLock rw;
 int readers_inside, max_readers_inside, writer_saw_readers;  // touched under rw
 Semaphore readers_ready(0);
 void* reader(void*) {
-  (void)rw.read_lock();
+  KILN_ASSERT(rw.read_lock().ok());
   ++readers_inside;
   if (readers_inside > max_readers_inside) max_readers_inside = readers_inside;
   readers_ready.up();
   sleep_ns(5 * kMs);  // hold the read lock while others enter
   --readers_inside;
-  (void)rw.unlock();
+  KILN_ASSERT(rw.unlock().ok());
   return nullptr;
 }
 void* writer(void*) {
-  (void)rw.write_lock();
+  KILN_ASSERT(rw.write_lock().ok());
   if (readers_inside) writer_saw_readers = 1;
-  (void)rw.unlock();
+  KILN_ASSERT(rw.unlock().ok());
   return nullptr;
 }
 }  // namespace
@@ -246,7 +309,8 @@ KILN_TEST(sched, detached_threads_and_errors) {
   // Out of memory for a stack is an error value, not a crash.
   auto huge = thread_create("huge", add_one, nullptr, size_t{1} << 45);
   KTEST_EXPECT(huge.is_error() && huge.error().code() == EAGAIN);
-  KTEST_EXPECT(thread_create("nofn", nullptr, nullptr).error().code() == EINVAL);
+  auto nofn = thread_create("nofn", nullptr, nullptr);
+  KTEST_EXPECT(nofn.is_error() && nofn.error().code() == EINVAL);
 }
 
 #ifdef CONFIG_SCHED_PREEMPT

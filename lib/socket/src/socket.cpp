@@ -37,12 +37,12 @@ class SocketFile final : public kiln::File {
   kiln::Result<size_t> read(void* buf, size_t n) override {
     ssize_t r = lwip_read(s_, buf, n);
     if (r < 0) return kiln::Error(errno);
-    return static_cast<size_t>(r);
+    return kiln::Ok(static_cast<size_t>(r));
   }
   kiln::Result<size_t> write(const void* buf, size_t n) override {
     ssize_t r = lwip_write(s_, buf, n);
     if (r < 0) return kiln::Error(errno);
-    return static_cast<size_t>(r);
+    return kiln::Ok(static_cast<size_t>(r));
   }
   kiln::Result<void> stat(struct stat* st) override {
     memset(st, 0, sizeof *st);

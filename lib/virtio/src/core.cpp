@@ -45,7 +45,7 @@ Result<uint64_t> negotiate(Transport& t, uint64_t wanted) {
       return Error(ENOTSUP);
     }
   }
-  return f;
+  return Ok(f);
 }
 
 int scan() {

@@ -165,7 +165,7 @@ class VirtioNet final : public kiln::NetDev {
       } else {
         memcpy(buf, rx_bufs_ + slot * kBufSize + hdr_len_, len - hdr_len_);
         count_rx(len - hdr_len_);
-        r = static_cast<size_t>(len - hdr_len_);
+        r = Ok(static_cast<size_t>(len - hdr_len_));
       }
       (void)post_rx(slot);
       if (rx_.publish()) t_.notify(kRxQ);

@@ -153,7 +153,7 @@ class TapDev final : public kiln::NetDev {
         return kiln::Error(EMSGSIZE);
       }
       count_rx(static_cast<size_t>(r));
-      return static_cast<size_t>(r);
+      return kiln::Ok(static_cast<size_t>(r));
     }
   }
 

@@ -114,7 +114,7 @@ Result<evtchn_port_t> bound(long r, evtchn_port_t port, EventHandler fn, void* c
   }
   auto a = evtchn_attach(port, fn, ctx);
   if (!a.ok()) return a.error();
-  return port;
+  return Ok(port);
 }
 
 }  // namespace

@@ -108,7 +108,7 @@ Result<grant_ref_t> gnttab_grant_access(uint16_t domid, uint64_t gfn, bool reado
   e.frame = static_cast<uint32_t>(gfn);
   __atomic_store_n(&e.flags, static_cast<uint16_t>(kGtfPermitAccess | (readonly ? kGtfReadonly : 0)),
                    __ATOMIC_RELEASE);  // last: the entry is complete before it is valid
-  return ref;
+  return Ok(ref);
 }
 
 Result<void> gnttab_end_access(grant_ref_t ref) {

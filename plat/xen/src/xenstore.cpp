@@ -214,7 +214,7 @@ Result<size_t> request(uint32_t type, uint32_t tx, const Part* parts, unsigned n
   kiln_plat_wake_event();  // the next caller's turn
   kiln_plat_irq_restore(f);
   if (err) return Error(err);
-  return q.len;
+  return Ok(q.len);
 }
 
 Result<void> simple(uint32_t type, const char* path, uint32_t tx) {
@@ -280,7 +280,7 @@ Result<size_t> xs_directory(const char* path, char* out, size_t n, unsigned* cou
     for (size_t i = 0; i < len; ++i) c += out[i] == 0;
     *count = c;
   }
-  return len;
+  return Ok(len);
 }
 
 Result<uint32_t> xs_transaction_start() {
@@ -294,7 +294,7 @@ Result<uint32_t> xs_transaction_start() {
     if (*s < '0' || *s > '9') return Error(EIO);
     v = v * 10 + static_cast<uint32_t>(*s - '0');
   }
-  return v;
+  return Ok(v);
 }
 
 Result<void> xs_transaction_end(uint32_t tx, bool commit) {
@@ -353,7 +353,7 @@ Result<size_t> xs_watch_wait(const char* token, char* path_out, size_t n, uint64
         for (unsigned j = i; j + 1 < ev_count; ++j) events[(ev_head + j) % kEvents] = events[(ev_head + j + 1) % kEvents];
         --ev_count;
         kiln_plat_irq_restore(f);
-        return len;
+        return Ok(len);
       }
     }
     if (err || broken) break;
@@ -369,7 +369,7 @@ Result<size_t> xs_watch_wait(const char* token, char* path_out, size_t n, uint64
 }
 
 Result<uint16_t> xs_domid() {
-  if (have_domid) return my_domid;
+  if (have_domid) return Ok(my_domid);
   char v[16];
   KILN_TRY(xs_read("domid", v, sizeof v));
   unsigned d = 0;
@@ -380,7 +380,7 @@ Result<uint16_t> xs_domid() {
   if (d >= kDomidSelfId) return Error(EIO);
   my_domid = static_cast<uint16_t>(d);
   have_domid = true;
-  return my_domid;
+  return Ok(my_domid);
 }
 
 }  // namespace kiln::xen

@@ -36,7 +36,8 @@ class File {
 
 // Put f in the lowest free slot (>= min_fd). Takes a reference.
 Result<int> fd_install(File* f, int min_fd = 0);
-// Put f at exactly fd (closing what was there). Takes a reference.
+// Put f at exactly fd (closing what was there; as POSIX dup2, an error
+// from that close is not reported). Takes a reference.
 Result<void> fd_install_at(int fd, File* f);
 Result<void> fd_close(int fd);
 Result<int> fd_dup(int fd);

@@ -4,9 +4,14 @@
 //   struct Thread { kiln::ListNode node; ... };
 //   kiln::IntrusiveList<Thread, &Thread::node> runq;
 //   runq.push_back(t); Thread* next = runq.pop_front();
+//   for (Thread& t : runq) if (done(t)) runq.remove(t);   // removal-safe
+//
+// Always checked (kiln_assert_fail, see kiln/check.h): inserting an element
+// whose node is already on a list, and removing one that is on none.
 #pragma once
 
 #include <stddef.h>
+#include <kiln/check.h>
 
 namespace kiln {
 
@@ -32,10 +37,13 @@ class IntrusiveList {
   T* front() const { return empty() ? nullptr : owner(head_.next); }
   T* back() const { return empty() ? nullptr : owner(head_.prev); }
 
-  void push_back(T& e) { insert_before(&head_, &(e.*Member)); }
-  void push_front(T& e) { insert_before(head_.next, &(e.*Member)); }
+  void push_back(T& e) { link_before(&head_, &(e.*Member)); }
+  void push_front(T& e) { link_before(head_.next, &(e.*Member)); }
   // Insert e before pos (pos must be on this list).
-  void insert_before(T& pos, T& e) { insert_before(&(pos.*Member), &(e.*Member)); }
+  void insert_before(T& pos, T& e) {
+    KILN_CHECK((pos.*Member).linked(), "IntrusiveList::insert_before: position is not on a list");
+    link_before(&(pos.*Member), &(e.*Member));
+  }
 
   T* pop_front() {
     if (empty()) return nullptr;
@@ -51,20 +59,24 @@ class IntrusiveList {
   }
   static void remove(T& e) {
     ListNode* n = &(e.*Member);
+    KILN_CHECK(n->linked(), "IntrusiveList::remove: element is not on a list");
     n->prev->next = n->next;
     n->next->prev = n->prev;
     n->prev = n->next = nullptr;
   }
   static bool is_linked(const T& e) { return (e.*Member).linked(); }
 
+  // Remembers the node after the current one before the loop body runs,
+  // so the body may remove (or move to another list) the element it is
+  // given. It must not remove other elements of this list.
   class Iterator {
    public:
-    Iterator(ListNode* n, const ListNode* head) : n_(n), head_(head) {}
+    explicit Iterator(ListNode* n) : n_(n), next_(n->next) {}
     T& operator*() const { return *owner(n_); }
     T* operator->() const { return owner(n_); }
-    // Advancing first lets the loop body remove the current element.
     Iterator& operator++() {
-      n_ = n_->next;
+      n_ = next_;
+      next_ = n_->next;
       return *this;
     }
     bool operator==(const Iterator& o) const { return n_ == o.n_; }
@@ -72,32 +84,29 @@ class IntrusiveList {
 
    private:
     ListNode* n_;
-    const ListNode* head_;
+    ListNode* next_;
   };
-  Iterator begin() { return Iterator(head_.next, &head_); }
-  Iterator end() { return Iterator(&head_, &head_); }
-
-  // Call f(T&) for each element; f may remove the element it is given.
-  template <typename F>
-  void for_each_safe(F f) {
-    for (ListNode* p = head_.next; p != &head_;) {
-      ListNode* next = p->next;
-      f(*owner(p));
-      p = next;
-    }
-  }
+  Iterator begin() { return Iterator(head_.next); }
+  Iterator end() { return Iterator(&head_); }
 
  private:
-  static void insert_before(ListNode* pos, ListNode* n) {
+  static void link_before(ListNode* pos, ListNode* n) {
+    KILN_CHECK(!n->linked(), "IntrusiveList: element is already on a list");
     n->next = pos;
     n->prev = pos->prev;
     pos->prev->next = n;
     pos->prev = n;
   }
+  // Offset of Member inside T. Member is a pointer to data member; the
+  // Itanium C++ ABI (which GCC and Clang follow on x86-64) represents it
+  // as the member's byte offset in a ptrdiff_t. Reading that representation
+  // (bit_cast) is well-defined, unlike `&(((T*)nullptr)->*Member)`.
+  static ptrdiff_t member_offset() {
+    static_assert(sizeof(Member) == sizeof(ptrdiff_t), "pointer to data member is not an offset");
+    return __builtin_bit_cast(ptrdiff_t, Member);
+  }
   static T* owner(const ListNode* n) {
-    // Offset of Member inside T, computed without a T object.
-    const size_t off = reinterpret_cast<size_t>(&(static_cast<T*>(nullptr)->*Member));
-    return reinterpret_cast<T*>(reinterpret_cast<char*>(const_cast<ListNode*>(n)) - off);
+    return reinterpret_cast<T*>(reinterpret_cast<char*>(const_cast<ListNode*>(n)) - member_offset());
   }
   ListNode head_;
 };

@@ -2,6 +2,9 @@
 // blocking operations take an optional monotonic deadline (0: none) and
 // return ETIMEDOUT when it passes. Interrupt handlers and timer callbacks
 // may call Semaphore::up and CondVar::signal/broadcast, nothing else.
+//
+//   kiln::Mutex m;
+//   { kiln::MutexGuard g(m); ... }   // held until the end of the scope
 #pragma once
 #include <kiln/sched.h>
 
@@ -24,6 +27,23 @@ class Mutex {
   unsigned depth_ = 0;
   bool recursive_;
   WaitQueue waiters_;
+};
+
+// Holds a mutex for the rest of the scope. Without a deadline, locking
+// fails only when the thread already holds a non-recursive mutex (a
+// deadlock), and unlocking only when another thread took it over: both
+// are bugs, so the guard panics naming the mutex and the error instead of
+// going on unlocked. Use Mutex::lock() directly where a failure is an
+// answer (pthread_mutex_lock, deadlines).
+class [[nodiscard]] MutexGuard {
+ public:
+  explicit MutexGuard(Mutex& m);
+  ~MutexGuard();
+  MutexGuard(const MutexGuard&) = delete;
+  MutexGuard& operator=(const MutexGuard&) = delete;
+
+ private:
+  Mutex& m_;
 };
 
 class Semaphore {
