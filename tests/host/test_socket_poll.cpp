@@ -5,6 +5,8 @@
 // mix of console and sockets, lost wake-ups, the table's growth and limit.
 #include <gtest/gtest.h>
 
+#include <kiln/config.h>
+
 #include <errno.h>
 #include <poll.h>
 #include <stdlib.h>
@@ -384,4 +386,25 @@ TEST_F(SocketPoll, ReservedDescriptorCommitsToTheSocket) {
   f = kiln::fd_get(0);  // drop the reference before closing
   ASSERT_TRUE(kiln::fd_close(fd).ok());
   EXPECT_EQ(lwip_closed, std::vector<int>{321});
+}
+
+TEST_F(SocketPoll, LimitBelowTheFirstSlots) {
+  // fd.max=10 with a table that already has more slots: 10 is the limit.
+  ASSERT_TRUE(kiln::fd_set_limit(10).ok());
+  std::vector<int> fds;
+  for (;;) {
+    auto r = kiln::fd_install(&kiln::console_file());
+    if (r.is_error()) {
+      EXPECT_EQ(r.error().code(), EMFILE);
+      break;
+    }
+    fds.push_back(r.value());
+  }
+  EXPECT_EQ(fds.size(), 7u);
+  EXPECT_TRUE(kiln::fd_reserve().is_error());
+  EXPECT_TRUE(kiln::fd_install_at(10, &kiln::console_file()).is_error());
+  EXPECT_TRUE(kiln::fd_set_limit(2).is_error());
+  EXPECT_TRUE(kiln::fd_set_limit(CONFIG_LIBFDTAB_MAX + 1).is_error());
+  for (int fd : fds) ASSERT_TRUE(kiln::fd_close(fd).ok());
+  ASSERT_TRUE(kiln::fd_set_limit(CONFIG_LIBFDTAB_MAX).ok());
 }

@@ -45,8 +45,8 @@ File** slots(Table& t) { return t.slot ? t.slot : t.first; }
 Result<void> grow(int need) {
   for (;;) {
     int cap = table.with([](Table& t) { return t.cap; });
-    if (need < cap) return {};
-    if (cap >= limit) return Error(EMFILE);
+    if (need < cap && need < limit) return {};
+    if (cap >= limit || need >= limit) return Error(EMFILE);
     int ncap = cap * 2 > limit ? limit : cap * 2;
     auto* n = static_cast<File**>(kiln_calloc(static_cast<size_t>(ncap), sizeof(File*)));
     if (!n) return Error(ENOMEM);
@@ -67,7 +67,8 @@ Result<void> grow(int need) {
 int take(Table& t, int min_fd, File* f) {
   File** s = slots(t);
   int from = min_fd > t.free_hint ? min_fd : t.free_hint;
-  for (int i = from; i < t.cap; ++i) {
+  int end = t.cap < limit ? t.cap : limit;  // the first slots can be more than fd.max=
+  for (int i = from; i < end; ++i) {
     if (!s[i]) {
       s[i] = f;
       f->ref();
@@ -75,7 +76,7 @@ int take(Table& t, int min_fd, File* f) {
       return i;
     }
   }
-  if (min_fd <= t.free_hint) t.free_hint = t.cap;
+  if (min_fd <= t.free_hint) t.free_hint = end;
   return -1;
 }
 
@@ -102,9 +103,8 @@ File* clear(Table& t, int fd) {
 
 int set_max(const char* v) {
   unsigned long n;
-  if (kiln_parse_ulong(v, &n) < 0 || n < 3 || n > CONFIG_LIBFDTAB_MAX) return -EINVAL;
-  limit = static_cast<int>(n);
-  return 0;
+  if (kiln_parse_ulong(v, &n) < 0 || n > CONFIG_LIBFDTAB_MAX) return -EINVAL;
+  return fd_set_limit(static_cast<int>(n)).is_error() ? -EINVAL : 0;
 }
 
 }  // namespace
@@ -134,6 +134,12 @@ void ready_wait(uint64_t seen, uint64_t deadline_ns) {
 }
 
 int fd_limit() { return limit; }
+
+Result<void> fd_set_limit(int n) {
+  if (n < 3 || n > CONFIG_LIBFDTAB_MAX) return Error(EINVAL);
+  limit = n;  // open descriptors at or past it stay; new ones are below it
+  return {};
+}
 int fd_capacity() { return table.with([](Table& t) { return t.cap; }); }
 
 Result<int> fd_install(File* f, int min_fd) { return install(f, min_fd); }

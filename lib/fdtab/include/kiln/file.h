@@ -92,6 +92,8 @@ void fd_cancel(int fd);
 // it has now (it grows on demand).
 int fd_limit();
 int fd_capacity();
+// Sets the limit (3..CONFIG_LIBFDTAB_MAX; the fd.max= option): EINVAL outside.
+Result<void> fd_set_limit(int n);
 
 // A referenced file for the duration of one call.
 class FileRef {
