@@ -242,7 +242,8 @@ int main(int argc, char** argv) {
     if (e != 0) {
       // No thread for it: answer (not a silent close) and say so once.
       if (!said_no_thread) {
-        printf("httpserver: cannot start a connection thread (%s) with %u open: answering 503 until one ends\n",
+        printf("httpserver: cannot start a connection thread (%s) with %u open: "
+               "answering 503 until one ends\n",
                strerror(e), active.load(std::memory_order_relaxed) - 1);
         fflush(stdout);
         said_no_thread = true;
