@@ -188,3 +188,31 @@ kiln_image_test(crash_null_address SET crash APP crash ARGS pagefault STATUS 125
   EXPECT_RE "(write to null-page address 0x0 \\(not mapped\\)|SIGSEGV \\(invalid memory access\\) at address 0x0)")
 kiln_image_test(stdin_line SET crash APP crash ARGS stdin STDIN "typed on the console\n"
   EXPECT "read: [typed on the console]")
+
+# poll/select over File readiness; console input on an interrupt (issue 12)
+# Input comes through a pipe the test writes into later (sleep keeps it
+# open and empty meanwhile: an empty closed pipe would be end of input,
+# which is readable).
+foreach(_p linuxu kvm)
+  set(_img ${I}/pollio/pollio_${_p}-x86_64)
+  if(_p STREQUAL "linuxu")
+    set(_run "${_img}")
+  else()
+    set(_run "${RUN} --image ${_img} --")
+  endif()
+  add_test(NAME image.${_p}.poll_stdin_no_input COMMAND ${CHECK} --expect-re "^poll: 0 after [0-9]+ ms$"
+           -- /bin/sh -c "sleep 5 | ${_run} none 700")
+  add_test(NAME image.${_p}.poll_select_stdin_input COMMAND ${CHECK}
+           --expect "poll: 1 revents 0x1 after waiting" --expect "line 1: [first]"
+           --expect "select: 1 stdin set after waiting" --expect "line 2: [second]"
+           -- /bin/sh -c "(sleep 2; echo first; sleep 1; echo second) | ${_run} input")
+  add_test(NAME image.${_p}.poll_console_and_socket COMMAND ${CHECK}
+           --expect "mix 1: 1 stdin 0 socket 0x1" --expect "mix 2: 1 stdin 0x1 socket 0"
+           --expect "mix 2: stdin [typed]"
+           -- /bin/sh -c "(sleep 2; echo typed) | ${_run} mix")
+  add_test(NAME image.${_p}.select_over_64_fds COMMAND ${CHECK} --expect "select64: 1 ready, socket 77"
+           -- /bin/sh -c "${_run} select64 </dev/null")
+  add_test(NAME image.${_p}.console_input_idle
+           COMMAND ${KILN_SRC}/tests/apps/pollio/console_idle.sh ${I}/pollio ${_p})
+  set_tests_properties(image.${_p}.console_input_idle PROPERTIES RUN_SERIAL TRUE)
+endforeach()

@@ -15,6 +15,7 @@ kinds of network:
 
   nettest.py <test> <image> [--user] [runner flags...]
       tests: http malformed wrk echo ping idle denied dhcp dhcp_late dns ipv6
+             conns10k conns2k connlimit
       runner flags (e.g. --machine q35 --net-model pci-legacy) go to run.sh
 
 Prints the reason of a failure and exits 1."""
@@ -650,11 +651,196 @@ def test_ipv6(image):
     img.stop()
     dns.stop()
 
+# --- many connections (issue 12) -----------------------------------------------
+
+def hold_connections(n, deadline_s, want_served=None, addr=None, port=None):
+    """Opens n TCP connections to the server, each sending one GET, and
+    keeps all of them open. Returns (served, refused, silent, pending, socks):
+    connections with a full response, refused at connect (RST), closed
+    without a full response, and still waiting; socks maps each open socket
+    to its state. Stops at the deadline or once want_served (default n) have
+    responses."""
+    import resource, selectors
+    addr, port = addr or ADDR, port or HTTP_PORT
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    need = n + 256
+    if soft < need:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (max(need, soft), max(need, hard)))
+    want_served = n if want_served is None else want_served
+    sel = selectors.DefaultSelector()
+    req = f"GET / HTTP/1.1\r\nHost: {addr}\r\n\r\n".encode()
+    state = {}  # sock -> dict(phase, buf)
+    served = refused = silent = 0
+    opened = 0
+    in_flight = 0
+    end = time.time() + deadline_s
+
+    def response_complete(buf):
+        head, sep, body = buf.partition(b"\r\n\r\n")
+        if not sep:
+            return False
+        m = re.search(rb"\r\ncontent-length: *([0-9]+)", head, re.I)
+        return m is not None and len(body) >= int(m.group(1)) and head.startswith(b"HTTP/1.1 ")
+
+    while time.time() < end and served < want_served:
+        while opened < n and in_flight < 200:
+            s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            s.setblocking(False)
+            s.connect_ex((addr, port))
+            state[s] = {"phase": "connect", "buf": b""}
+            sel.register(s, selectors.EVENT_WRITE)
+            opened += 1
+            in_flight += 1
+        for key, ev in sel.select(timeout=0.2):
+            s = key.fileobj
+            st = state[s]
+            if st["phase"] == "connect":
+                err = s.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+                in_flight -= 1
+                if err:
+                    refused += 1
+                    st["phase"] = "refused"
+                    sel.unregister(s)
+                    s.close()
+                    continue
+                s.send(req)
+                st["phase"] = "sent"
+                sel.modify(s, selectors.EVENT_READ)
+                continue
+            try:
+                data = s.recv(65536)
+            except (ConnectionResetError, BrokenPipeError):
+                data = None
+            except BlockingIOError:
+                continue
+            if data:
+                st["buf"] += data
+                if st["phase"] == "sent" and response_complete(st["buf"]):
+                    # A complete answer; only a 200 counts as served (a 503 is "no thread").
+                    st["phase"] = "served" if st["buf"].startswith(b"HTTP/1.1 200 ") else "answered-error"
+                    served += st["phase"] == "served"
+                    if st["phase"] != "served":
+                        sel.unregister(s)
+                continue
+            sel.unregister(s)
+            if st["phase"] == "served":
+                st["phase"] = "closed-after"
+            else:
+                st["phase"] = "silent"
+                silent += 1
+    pending = sum(1 for st in state.values() if st["phase"] in ("connect", "sent"))
+    return served, refused, silent, pending, state, sel
+
+
+def test_conns(image, n, opts=()):
+    """n concurrent idle keep-alive connections, each with one GET, all
+    answered in full and all still open at the end."""
+    extra = list(opts) + ([] if CFG["kvm"] else ["heap=1G"])
+    img = Image([str(PORT), "600"], "listening on port", opts=[f"net.ip={GUEST}/24", f"net.gw={HOST}"] + extra)
+    t0 = time.time()
+    served, refused, silent, pending, state, sel = hold_connections(n, 240 if CFG["kvm"] else 150)
+    dt = time.time() - t0
+    img.alive()
+    # Every connection still open: nothing read as EOF in a last sweep.
+    closed = 0
+    for s, st in state.items():
+        if st["phase"] != "served":
+            continue
+        try:
+            if s.recv(1) == b"":
+                closed += 1
+        except BlockingIOError:
+            pass
+        except OSError:
+            closed += 1
+    errors = sum(1 for st in state.values() if st["phase"] == "answered-error")
+    print(f"conns: {n} connections: {served} served in {dt:.1f} s, {errors} answered with an error, {refused} refused, "
+          f"{silent} closed unanswered, {pending} pending, {closed} closed since", flush=True)
+    for s in state:
+        s.close()
+    if served != n or silent or refused or closed or errors:
+        fail(f"of {n} connections {served} got a full 200 response, {errors} an error response, {refused} refused, "
+             f"{silent} closed without one, {pending} still waiting, {closed} closed afterwards:\n"
+             f"{img.output()[-3000:]}")
+    still_serves(img, f"{n} connections")
+    img.stop()
+
+
+def test_conns10k(image):
+    test_conns(image, 10000)
+
+
+def test_conns2k(image):
+    test_conns(image, 2000)
+
+
+def test_connlimit(image):
+    """fd.max=40: 36 connections get descriptors (0-2 console, 3 the
+    listener). 50 clients: 36 served, the other 14 wait (in the listen
+    backlog) or are refused -- none is closed unanswered; the limit is
+    logged once; when the first ones close the waiting ones are served."""
+    img = Image([str(PORT), "600"], "listening on port", opts=[f"net.ip={GUEST}/24", f"net.gw={HOST}", "fd.max=40"])
+    served, refused, silent, pending, state, sel = hold_connections(50, 60, want_served=36)
+    time.sleep(3)  # anything wrongly closed shows up now
+    for key, ev in sel.select(timeout=0):
+        s = key.fileobj
+        try:
+            data = s.recv(65536)
+        except BlockingIOError:
+            continue
+        except OSError:
+            data = b""
+        if not data and state[s]["phase"] != "served":
+            silent += 1
+            state[s]["phase"] = "silent"
+    out = img.output()
+    print(f"connlimit: 50 connections at fd.max=40: {served} served, {refused} refused, {silent} closed unanswered, "
+          f"{pending} waiting", flush=True)
+    if served != 36 or silent:
+        fail(f"expected 36 served and none closed unanswered, got {served} served, {silent} closed without a "
+             f"response, {refused} refused, {pending} waiting:\n{out}")
+    n_log = out.count("socket: descriptor limit reached")
+    if n_log != 1:
+        fail(f"expected the descriptor limit logged once, found {n_log} times:\n{out}")
+    # Free the descriptors: the waiting connections get theirs and are served.
+    waiting = [s for s, st in state.items() if st["phase"] in ("connect", "sent")]
+    for s, st in list(state.items()):
+        if st["phase"] == "served":
+            sel.unregister(s)
+            s.close()
+            del state[s]
+    end = time.time() + 30
+    done = 0
+    while time.time() < end and done < len(waiting):
+        for key, ev in sel.select(timeout=0.2):
+            s = key.fileobj
+            try:
+                data = s.recv(65536)
+            except BlockingIOError:
+                continue
+            except OSError:
+                data = b""
+            if not data:
+                sel.unregister(s)
+                fail(f"a waiting connection was closed without a response:\n{img.output()}")
+            state[s]["buf"] += data
+            if b"\r\n\r\n" in state[s]["buf"] and state[s]["phase"] != "served":
+                state[s]["phase"] = "served"
+                done += 1
+    print(f"connlimit: after closing the first 36, {done} of {len(waiting)} waiting connections served", flush=True)
+    if done != len(waiting):
+        fail(f"only {done} of {len(waiting)} waiting connections were served once descriptors were free:\n"
+             f"{img.output()}")
+    for s in state:
+        s.close()
+    img.alive()
+    img.stop()
+
 
 TESTS = {"http": test_http, "malformed": test_malformed, "wrk": test_wrk, "echo": test_echo,
          "ping": test_ping, "idle": test_idle, "denied": test_denied, "dhcp": test_dhcp, "dhcp_late": test_dhcp_late,
          "dns": test_dns,
-         "ipv6": test_ipv6}
+         "ipv6": test_ipv6, "conns10k": test_conns10k, "conns2k": test_conns2k, "connlimit": test_connlimit}
 
 
 def inner(cfg):

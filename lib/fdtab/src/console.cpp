@@ -1,4 +1,6 @@
-// The console as a file: fds 0, 1, 2.
+// The console as a file: fds 0, 1, 2. Readable when the platform says a
+// byte (or the end of input) is there; always writable (output is
+// buffered and never blocks for long).
 #include <kiln/file.h>
 #include <kiln/plat/console.h>
 
@@ -18,6 +20,15 @@ class Console final : public File {
     kiln_plat_console_write(static_cast<const char*>(buf), n);
     return Ok(n);
   }
+  unsigned poll(unsigned events) override {
+    unsigned r = events & (kPollOut | kPollWrNorm);
+    if (events & (kPollIn | kPollRdNorm)) {
+      kiln_plat_console_flush();  // a prompt shows before the poller sleeps
+      if (kiln_plat_console_readable()) r |= events & (kPollIn | kPollRdNorm);
+    }
+    return r;
+  }
+  bool arm() override { return kiln_plat_console_arm() == 0; }
   bool isatty() const override { return true; }
   Result<void> release() override { return {}; }  // static: never freed
 };

@@ -1,21 +1,115 @@
+// The descriptor table. It starts with kInitial slots in the image and
+// grows (doubling, from the heap) when every slot is taken, up to the limit
+// (CONFIG_LIBFDTAB_MAX, or lower with fd.max=). Growing never moves a
+// File, only the array of pointers; the old array is freed after the swap.
+#include <kiln/config.h>
+#include <kiln/alloc.h>
 #include <kiln/file.h>
 #include <kiln/init.h>
 #include <kiln/lock.h>
+#include <kiln/option.h>
+#include <kiln/plat/irq.h>
+#include <kiln/plat/wait.h>
 #include <kiln/print.h>
+#include <errno.h>
 #include <string.h>
 
 #ifndef CONFIG_LIBFDTAB_MAX
-#define CONFIG_LIBFDTAB_MAX 256
+#define CONFIG_LIBFDTAB_MAX 65536
 #endif
 
 namespace kiln {
 
 namespace {
+
+constexpr int kInitial = CONFIG_LIBFDTAB_MAX < 64 ? CONFIG_LIBFDTAB_MAX : 64;
+
+// Marks a slot held by fd_reserve: taken for fd_install, closed for fd_get.
+class Reserved final : public File {};
+constinit Reserved reserved;
+
 struct Table {
-  File* slot[CONFIG_LIBFDTAB_MAX];
+  File* first[kInitial] = {};
+  File** slot = nullptr;  // first, or a heap array of cap entries
+  int cap = kInitial;
+  int free_hint = 0;      // no free slot below this
 };
 constinit Protected<Table> table;
+constinit int limit = CONFIG_LIBFDTAB_MAX;
+constinit uint64_t seq = 0;
+
+File** slots(Table& t) { return t.slot ? t.slot : t.first; }
+
+// Grows the table so it has more than `need` slots (within the limit).
+// Allocates with the lock not held.
+Result<void> grow(int need) {
+  for (;;) {
+    int cap = table.with([](Table& t) { return t.cap; });
+    if (need < cap && need < limit) return {};
+    if (cap >= limit || need >= limit) return Error(EMFILE);
+    int ncap = cap * 2 > limit ? limit : cap * 2;
+    auto* n = static_cast<File**>(kiln_calloc(static_cast<size_t>(ncap), sizeof(File*)));
+    if (!n) return Error(ENOMEM);
+    File** old = table.with([&](Table& t) -> File** {
+      if (t.cap != cap) return n;  // someone else grew it first: retry
+      memcpy(n, slots(t), static_cast<size_t>(cap) * sizeof(File*));
+      File** o = t.slot;
+      t.slot = n;
+      t.cap = ncap;
+      return o;
+    });
+    if (old) kiln_free(old);
+  }
+}
+
+// The lowest free slot >= min_fd set to f, which gains a reference (with
+// the lock held, so a close racing the install cannot drop it first), or -1.
+int take(Table& t, int min_fd, File* f) {
+  File** s = slots(t);
+  int from = min_fd > t.free_hint ? min_fd : t.free_hint;
+  int end = t.cap < limit ? t.cap : limit;  // the first slots can be more than fd.max=
+  for (int i = from; i < end; ++i) {
+    if (!s[i]) {
+      s[i] = f;
+      f->ref();
+      if (min_fd <= t.free_hint) t.free_hint = i + 1;
+      return i;
+    }
+  }
+  if (min_fd <= t.free_hint) t.free_hint = end;
+  return -1;
+}
+
+Result<int> install(File* f, int min_fd) {
+  if (min_fd < 0 || min_fd >= limit) return Error(EINVAL);
+  for (;;) {
+    int cap = 0;
+    int fd = table.with([&](Table& t) {
+      cap = t.cap;
+      return take(t, min_fd, f);
+    });
+    if (fd >= 0) return Ok(fd);
+    KILN_TRY(grow(cap > min_fd ? cap : min_fd));
+  }
+}
+
+// Clears slot fd (lock held); returns what was there.
+File* clear(Table& t, int fd) {
+  File* g = slots(t)[fd];
+  slots(t)[fd] = nullptr;
+  if (fd < t.free_hint) t.free_hint = fd;
+  return g;
+}
+
+int set_max(const char* v) {
+  unsigned long n;
+  if (kiln_parse_ulong(v, &n) < 0 || n > CONFIG_LIBFDTAB_MAX) return -EINVAL;
+  return fd_set_limit(static_cast<int>(n)).is_error() ? -EINVAL : 0;
+}
+
 }  // namespace
+
+KILN_OPTION("fd.max", set_max, "most open descriptors, 3.." KILN_STR(CONFIG_LIBFDTAB_MAX) " (table grows to it on demand)");
 
 Result<void> File::stat(struct stat* st) {
   memset(st, 0, sizeof *st);
@@ -28,40 +122,62 @@ Result<void> File::unref() {
   return {};
 }
 
-Result<int> fd_install(File* f, int min_fd) {
-  if (min_fd < 0 || min_fd >= CONFIG_LIBFDTAB_MAX) return Error(EINVAL);
-  int fd = table.with([&](Table& t) {
-    for (int i = min_fd; i < CONFIG_LIBFDTAB_MAX; ++i) {
-      if (!t.slot[i]) {
-        f->ref();
-        t.slot[i] = f;
-        return i;
-      }
-    }
-    return -1;
+uint64_t ready_seq() { return __atomic_load_n(&seq, __ATOMIC_ACQUIRE); }
+
+void ready_wake() {
+  __atomic_add_fetch(&seq, 1, __ATOMIC_ACQ_REL);
+  kiln_plat_wake_event();
+}
+
+void ready_wait(uint64_t seen, uint64_t deadline_ns) {
+  if (ready_seq() == seen) kiln_plat_wait_event(deadline_ns);
+}
+
+int fd_limit() { return limit; }
+
+Result<void> fd_set_limit(int n) {
+  if (n < 3 || n > CONFIG_LIBFDTAB_MAX) return Error(EINVAL);
+  limit = n;  // open descriptors at or past it stay; new ones are below it
+  return {};
+}
+int fd_capacity() { return table.with([](Table& t) { return t.cap; }); }
+
+Result<int> fd_install(File* f, int min_fd) { return install(f, min_fd); }
+
+Result<int> fd_reserve() { return install(&reserved, 0); }
+
+void fd_commit(int fd, File* f) {
+  table.with([&](Table& t) {
+    f->ref();
+    slots(t)[fd] = f;
   });
-  if (fd < 0) return Error(EMFILE);
-  return Ok(fd);
+}
+
+void fd_cancel(int fd) {
+  table.with([&](Table& t) { clear(t, fd); });
 }
 
 Result<void> fd_install_at(int fd, File* f) {
-  if (fd < 0 || fd >= CONFIG_LIBFDTAB_MAX) return Error(EBADF);
+  if (fd < 0 || fd >= limit) return Error(EBADF);
+  KILN_TRY(grow(fd));
   f->ref();
   File* old = table.with([&](Table& t) {
-    File* o = t.slot[fd];
-    t.slot[fd] = f;
+    File* o = slots(t)[fd];
+    slots(t)[fd] = f;
     return o;
   });
   // As POSIX dup2: the old file is closed, but an error from closing it is
   // not this call's failure (the new descriptor is in place).
-  if (old) (void)old->unref();
+  if (old && old != &reserved) (void)old->unref();
   return {};
 }
 
 Result<FileRef> fd_get(int fd) {
-  if (fd < 0 || fd >= CONFIG_LIBFDTAB_MAX) return Error(EBADF);
-  File* f = table.with([&](Table& t) {
-    File* g = t.slot[fd];
+  if (fd < 0) return Error(EBADF);
+  File* f = table.with([&](Table& t) -> File* {
+    if (fd >= t.cap) return nullptr;
+    File* g = slots(t)[fd];
+    if (g == &reserved) return nullptr;
     if (g) g->ref();
     return g;
   });
@@ -70,11 +186,10 @@ Result<FileRef> fd_get(int fd) {
 }
 
 Result<void> fd_close(int fd) {
-  if (fd < 0 || fd >= CONFIG_LIBFDTAB_MAX) return Error(EBADF);
-  File* f = table.with([&](Table& t) {
-    File* g = t.slot[fd];
-    t.slot[fd] = nullptr;
-    return g;
+  if (fd < 0) return Error(EBADF);
+  File* f = table.with([&](Table& t) -> File* {
+    if (fd >= t.cap || slots(t)[fd] == &reserved) return nullptr;
+    return clear(t, fd);
   });
   if (!f) return Error(EBADF);
   return f->unref();

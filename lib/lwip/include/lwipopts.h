@@ -28,14 +28,23 @@
 #define LWIP_ERRNO_STDINCLUDE 1 /* errno values and per-thread errno from newlib */
 #define LWIP_DNS_API_DECLARE_H_ERRNO 1
 
-/* Memory: everything from Kiln's heap; the socket table is the fixed limit. */
+/* Memory: everything from Kiln's heap (MEMP_MEM_MALLOC: the MEMP_NUM_*
+ * counts below are not reserved and not enforced; a connection costs what
+ * it uses, about 3 KiB idle, and when the heap is out lwIP drops the SYN
+ * and the client retries). The one fixed table is lwIP's socket array,
+ * NUM_SOCKETS = MEMP_NUM_NETCONN entries of 24 bytes in the image: as
+ * large as the descriptor table can grow (CONFIG_LIBFDTAB_MAX), so the
+ * descriptor limit (fd.max=, checked before accept) is always reached
+ * first. See docs/network.md, "Connection limits". */
 #define MEM_LIBC_MALLOC 1
 #define MEMP_MEM_MALLOC 1
 #define MEM_ALIGNMENT 8
-/* lwIP's socket table is as large as the descriptor table. */
 #define MEMP_NUM_NETCONN CONFIG_LIBFDTAB_MAX
 #define MEMP_NUM_TCP_PCB CONFIG_LIBFDTAB_MAX
 #define MEMP_NUM_TCP_PCB_LISTEN 32
+/* IGMP/MLD memberships by socket: lwIP sizes this table by NUM_SOCKETS and
+ * walks all of it on every close; a few dozen groups are plenty. */
+#define LWIP_SOCKET_MAX_MEMBERSHIPS 64
 #define MEMP_NUM_UDP_PCB 64
 #define MEMP_NUM_NETBUF 256
 #define MEMP_NUM_PBUF 256
@@ -52,7 +61,7 @@
 #define DEFAULT_RAW_RECVMBOX_SIZE 64
 #define DEFAULT_UDP_RECVMBOX_SIZE 128
 #define DEFAULT_TCP_RECVMBOX_SIZE 128
-#define DEFAULT_ACCEPTMBOX_SIZE 128
+#define DEFAULT_ACCEPTMBOX_SIZE 256 /* >= the largest backlog (lwIP caps it at 255) */
 
 /* Protocols. */
 #define LWIP_ARP 1

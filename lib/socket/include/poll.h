@@ -1,5 +1,5 @@
-/* poll() for Kiln apps (lib/socket): sockets through lwIP; other
- * descriptors (console) are reported ready for what they were asked. */
+/* poll() for Kiln apps (lib/socket): any descriptor (sockets, the
+ * console), through each file's readiness; see docs/network.md. */
 #ifndef _KILN_POLL_H
 #define _KILN_POLL_H
 #ifdef __cplusplus

@@ -4,12 +4,13 @@
 // lwIP sets errno itself (newlib's per-thread errno); the calls here return
 // what lwIP returns.
 //
-// Sockets are recognised in the table by fstat's S_IFSOCK: SocketFile is
-// the only File that reports it.
+// SocketFile (sockfile.cpp) is the descriptor kind; poll.cpp has poll and
+// select over every kind of descriptor.
 #include <kiln/config.h>
 #include <kiln/enosys.h>
 #include <kiln/file.h>
 #include <kiln/print.h>
+#include <poll.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -18,6 +19,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <new>
+#include "sockfile.h"
 
 extern "C" {
 #include "lwip/inet.h"
@@ -27,39 +29,9 @@ extern "C" {
 
 namespace {
 
+using kiln::socket::install;
+
 constexpr int kSockNonblock = 0x800, kSockCloexec = 0x80000;  // as sys/socket.h
-
-class SocketFile final : public kiln::File {
- public:
-  explicit SocketFile(int s) : s_(s) {}
-  int sock() const { return s_; }
-
-  kiln::Result<size_t> read(void* buf, size_t n) override {
-    ssize_t r = lwip_read(s_, buf, n);
-    if (r < 0) return kiln::Error(errno);
-    return kiln::Ok(static_cast<size_t>(r));
-  }
-  kiln::Result<size_t> write(const void* buf, size_t n) override {
-    ssize_t r = lwip_write(s_, buf, n);
-    if (r < 0) return kiln::Error(errno);
-    return kiln::Ok(static_cast<size_t>(r));
-  }
-  kiln::Result<void> stat(struct stat* st) override {
-    memset(st, 0, sizeof *st);
-    st->st_mode = S_IFSOCK | 0777;
-    st->st_blksize = 4096;
-    return {};
-  }
-  kiln::Result<void> release() override {
-    int s = s_;
-    delete this;
-    if (lwip_close(s) < 0) return kiln::Error(errno);
-    return {};
-  }
-
- private:
-  int s_;
-};
 
 int fail(int e) {
   errno = e;
@@ -76,28 +48,24 @@ struct Sock {
       errno = f.error().code();
       return;
     }
-    struct stat st;
-    if (f.value()->stat(&st).is_error() || !S_ISSOCK(st.st_mode)) {
-      errno = ENOTSOCK;
-      return;
-    }
-    s = static_cast<SocketFile&>(*f.value()).sock();
+    if (auto* sf = kiln::socket::as_socket(f.value().get())) s = sf->sock();
   }
 };
 
-// A new descriptor for lwIP socket s (closed on failure).
-int install(int s) {
-  auto* f = new (std::nothrow) SocketFile(s);
-  if (!f) {
-    lwip_close(s);
-    return fail(ENOMEM);
-  }
-  auto fd = kiln::fd_install(f);
-  if (fd.is_error()) {
-    (void)f->release();
-    return fail(fd.error().code());
-  }
-  return fd.value();
+// At a limit, accept takes nothing: the connection stays in the listen
+// backlog (the client waits; past the backlog its SYNs are dropped and
+// retried) until a descriptor is free. Said once, with the way out.
+void note_limit(int e) {
+  static bool said_emfile, said_enomem;
+  bool& said = e == EMFILE ? said_emfile : said_enomem;
+  if (said) return;
+  said = true;
+  if (e == EMFILE)
+    kiln_warn("socket: descriptor limit reached (%d open; fd.max= raises it up to CONFIG_LIBFDTAB_MAX %d): "
+              "new connections wait in the listen backlog",
+              kiln::fd_limit(), CONFIG_LIBFDTAB_MAX);
+  else
+    kiln_warn("socket: out of memory for the descriptor table: new connections wait in the listen backlog");
 }
 
 // lwIP writes IPv6 hex digits in upper case; RFC 5952 and every libc
@@ -150,13 +118,25 @@ int accept4(int fd, struct sockaddr* addr, socklen_t* len, int flags) {
   Sock k(fd);
   if (k.s < 0) return -1;
   if (flags & ~(kSockNonblock | kSockCloexec)) return fail(EINVAL);
+  // The descriptor first: with none left the connection is not taken
+  // from lwIP (a connection accepted and then closed for want of a
+  // descriptor would look to the client like a server that hung up).
+  auto slot = kiln::fd_reserve();
+  if (slot.is_error()) {
+    note_limit(slot.error().code());
+    return fail(slot.error().code());
+  }
   int s = lwip_accept(k.s, addr, len);
-  if (s < 0) return -1;
+  if (s < 0) {
+    int e = errno;
+    kiln::fd_cancel(slot.value());
+    return fail(e);
+  }
   if (flags & kSockNonblock) {
     int on = 1;
     lwip_ioctl(s, FIONBIO, &on);
   }
-  return install(s);
+  return install(s, slot.value());
 }
 
 int accept(int fd, struct sockaddr* addr, socklen_t* len) { return accept4(fd, addr, len, 0); }
@@ -302,79 +282,7 @@ int fcntl(int fd, int cmd, ...) {
   }
 }
 
-int poll(struct pollfd* fds, nfds_t n, int timeout) {
-  // lwIP polls lwIP socket numbers: translate, poll, copy the results back.
-  struct pollfd small[32];
-  struct pollfd* q = n <= 32 ? small : static_cast<struct pollfd*>(malloc(n * sizeof *q));
-  if (!q) return fail(ENOMEM);
-  int ready = 0;
-  for (nfds_t i = 0; i < n; ++i) {
-    fds[i].revents = 0;
-    q[i] = {-1, fds[i].events, 0};
-    if (fds[i].fd < 0) continue;
-    Sock k(fds[i].fd);
-    if (k.s >= 0) {
-      q[i].fd = k.s;
-    } else if (errno == ENOTSOCK) {  // console: always ready
-      fds[i].revents = static_cast<short>(fds[i].events & (POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM));
-      if (fds[i].revents) ++ready;
-    } else {
-      fds[i].revents = POLLNVAL;
-      ++ready;
-    }
-  }
-  int r = lwip_poll(q, n, ready ? 0 : timeout);
-  if (r < 0) {
-    if (q != small) free(q);
-    return -1;
-  }
-  for (nfds_t i = 0; i < n; ++i)
-    if (q[i].fd >= 0 && q[i].revents) {
-      fds[i].revents = q[i].revents;
-      ++ready;
-    }
-  if (q != small) free(q);
-  return ready;
-}
-
-int select(int nfds, fd_set* rd, fd_set* wr, fd_set* ex, struct timeval* tv) {
-  if (nfds < 0 || nfds > FD_SETSIZE) return fail(EINVAL);
-  struct pollfd small[64];
-  struct pollfd* p = small;
-  nfds_t n = 0;
-  for (int fd = 0; fd < nfds; ++fd) {
-    short ev = 0;
-    if (rd && FD_ISSET(fd, rd)) ev |= POLLIN;
-    if (wr && FD_ISSET(fd, wr)) ev |= POLLOUT;
-    if (ex && FD_ISSET(fd, ex)) ev |= POLLPRI;
-    if (ev) p[n++] = {fd, ev, 0};
-  }
-  int timeout = tv ? static_cast<int>(tv->tv_sec * 1000 + tv->tv_usec / 1000) : -1;
-  int r = poll(p, n, timeout);
-  if (r < 0) return -1;
-  for (nfds_t i = 0; i < n; ++i)
-    if (p[i].revents & POLLNVAL) return fail(EBADF);
-  if (rd) FD_ZERO(rd);
-  if (wr) FD_ZERO(wr);
-  if (ex) FD_ZERO(ex);
-  int count = 0;
-  for (nfds_t i = 0; i < n; ++i) {
-    short re = p[i].revents;
-    if (rd && (p[i].events & POLLIN) && (re & (POLLIN | POLLHUP | POLLERR))) {
-      FD_SET(p[i].fd, rd);
-      ++count;
-    }
-    if (wr && (p[i].events & POLLOUT) && (re & (POLLOUT | POLLERR))) {
-      FD_SET(p[i].fd, wr);
-      ++count;
-    }
-    if (ex && (p[i].events & POLLPRI) && (re & POLLPRI)) {
-      FD_SET(p[i].fd, ex);
-      ++count;
-    }
-  }
-  return count;
-}
+// poll() and select() are in poll.cpp, over File readiness.
 
 // --- names and addresses --------------------------------------------------
 

@@ -63,6 +63,7 @@ constexpr short kPollIn = 1;
 struct Watch {
   void (*fn)(void*);
   void* arg;
+  int fd;  // watched[i].fd is this, or -1 while the watch is off (ppoll skips it)
 };
 Pollfd watched[kMaxWatchedFds];
 Watch watches[kMaxWatchedFds];
@@ -75,7 +76,7 @@ void poll_watched(const Timespec* timeout) {
   long r = syscall(kPpoll, reinterpret_cast<long>(watched), n, reinterpret_cast<long>(timeout), 0, 8);
   if (r <= 0) return;
   for (int i = 0; i < n; ++i)
-    if (watched[i].revents) watches[i].fn(watches[i].arg);
+    if (watched[i].fd >= 0 && watched[i].revents) watches[i].fn(watches[i].arg);
 }
 
 }  // namespace
@@ -88,10 +89,17 @@ int linuxu::watch_fd(int fd, void (*fn)(void*), void* arg) {
     return -ENOSPC;
   }
   watched[n] = {fd, kPollIn, 0};
-  watches[n] = {fn, arg};
+  watches[n] = {fn, arg, fd};
   nwatched = n + 1;
   kiln_plat_irq_restore(f);
   return 0;
+}
+
+void linuxu::set_watch(int fd, bool on) {
+  unsigned long f = kiln_plat_irq_save();
+  for (int i = 0; i < nwatched; ++i)
+    if (watches[i].fd == fd) watched[i].fd = on ? fd : -1;
+  kiln_plat_irq_restore(f);
 }
 
 // Called by kiln_linuxu_preempt, and by kiln_plat_irq_restore when a timer

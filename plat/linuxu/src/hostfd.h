@@ -16,4 +16,9 @@ namespace linuxu {
 constexpr int kMaxWatchedFds = 8;
 // 0, or -ENOSPC when kMaxWatchedFds are watched already.
 int watch_fd(int fd, void (*on_readable)(void*), void* arg);
+// Turns a watch off (ppoll skips the fd) or on again. For fds that are
+// readable for long stretches nobody waits on (stdin at end of input),
+// which a level-triggered watch would turn into a busy idle loop: the
+// console watches stdin only while a reader waits (one-shot).
+void set_watch(int fd, bool on);
 }  // namespace linuxu

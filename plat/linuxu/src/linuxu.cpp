@@ -1,4 +1,5 @@
 // The linuxu platform: the image as an ordinary Linux process.
+#include "hostfd.h"
 #include "syscall.h"
 #include <kiln/config.h>
 #include <kiln/init.h>
@@ -8,6 +9,7 @@
 #include <kiln/plat/irq.h>
 #include <kiln/plat/memory.h>
 #include <kiln/plat/time.h>
+#include <kiln/plat/wait.h>
 #include <kiln/print.h>
 #include <errno.h>
 
@@ -65,12 +67,53 @@ extern "C" size_t kiln_plat_mem_regions(const kiln_mem_region** out) {
 // newlib's stdio already batches lines, so writes go straight through.
 extern "C" void kiln_plat_console_write(const char* s, size_t n) { write_all(1, s, n); }
 extern "C" void kiln_plat_console_flush(void) {}
+// Input is the host's stdin, read when ppoll says it would not block; a
+// reader that must wait sleeps as a thread (others run; when all sleep,
+// the idle loop's ppoll watches stdin and wakes it), not in a host read
+// that would stop the whole image.
+extern "C" int kiln_plat_console_readable(void) {
+  struct {
+    int fd;
+    short events, revents;
+  } p{0, 1 /* POLLIN */, 0};
+  Timespec zero{0, 0};
+  long r = syscall(kPpoll, reinterpret_cast<long>(&p), 1, reinterpret_cast<long>(&zero), 0, 8);
+  return r != 0;  // readable, at end, closed (POLLNVAL) or failing: a read returns at once
+}
+
+namespace {
+constinit int stdin_watch = 0;  // 0: not registered, 1: registered, <0: errno
+
+void on_stdin(void*) {
+  linuxu::set_watch(0, false);  // one-shot: stdin at EOF stays readable
+  kiln_plat_wake_event();
+}
+}  // namespace
+
+extern "C" int kiln_plat_console_arm(void) {
+  if (stdin_watch == 0) {
+    int r = linuxu::watch_fd(0, on_stdin, nullptr);
+    stdin_watch = r == 0 ? 1 : r;
+  }
+  if (stdin_watch < 0) return stdin_watch;
+  linuxu::set_watch(0, true);
+  return 0;
+}
+
 extern "C" long kiln_plat_console_read(char* buf, size_t n) {
+  if (!n) return 0;
+  while (!kiln_plat_console_readable()) {
+    unsigned long f = kiln_plat_irq_save();
+    int armed = kiln_plat_console_arm();
+    kiln_plat_wait_event(armed == 0 ? 0 : kiln_plat_monotonic_ns() + 10000000);
+    kiln_plat_irq_restore(f);
+  }
   for (;;) {
     long r = syscall(kRead, 0, reinterpret_cast<long>(buf), static_cast<long>(n));
     if (r != -4) return r;  // retry on EINTR
   }
 }
+
 
 extern "C" uint64_t kiln_plat_monotonic_ns(void) {
   Timespec ts;

@@ -119,3 +119,16 @@ extern "C" long kiln_plat_console_read(char* out, size_t n) {
     else poll_port(port, 0);
   }
 }
+
+extern "C" int kiln_plat_console_readable(void) {
+  unsigned long f = kiln_plat_irq_save();
+  // No ring (or a ring gone bad): a read fails at once, so it is "ready".
+  int r = !ring || __atomic_load_n(&ring->in_prod, __ATOMIC_ACQUIRE) != __atomic_load_n(&ring->in_cons,
+                                                                                      __ATOMIC_RELAXED);
+  kiln_plat_irq_restore(f);
+  return r;
+}
+
+// The console port's handler wakes waiters on every event (on_console_event);
+// without event delivery the poller has to re-check.
+extern "C" int kiln_plat_console_arm(void) { return input_events ? 0 : -19; /* ENODEV */ }

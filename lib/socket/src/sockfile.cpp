@@ -1,0 +1,87 @@
+// SocketFile: read, write, stat, readiness and close of one lwIP socket.
+#include "sockfile.h"
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <new>
+
+namespace kiln::socket {
+
+namespace {
+int fail(int e) {
+  errno = e;
+  return -1;
+}
+}  // namespace
+
+Result<size_t> SocketFile::read(void* buf, size_t n) {
+  ssize_t r = lwip_read(s_, buf, n);
+  if (r < 0) return Error(errno);
+  return kiln::Ok(static_cast<size_t>(r));
+}
+
+Result<size_t> SocketFile::write(const void* buf, size_t n) {
+  ssize_t r = lwip_write(s_, buf, n);
+  if (r < 0) return Error(errno);
+  return kiln::Ok(static_cast<size_t>(r));
+}
+
+Result<void> SocketFile::stat(struct stat* st) {
+  memset(st, 0, sizeof *st);
+  st->st_mode = S_IFSOCK | 0777;
+  st->st_blksize = 4096;
+  return {};
+}
+
+unsigned SocketFile::poll(unsigned events) {
+  struct pollfd p = {s_, static_cast<short>(events), 0};
+  int saved = errno;
+  if (lwip_poll(&p, 1, 0) < 0) {
+    errno = saved;
+    return kPollErr;
+  }
+  return static_cast<unsigned short>(p.revents);
+}
+
+Result<void> SocketFile::release() {
+  int s = s_;
+  delete this;
+  if (lwip_close(s) < 0) return Error(errno);
+  return {};
+}
+
+SocketFile* as_socket(File* f) {
+  // SocketFile is the only File that reports S_IFSOCK (no RTTI in here).
+  if (!f) {
+    errno = EBADF;
+    return nullptr;
+  }
+  struct stat st;
+  if (f->stat(&st).is_error() || !S_ISSOCK(st.st_mode)) {
+    errno = ENOTSOCK;
+    return nullptr;
+  }
+  return static_cast<SocketFile*>(f);
+}
+
+int install(int s, int reserved_fd) {
+  auto* f = new (std::nothrow) SocketFile(s);
+  if (!f) {
+    if (reserved_fd >= 0) fd_cancel(reserved_fd);
+    lwip_close(s);
+    return fail(ENOMEM);
+  }
+  hook_events(s);
+  if (reserved_fd >= 0) {
+    fd_commit(reserved_fd, f);
+    return reserved_fd;
+  }
+  auto fd = fd_install(f);
+  if (fd.is_error()) {
+    (void)f->release();
+    return fail(fd.error().code());
+  }
+  return fd.value();
+}
+
+}  // namespace kiln::socket

@@ -1,0 +1,48 @@
+// A socket as a kiln::File: SocketFile holds an lwIP socket number. Apart
+// from lib/socket's calls, only these lwIP functions are used, so the file
+// (and poll.cpp over it) builds for the host against a fake lwIP
+// (tests/host/test_socket_poll.cpp).
+#pragma once
+#include <kiln/file.h>
+#include <poll.h>
+#include <sys/types.h>
+
+extern "C" {
+int lwip_poll(struct pollfd* fds, nfds_t nfds, int timeout);
+ssize_t lwip_read(int s, void* mem, size_t len);
+ssize_t lwip_write(int s, const void* data, size_t size);
+int lwip_close(int s);
+}
+
+namespace kiln::socket {
+
+class SocketFile final : public File {
+ public:
+  explicit SocketFile(int s) : s_(s) {}
+  int sock() const { return s_; }
+  Result<size_t> read(void* buf, size_t n) override;
+  Result<size_t> write(const void* buf, size_t n) override;
+  Result<void> stat(struct stat* st) override;
+  // lwIP's own readiness (a zero-timeout lwip_poll on the one socket).
+  unsigned poll(unsigned events) override;
+  // Always armed: every socket's lwIP events call ready_wake (hook_events).
+  bool arm() override { return true; }
+  Result<void> release() override;
+
+ private:
+  int s_;
+};
+
+// The SocketFile behind fd: nullptr with errno EBADF (no such descriptor)
+// or ENOTSOCK (a descriptor that is not a socket).
+SocketFile* as_socket(File* f);
+
+// A new descriptor for lwIP socket s (s is closed on failure: -1, errno
+// set). The descriptor was reserved with fd_reserve, or -1 to take one.
+int install(int s, int reserved_fd = -1);
+
+// Makes lwIP's events on socket s call ready_wake (events.cpp: wraps the
+// netconn's event callback). Sockets accepted from s inherit the hook.
+void hook_events(int s);
+
+}  // namespace kiln::socket
