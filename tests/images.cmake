@@ -212,6 +212,11 @@ foreach(_p linuxu kvm)
            -- /bin/sh -c "(sleep 2; echo typed) | ${_run} mix")
   add_test(NAME image.${_p}.select_over_64_fds COMMAND ${CHECK} --expect "select64: 1 ready, socket 77"
            -- /bin/sh -c "${_run} select64 </dev/null")
+  add_test(NAME image.${_p}.fcntl_status_flags COMMAND ${CHECK}
+           --expect "fcntl: console flags nonblock=0" --expect "fcntl: console nonblock=1 read -1 EAGAIN"
+           --expect "fcntl: socket nonblock=1 recv -1 EAGAIN" --expect "fcntl: socket cleared nonblock=0"
+           --expect "fcntl: dupfd >= 10, bad fd -1 EBADF" --expect "fcntl: F_GETLK -1 ENOSYS"
+           -- /bin/sh -c "sleep 5 | ${_run} fcntl")
   add_test(NAME image.${_p}.console_input_idle
            COMMAND ${KILN_SRC}/tests/apps/pollio/console_idle.sh ${I}/pollio ${_p})
   set_tests_properties(image.${_p}.console_input_idle PROPERTIES RUN_SERIAL TRUE)

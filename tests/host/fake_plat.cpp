@@ -21,6 +21,8 @@ std::string& console() {
 extern "C" void kiln_plat_console_write(const char* s, size_t n) { fake::console().append(s, n); }
 extern "C" void kiln_plat_console_flush(void) {}
 extern "C" long kiln_plat_console_read(char*, size_t) { return 0; }
+extern "C" int kiln_plat_console_readable(void) { return 1; }  // end of input: readable
+extern "C" int kiln_plat_console_arm(void) { return 0; }
 extern "C" void kiln_plat_exit(int status) { throw fake::Exit{status}; }
 extern "C" void kiln_plat_crash(void) { throw fake::Exit{KILN_EXIT_CRASH}; }
 extern "C" unsigned long kiln_plat_irq_save(void) { return 0; }

@@ -10,10 +10,26 @@
 #include <kiln/init.h>
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <cstring>
 #include <vector>
 
 extern "C" const kiln_init_entry __kiln_init_start[], __kiln_init_end[];
+
+// What the growing table needs besides fake_plat: its memory from the
+// host's allocator, its fd.max= parser, and readiness waits (never
+// reached here: nothing polls).
+extern "C" {
+void* kiln_calloc(size_t n, size_t size) { return calloc(n, size); }
+void kiln_free(void* p) { free(p); }
+int kiln_parse_ulong(const char* s, unsigned long* out) {
+  char* end;
+  *out = strtoul(s, &end, 0);
+  return *s && !*end ? 0 : -EINVAL;
+}
+void kiln_plat_wait_event(uint64_t) {}
+void kiln_plat_wake_event(void) {}
+}
 
 namespace {
 

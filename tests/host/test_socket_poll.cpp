@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/select.h>
 #include <sys/time.h>
@@ -50,6 +51,10 @@ void reset() {
 }  // namespace
 
 extern "C" {
+void kiln_assert_fail(const char* cond, const char* file, int line, const char* func) {
+  fprintf(stderr, "assertion failed: %s (%s:%d, %s)\n", cond, file, line, func);
+  abort();
+}
 void* kiln_calloc(size_t n, size_t size) { return calloc(n, size); }
 void kiln_free(void* p) { free(p); }
 int kiln_parse_ulong(const char* s, unsigned long* out) {
@@ -90,6 +95,7 @@ int lwip_poll(struct pollfd* fds, nfds_t n, int timeout) {
 }
 ssize_t lwip_read(int, void*, size_t) { return 0; }
 ssize_t lwip_write(int, const void*, size_t n) { return static_cast<ssize_t>(n); }
+int lwip_fcntl(int, int, int) { return 0; }
 int lwip_close(int s) {
   lwip_closed.push_back(s);
   return 0;

@@ -12,6 +12,7 @@ class Console final : public File {
   constexpr Console() = default;
   Result<size_t> read(void* buf, size_t n) override {
     kiln_plat_console_flush();  // show the prompt before waiting
+    if (nonblocking() && n && !kiln_plat_console_readable()) return Error(EAGAIN);
     long r = kiln_plat_console_read(static_cast<char*>(buf), n);
     if (r < 0) return Error(static_cast<int>(-r));
     return Ok(static_cast<size_t>(r));

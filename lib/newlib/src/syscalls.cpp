@@ -9,6 +9,7 @@
 #include <kiln/print.h>
 #include <errno.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -88,6 +89,45 @@ int dup2(int fd, int to) {
   return r.is_error() ? fail(r.error()) : r.value();
 }
 
+// fcntl, once, over the descriptor table and each file's status flags
+// (sockets keep O_NONBLOCK in lwIP: SocketFile overrides them).
+// F_GETFD/F_SETFD: one process and no exec, so FD_CLOEXEC is accepted and
+// has no effect. Commands not handled fail with ENOSYS and one log line.
+int fcntl(int fd, int cmd, ...) {
+  va_list ap;
+  va_start(ap, cmd);
+  long arg = va_arg(ap, long);
+  va_end(ap);
+  auto f = kiln::fd_get(fd);
+  if (f.is_error()) return fail(f.error());
+  switch (cmd) {
+    case F_GETFD:
+      return 0;
+    case F_SETFD:
+      return 0;
+#ifdef F_DUPFD_CLOEXEC
+    case F_DUPFD_CLOEXEC:
+#endif
+    case F_DUPFD: {
+      if (arg < 0 || arg >= kiln::fd_limit()) return fail(kiln::Error(EINVAL));
+      auto r = kiln::fd_install(&*f.value(), static_cast<int>(arg));
+      return r.is_error() ? fail(r.error()) : r.value();
+    }
+    case F_GETFL: {
+      auto r = f.value()->status_flags();
+      return r.is_error() ? fail(r.error()) : r.value();
+    }
+    case F_SETFL: {
+      auto r = f.value()->set_status_flags(static_cast<int>(arg));
+      return r.is_error() ? fail(r.error()) : 0;
+    }
+    default: {
+      static int logged;
+      return kiln_enosys_note("fcntl", &logged);
+    }
+  }
+}
+
 // No file system yet (the vfs is a later library).
 int _open(const char*, int, ...) { return KILN_ENOSYS(); }
 int _stat(const char*, struct stat*) { return KILN_ENOSYS(); }
@@ -100,8 +140,6 @@ int rmdir(const char*) { return KILN_ENOSYS(); }
 int chdir(const char*) { return KILN_ENOSYS(); }
 int access(const char*, int) { return KILN_ENOSYS(); }
 int pipe(int*) { return KILN_ENOSYS(); }
-// Weak: lib/socket provides the real one when selected.
-__attribute__((weak)) int fcntl(int, int, ...) { return KILN_ENOSYS(); }
 // A unikernel is one process.
 int _fork(void) { return KILN_ENOSYS(); }
 int _execve(const char*, char* const*, char* const*) { return KILN_ENOSYS(); }

@@ -239,49 +239,6 @@ int ioctl(int fd, unsigned long request, ...) {
   return lwip_ioctl(k.s, static_cast<long>(request), arg);
 }
 
-// Replaces lib/newlib's ENOSYS fcntl (weak there). Sockets: O_NONBLOCK
-// through F_GETFL/F_SETFL. Any descriptor: F_GETFD/F_SETFD (no exec, so
-// FD_CLOEXEC is accepted and has no effect), F_DUPFD.
-int fcntl(int fd, int cmd, ...) {
-  va_list ap;
-  va_start(ap, cmd);
-  long arg = va_arg(ap, long);
-  va_end(ap);
-  switch (cmd) {
-    case F_GETFD:
-    case F_SETFD: {
-      auto f = kiln::fd_get(fd);
-      return f.is_error() ? fail(f.error().code()) : 0;
-    }
-    case F_DUPFD: {
-      // Lowest free descriptor >= arg: dup, then move if needed.
-      auto f = kiln::fd_get(fd);
-      if (f.is_error()) return fail(f.error().code());
-      auto r = kiln::fd_install(&*f.value(), static_cast<int>(arg));
-      return r.is_error() ? fail(r.error().code()) : r.value();
-    }
-    case F_GETFL:
-    case F_SETFL: {
-      Sock k(fd);
-      if (k.s < 0) {
-        if (errno != ENOTSOCK) return -1;
-        return cmd == F_GETFL ? O_RDWR : 0;  // console: blocking, nothing to change
-      }
-      if (cmd == F_GETFL) {
-        int fl = lwip_fcntl(k.s, F_GETFL, 0);
-        if (fl < 0) return -1;
-        return O_RDWR | ((fl & 1) ? O_NONBLOCK : 0);  // lwIP's O_NONBLOCK is 1
-      }
-      int on = (arg & O_NONBLOCK) ? 1 : 0;
-      return lwip_ioctl(k.s, FIONBIO, &on);
-    }
-    default: {
-      static int logged;
-      return kiln_enosys_note("fcntl", &logged);
-    }
-  }
-}
-
 // poll() and select() are in poll.cpp, over File readiness.
 
 // --- names and addresses --------------------------------------------------

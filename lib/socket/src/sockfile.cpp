@@ -50,6 +50,21 @@ Result<void> SocketFile::release() {
   return {};
 }
 
+// lwIP keeps a socket's O_NONBLOCK as its own bit 1 (its sockets.c
+// O_NONBLOCK; F_GETFL 3 and F_SETFL 4 are the same numbers as newlib's).
+constexpr int kLwipNonblock = 1;
+
+Result<int> SocketFile::status_flags() {
+  int fl = lwip_fcntl(s_, F_GETFL, 0);
+  if (fl < 0) return Error(errno);
+  return Ok(O_RDWR | ((fl & kLwipNonblock) ? O_NONBLOCK : 0));
+}
+
+Result<void> SocketFile::set_status_flags(int flags) {
+  if (lwip_fcntl(s_, F_SETFL, (flags & O_NONBLOCK) ? kLwipNonblock : 0) < 0) return Error(errno);
+  return {};
+}
+
 SocketFile* as_socket(File* f) {
   // SocketFile is the only File that reports S_IFSOCK (no RTTI in here).
   if (!f) {

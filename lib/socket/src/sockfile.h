@@ -12,6 +12,7 @@ int lwip_poll(struct pollfd* fds, nfds_t nfds, int timeout);
 ssize_t lwip_read(int s, void* mem, size_t len);
 ssize_t lwip_write(int s, const void* data, size_t size);
 int lwip_close(int s);
+int lwip_fcntl(int s, int cmd, int val);
 }
 
 namespace kiln::socket {
@@ -28,6 +29,9 @@ class SocketFile final : public File {
   // Always armed: every socket's lwIP events call ready_wake (hook_events).
   bool arm() override { return true; }
   Result<void> release() override;
+  // O_NONBLOCK lives in lwIP's socket (lwip_fcntl / FIONBIO).
+  Result<int> status_flags() override;
+  Result<void> set_status_flags(int flags) override;
 
  private:
   int s_;

@@ -13,6 +13,7 @@
  * Exit status 0 when every check held, 1 otherwise. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
@@ -150,6 +151,35 @@ int main(int argc, char** argv) {
       if (FD_ISSET(s[i], &rd)) which = i;
     printf("select64: %d ready, socket %d\n", r, which);
     return r == 1 && which == 77 ? 0 : 1;
+  }
+  if (!strcmp(mode, "fcntl")) {
+    /* One fcntl for every descriptor kind: status flags per open file. */
+    int fl = fcntl(0, F_GETFL);
+    printf("fcntl: console flags nonblock=%d\n", fl >= 0 && (fl & O_NONBLOCK) != 0);
+    if (fcntl(0, F_SETFL, fl | O_NONBLOCK) != 0) return 1;
+    fl = fcntl(0, F_GETFL);
+    char c;
+    errno = 0;
+    ssize_t n = read(0, &c, 1);
+    printf("fcntl: console nonblock=%d read %zd %s\n", (fl & O_NONBLOCK) != 0, n, errno == EAGAIN ? "EAGAIN" : "?");
+    int s = udp_socket(9300);
+    if (fcntl(s, F_SETFL, O_NONBLOCK) != 0) return 1;
+    errno = 0;
+    n = recv(s, &c, 1, 0);
+    int sfl = fcntl(s, F_GETFL);
+    printf("fcntl: socket nonblock=%d recv %zd %s\n", (sfl & O_NONBLOCK) != 0, n,
+           errno == EAGAIN || errno == EWOULDBLOCK ? "EAGAIN" : "?");
+    fcntl(s, F_SETFL, 0);
+    printf("fcntl: socket cleared nonblock=%d\n", (fcntl(s, F_GETFL) & O_NONBLOCK) != 0);
+    int d = fcntl(0, F_DUPFD, 10);
+    errno = 0;
+    int bad = fcntl(999, F_GETFL);
+    printf("fcntl: dupfd %s, bad fd %d %s\n", d >= 10 ? ">= 10" : "wrong", bad, errno == EBADF ? "EBADF" : "?");
+    errno = 0;
+    struct flock lk = {0};
+    int lr = fcntl(0, F_GETLK, &lk);
+    printf("fcntl: F_GETLK %d %s\n", lr, errno == ENOSYS ? "ENOSYS" : "?");
+    return 0;
   }
   printf("pollio: unknown mode %s\n", mode);
   return 64;

@@ -23,6 +23,7 @@
 #pragma once
 #include <stddef.h>
 #include <stdint.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <kiln/result.h>
@@ -52,6 +53,17 @@ class File {
   // ready_wake. False when the file cannot promise that (the poller then
   // re-checks it every few milliseconds).
   virtual bool arm() { return true; }
+  // The open file description's status flags (fcntl F_GETFL / F_SETFL):
+  // the access mode plus O_NONBLOCK and O_APPEND. The default keeps them
+  // in the description (status_); a file whose flags live elsewhere (an
+  // lwIP socket) overrides both. set_status_flags takes only O_NONBLOCK and
+  // O_APPEND, as Linux's F_SETFL does.
+  virtual Result<int> status_flags() { return Ok(status_); }
+  virtual Result<void> set_status_flags(int flags) {
+    status_ = (status_ & ~kSettableFlags) | (flags & kSettableFlags);
+    return {};
+  }
+  bool nonblocking() const { return status_ & kNonblockFlag; }
   // Called when the last descriptor referring to this file is closed.
   virtual Result<void> release() { return {}; }
 
@@ -61,6 +73,11 @@ class File {
 
  protected:
   ~File() = default;
+
+ protected:
+  static constexpr int kNonblockFlag = O_NONBLOCK, kAppendFlag = O_APPEND;
+  static constexpr int kSettableFlags = kNonblockFlag | kAppendFlag;
+  int status_ = O_RDWR;
 
  private:
   unsigned refs_ = 0;
