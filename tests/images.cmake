@@ -153,7 +153,7 @@ kiln_image_test(threads_coop SET threads-coop APP threads
   EXPECT_RE "^ktest: [1-9][0-9]* passed, 0 failed$"
   REJECT "ktest: FAIL" "spinning_thread")
 kiln_image_test(threads_stack_overflow SET threads APP threads ARGS overflow STATUS 125
-  EXPECT "stack overflow in thread 'pthread'"
+  EXPECT "stack overflow in thread 'overflow'"
   EXPECT_RE "#[0-9]+ 0x[0-9a-f]+ depth\\+0x" "#[0-9]+ 0x[0-9a-f]+ overflow\\+0x")
 
 # C++ standard library (issue 7) ------------------------------------------

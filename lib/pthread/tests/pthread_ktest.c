@@ -326,3 +326,57 @@ KILN_TEST(pthread, sleep_blocks_only_the_caller) {
   spin_stop = 1;
   KTEST_EXPECT_EQ(pthread_join(t, NULL), 0);
 }
+
+/* A deleted key's values are gone: a new key that reuses the slot reads
+ * NULL in every thread, also in one that set the old key and still runs. */
+static pthread_key_t old_key, new_key;
+static sem_t key_set, key_swapped;
+static void* keeps_old_value(void* p) {
+  pthread_setspecific(old_key, p);
+  sem_post(&key_set);
+  sem_wait(&key_swapped);
+  return pthread_getspecific(new_key);
+}
+
+KILN_TEST(pthread, deleted_key_values_do_not_reach_the_next_owner) {
+  KTEST_ASSERT(pthread_key_create(&old_key, NULL) == 0);
+  KTEST_EXPECT_EQ(sem_init(&key_set, 0, 0), 0);
+  KTEST_EXPECT_EQ(sem_init(&key_swapped, 0, 0), 0);
+  KTEST_EXPECT_EQ(pthread_setspecific(old_key, (void*)0x1234), 0);
+  pthread_t t;
+  KTEST_ASSERT(pthread_create(&t, NULL, keeps_old_value, (void*)0x5678) == 0);
+  sem_wait(&key_set);
+  KTEST_EXPECT_EQ(pthread_key_delete(old_key), 0);
+  KTEST_ASSERT(pthread_key_create(&new_key, NULL) == 0);
+  KTEST_EXPECT_EQ(new_key, old_key); /* the slot is reused: the case under test */
+  KTEST_EXPECT(pthread_getspecific(new_key) == NULL);
+  sem_post(&key_swapped);
+  void* seen = (void*)1;
+  KTEST_EXPECT_EQ(pthread_join(t, &seen), 0);
+  KTEST_EXPECT(seen == NULL);
+  KTEST_EXPECT_EQ(pthread_key_delete(new_key), 0);
+}
+
+/* Threads are named after their start routine (what crash reports show),
+ * and pthread_setname_np/pthread_getname_np rename them. */
+static void* name_probe(void* p) {
+  char* out = p;
+  pthread_getname_np(pthread_self(), out, 32);
+  return NULL;
+}
+
+KILN_TEST(pthread, thread_names) {
+  char seen[32] = "";
+  pthread_t t;
+  KTEST_ASSERT(pthread_create(&t, NULL, name_probe, seen) == 0);
+  KTEST_EXPECT_EQ(pthread_join(t, NULL), 0);
+  KTEST_EXPECT(strncmp(seen, "name_probe", 10) == 0);
+  char name[32];
+  KTEST_EXPECT_EQ(pthread_getname_np(pthread_self(), name, sizeof name), 0);
+  KTEST_EXPECT_EQ(pthread_setname_np(pthread_self(), "renamed-main"), 0);
+  KTEST_EXPECT_EQ(pthread_getname_np(pthread_self(), seen, sizeof seen), 0);
+  KTEST_EXPECT(strcmp(seen, "renamed-main") == 0);
+  KTEST_EXPECT_EQ(pthread_getname_np(pthread_self(), seen, 5), ERANGE);
+  KTEST_EXPECT_EQ(pthread_setname_np(pthread_self(), "a name much longer than the limit"), ERANGE);
+  KTEST_EXPECT_EQ(pthread_setname_np(pthread_self(), name), 0);
+}
