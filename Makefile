@@ -96,18 +96,26 @@ build: syncconfig
 # and RUNFLAGS (any other support/run.sh flags) go to the runner.
 RUN_NET := $(if $(PLAT),--platform $(PLAT)) $(if $(NET),--net $(NET)) $(foreach p,$(PORTS),--hostfwd $(p)) $(RUNFLAGS)
 
+# ARGS is the image's whole command line, "kiln options -- app args" (no
+# `--`: every word is the app's), handed to the runner as --append, which
+# splits it as the image does. make cannot exit with the app's status: a
+# failed recipe makes it exit 2 ("Error N" and the line below name the
+# app's status N); support/run.sh itself exits with the app's status.
+RUN_CMDLINE = --append '$(subst ','\'',$(ARGS))'
+
 run: build
-	$(Q)$(SRC)/support/run.sh --build $(O) --app $(APP) $(RUN_NET) -- $(ARGS)
+	$(Q)$(SRC)/support/run.sh --build $(O) --app $(APP) $(RUN_NET) $(RUN_CMDLINE) || \
+	  { s=$$?; echo "kiln: make run: the app exited with status $$s (make exits 2; support/run.sh exits $$s)" >&2; exit $$s; }
 
 # QEMU waits on :1234 (run.sh --gdb) in the background; gdb attaches to it
 # and QEMU is ended when gdb quits. linuxu images run under gdb directly.
 debug: build
 	$(Q)if [ -f $(O)/$(APP)_kvm-x86_64 ]; then \
-	  $(SRC)/support/run.sh --build $(O) --app $(APP) $(RUN_NET) --gdb -- $(ARGS) & pid=$$!; sleep 0.5; \
+	  $(SRC)/support/run.sh --build $(O) --app $(APP) $(RUN_NET) $(RUN_CMDLINE) --gdb & pid=$$!; sleep 0.5; \
 	  gdb -q $(O)/$(APP)_kvm-x86_64.dbg -ex "target remote :1234" \
 	    -ex "hbreak _kiln_pvh_start" -ex "hbreak _kiln_multiboot_start" -ex continue; \
 	  pkill -P $$pid 2>/dev/null; wait $$pid; \
-	else $(SRC)/support/run.sh --build $(O) --app $(APP) $(RUN_NET) --gdb -- $(ARGS); fi
+	else $(SRC)/support/run.sh --build $(O) --app $(APP) $(RUN_NET) $(RUN_CMDLINE) --gdb; fi
 
 test: setup
 	$(Q)$(SRC)/support/test.sh

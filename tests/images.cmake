@@ -103,7 +103,7 @@ kiln_image_test(hellocpp_status_arg SET hellocpp APP hellocpp
 
 # In-image suites --------------------------------------------------------------
 kiln_image_test(ktest SET ktest APP helloworld OPTS log.level=info
-  EXPECT_RE "^ktest: [1-9][0-9]* passed, 0 failed$"
+  EXPECT_RE "^ktest: [1-9][0-9]* passed, 0 failed$" "^ktest: PASS newlib.clock_and_times_count_in_their_units$"
             "kiln: warning: fork\\(\\) is not implemented \\(ENOSYS\\)"
             "heap stats: total [0-9]+, in use [0-9]+"
   EXPECT "Hello world!" REJECT "ktest: FAIL")
@@ -155,15 +155,18 @@ set(_threads_expect
 kiln_image_test(sched_pthread_ktest SET sched-preempt APP helloworld
   EXPECT_RE "^ktest: [1-9][0-9]* passed, 0 failed$" "^ktest: PASS sched.spinning_thread_does_not_starve_others$"
             "^ktest: PASS pthread.malloc_and_printf_from_many_threads$"
+            "^ktest: PASS pthread.sleep_blocks_only_the_caller$" "^ktest: PASS pthread.thread_names$"
+            "^ktest: PASS pthread.deleted_key_values_do_not_reach_the_next_owner$"
+            "^ktest: PASS newlib.clock_and_times_count_in_their_units$" "^ktest: PASS newlib.clock_nanosleep$"
   EACH_LINE "hammer:=hammer: thread 0[0-7] iteration [0-9]+ line-is-whole"
   REJECT "ktest: FAIL")
 kiln_image_test(threads_preempt SET threads APP threads EXPECT ${_threads_expect})
 kiln_image_test(threads_coop SET threads-coop APP threads
   EXPECT ${_threads_expect}
-  EXPECT_RE "^ktest: [1-9][0-9]* passed, 0 failed$"
+  EXPECT_RE "^ktest: [1-9][0-9]* passed, 0 failed$" "^ktest: PASS pthread.sleep_blocks_only_the_caller$"
   REJECT "ktest: FAIL" "spinning_thread")
 kiln_image_test(threads_stack_overflow SET threads APP threads ARGS overflow STATUS 125
-  EXPECT "stack overflow in thread 'pthread'"
+  EXPECT "stack overflow in thread 'overflow'"
   EXPECT_RE "#[0-9]+ 0x[0-9a-f]+ depth\\+0x" "#[0-9]+ 0x[0-9a-f]+ overflow\\+0x")
 
 # C++ standard library (issue 7) ------------------------------------------

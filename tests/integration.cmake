@@ -1,6 +1,6 @@
 # Integration tests: real tools against real builds. Each script prints
 # its reason on failure.
-foreach(_t menuconfig oot_app bad_config allyesconfig rebuild make_run_debug idle kconfig_targets lib_graph)
+foreach(_t menuconfig oot_app bad_config allyesconfig rebuild make_run_debug make_run_args lwip_entropy idle kconfig_targets lib_graph)
   add_test(NAME integration.${_t} COMMAND ${CMAKE_COMMAND} -E env KILN_TEST_IMAGES=${KILN_TEST_IMAGES} ${KILN_SRC}/tests/integration/${_t}.sh)
   set_tests_properties(integration.${_t} PROPERTIES TIMEOUT 600)
 endforeach()

@@ -70,7 +70,10 @@ kiln_xen_test(ktest SET sched-preempt APP helloworld CMDLINE "log.level=info --"
          "ktest: PASS xen.xenstore_watch_fires_on_write" "ktest: PASS xen.xenstore_round_trip_with_dom0"
          "dom0 answered ping 41 with pong 42" "peer: answered ping 41 with pong 42"
          "ktest: PASS sched.spinning_thread_does_not_starve_others" "ktest: PASS sched.sleep_is_at_least_as_long_as_asked"
-         "ktest: PASS pthread.malloc_and_printf_from_many_threads" " passed, 0 failed" "Hello world!"
+         "ktest: PASS pthread.malloc_and_printf_from_many_threads" "ktest: PASS pthread.sleep_blocks_only_the_caller"
+         "ktest: PASS pthread.thread_names" "ktest: PASS pthread.deleted_key_values_do_not_reach_the_next_owner"
+         "ktest: PASS newlib.clock_and_times_count_in_their_units" "ktest: PASS newlib.clock_nanosleep"
+         " passed, 0 failed" "Hello world!"
          "shut down: poweroff, status 0"
   REJECT "ktest: FAIL" "no dom0 peer")
 # The C++ standard library with threads (issue 7) on xen.

@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <sys/times.h>
 #include <unistd.h>
+#include <time.h>
 
 extern "C" {
 
@@ -216,7 +217,7 @@ long sysconf(int name) {
     case _SC_NPROCESSORS_CONF:
     case _SC_NPROCESSORS_ONLN: return 1;
     case _SC_OPEN_MAX: return CONFIG_LIBFDTAB_MAX;
-    case _SC_CLK_TCK: return 100;
+    case _SC_CLK_TCK: return CLOCKS_PER_SEC;  // times() ticks (time.cpp)
     default:
       errno = EINVAL;
       return -1;

@@ -4,6 +4,7 @@
 // stdio, malloc and atexit are safe under the preemptive scheduler.
 // The three standard streams are shared by all threads (newlib is built
 // with --enable-newlib-global-stdio-streams) and locked per call.
+#include "sleep.h"
 #include <kiln/alloc.h>
 #include <kiln/assert.h>
 #include <kiln/sched.h>
@@ -94,3 +95,7 @@ void reent_switch(kiln::Thread*, kiln::Thread* next) {
 }  // namespace
 
 KILN_THREAD_HOOKS({reent_init, reent_fini, reent_switch, nullptr, "newlib reent"});
+
+// Sleeping (time.cpp, through sleep.h): only the calling thread blocks,
+// the others keep running; the CPU idles only when no thread is ready.
+void kiln::newlib::sleep_until(uint64_t deadline_ns) { kiln::sleep_until(deadline_ns); }

@@ -1,10 +1,23 @@
 // Clocks and sleeping for newlib.
+#include "sleep.h"
+#include <kiln/init.h>
 #include <kiln/plat/time.h>
 #include <errno.h>
 #include <sys/time.h>
 #include <sys/times.h>
 #include <time.h>
 #include <unistd.h>
+
+namespace {
+// Monotonic time when the image started: the zero of the CPU-time clocks.
+constinit uint64_t start_ns = 0;
+int cpu_clock_init() {
+  start_ns = kiln_plat_monotonic_ns();
+  return 0;
+}
+uint64_t cpu_ns() { return kiln_plat_monotonic_ns() - start_ns; }
+}  // namespace
+KILN_INIT(plat, 999, cpu_clock_init);
 
 extern "C" {
 
@@ -15,13 +28,15 @@ int clock_gettime(clockid_t id, struct timespec* ts) {
       ns = static_cast<uint64_t>(kiln_plat_wall_ns());
       break;
     case CLOCK_MONOTONIC:
+      ns = kiln_plat_monotonic_ns();
+      break;
 #ifdef CLOCK_PROCESS_CPUTIME_ID
     case CLOCK_PROCESS_CPUTIME_ID:
 #endif
 #ifdef CLOCK_THREAD_CPUTIME_ID
     case CLOCK_THREAD_CPUTIME_ID:
 #endif
-      ns = kiln_plat_monotonic_ns();
+      ns = cpu_ns();
       break;
     default:
       errno = EINVAL;
@@ -54,8 +69,16 @@ int _gettimeofday(struct timeval* tv, void*) {
 }
 int gettimeofday(struct timeval* tv, void* tz) __attribute__((alias("_gettimeofday")));
 
+// clock(), times() and the CPU-time clocks: one CPU and one process, so
+// the CPU time used is the time since the image started (idle time
+// included). newlib's clock() sums the struct tms fields and calls that
+// CLOCKS_PER_SEC units, and its CLK_TCK is CLOCKS_PER_SEC, so times()
+// ticks at CLOCKS_PER_SEC (1000 Hz), which sysconf(_SC_CLK_TCK) reports.
+static_assert(CLOCKS_PER_SEC == CLK_TCK, "newlib's clock() counts in times() ticks");
+static_assert(1000000000 % CLOCKS_PER_SEC == 0, "whole nanoseconds per tick");
+
 clock_t _times(struct tms* t) {
-  clock_t ticks = static_cast<clock_t>(kiln_plat_monotonic_ns() / (1000000000u / 100));
+  clock_t ticks = static_cast<clock_t>(cpu_ns() / (1000000000u / CLOCKS_PER_SEC));
   if (t) {
     t->tms_utime = ticks;
     t->tms_stime = 0;
@@ -66,26 +89,64 @@ clock_t _times(struct tms* t) {
 }
 clock_t times(struct tms* t) __attribute__((alias("_times")));
 
+// The sleep calls: how they wait is sleep.h's (the calling thread blocks
+// when the scheduler is in the image, else the CPU idles).
+namespace {
+bool valid(const struct timespec* ts) {
+  return ts && ts->tv_sec >= 0 && ts->tv_nsec >= 0 && ts->tv_nsec < 1000000000;
+}
+uint64_t to_ns(const struct timespec* ts) {
+  constexpr uint64_t kMaxSec = (~uint64_t{0} >> 1) / 1000000000u;  // saturate, no overflow
+  uint64_t s = static_cast<uint64_t>(ts->tv_sec);
+  if (s > kMaxSec) s = kMaxSec;
+  return s * 1000000000u + static_cast<uint64_t>(ts->tv_nsec);
+}
+void sleep_for_ns(uint64_t ns) { kiln::newlib::sleep_until(kiln_plat_monotonic_ns() + ns); }
+}  // namespace
+
 int nanosleep(const struct timespec* req, struct timespec* rem) {
-  if (!req || req->tv_nsec < 0 || req->tv_nsec >= 1000000000 || req->tv_sec < 0) {
+  if (!valid(req)) {
     errno = EINVAL;
     return -1;
   }
-  uint64_t deadline = kiln_plat_monotonic_ns() + static_cast<uint64_t>(req->tv_sec) * 1000000000u +
-                      static_cast<uint64_t>(req->tv_nsec);
-  while (kiln_plat_monotonic_ns() < deadline) kiln_plat_idle_until(deadline);
-  if (rem) rem->tv_sec = rem->tv_nsec = 0;
+  sleep_for_ns(to_ns(req));
+  if (rem) rem->tv_sec = rem->tv_nsec = 0;  // no signals interrupt a sleep
+  return 0;
+}
+
+// POSIX: returns the error number instead of setting errno.
+int clock_nanosleep(clockid_t id, int flags, const struct timespec* req, struct timespec* rem) {
+  if (!valid(req)) return EINVAL;
+  uint64_t ns = to_ns(req);
+  switch (id) {
+    case CLOCK_MONOTONIC:
+      if (flags & TIMER_ABSTIME) kiln::newlib::sleep_until(ns);
+      else sleep_for_ns(ns);
+      break;
+    case CLOCK_REALTIME:
+      if (flags & TIMER_ABSTIME) {
+        // A wall-clock deadline, turned into a monotonic one now (the wall
+        // clock is not stepped while the image runs).
+        int64_t wall = kiln_plat_wall_ns();
+        if (wall >= 0 && ns > static_cast<uint64_t>(wall)) sleep_for_ns(ns - static_cast<uint64_t>(wall));
+      } else {
+        sleep_for_ns(ns);
+      }
+      break;
+    default:
+      return EINVAL;  // includes the CPU-time clocks, as POSIX allows
+  }
+  if (rem && !(flags & TIMER_ABSTIME)) rem->tv_sec = rem->tv_nsec = 0;
   return 0;
 }
 
 int usleep(useconds_t us) {
-  struct timespec ts = {static_cast<time_t>(us / 1000000), static_cast<long>(us % 1000000) * 1000};
-  return nanosleep(&ts, nullptr);
+  sleep_for_ns(uint64_t{us} * 1000u);
+  return 0;
 }
 
 unsigned sleep(unsigned s) {
-  struct timespec ts = {static_cast<time_t>(s), 0};
-  nanosleep(&ts, nullptr);
+  sleep_for_ns(uint64_t{s} * 1000000000u);
   return 0;
 }
 

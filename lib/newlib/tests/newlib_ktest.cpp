@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/times.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -82,4 +83,72 @@ KILN_TEST(newlib, clocks) {
 KILN_TEST(newlib, strerror_and_environment) {
   KTEST_EXPECT(strcmp(strerror(ENOSYS), "Function not implemented") == 0);
   KTEST_EXPECT(getenv("NO_SUCH_VARIABLE") == nullptr);
+}
+
+// Implemented by Kiln; newlib's <time.h> declares it only where
+// _POSIX_CLOCK_SELECTION is set (lib/pthread's pthread.h declares it too).
+extern "C" int clock_nanosleep(clockid_t, int, const struct timespec*, struct timespec*);
+
+namespace {
+uint64_t mono_ns() {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<uint64_t>(ts.tv_sec) * 1000000000u + static_cast<uint64_t>(ts.tv_nsec);
+}
+}  // namespace
+
+// clock() counts in CLOCKS_PER_SEC and times() in sysconf(_SC_CLK_TCK):
+// a 200 ms busy loop measures about 200 ms with both (bounds, not timing:
+// it must not come out ten times short, nor wildly long).
+KILN_TEST(newlib, clock_and_times_count_in_their_units) {
+  struct tms t0, t1;
+  clock_t c0 = clock();
+  clock_t k0 = times(&t0);
+  uint64_t start = mono_ns();
+  while (mono_ns() - start < 200000000u) asm volatile("");
+  clock_t c1 = clock();
+  clock_t k1 = times(&t1);
+  uint64_t ms = (mono_ns() - start) / 1000000u;
+  long clock_ms = static_cast<long>((c1 - c0) * 1000 / CLOCKS_PER_SEC);
+  long ticks = sysconf(_SC_CLK_TCK);
+  KTEST_ASSERT(ticks > 0);
+  long times_ms = static_cast<long>((k1 - k0) * 1000 / ticks);
+  long utime_ms = static_cast<long>((t1.tms_utime - t0.tms_utime) * 1000 / ticks);
+  printf("ktest: %llu ms busy: clock() %ld ms, times() %ld ms (utime %ld ms), CLK_TCK %ld\n",
+         static_cast<unsigned long long>(ms), clock_ms, times_ms, utime_ms, ticks);
+  KTEST_EXPECT(ms >= 200);
+  KTEST_EXPECT(clock_ms >= 150 && clock_ms <= 1000);
+  KTEST_EXPECT(times_ms >= 150 && times_ms <= 1000);
+  KTEST_EXPECT(utime_ms >= 150 && utime_ms <= 1000);
+  KTEST_EXPECT_EQ(ticks, CLK_TCK);
+  KTEST_EXPECT(c1 >= 0);
+}
+
+// clock_nanosleep: relative and TIMER_ABSTIME, on CLOCK_MONOTONIC and
+// CLOCK_REALTIME; errors are returned, not put in errno.
+KILN_TEST(newlib, clock_nanosleep) {
+  struct timespec d = {0, 3000000};
+  uint64_t a = mono_ns();
+  KTEST_EXPECT_EQ(clock_nanosleep(CLOCK_MONOTONIC, 0, &d, nullptr), 0);
+  KTEST_EXPECT(mono_ns() - a >= 3000000u);
+  struct timespec abs;
+  clock_gettime(CLOCK_MONOTONIC, &abs);
+  abs.tv_nsec += 3000000;
+  if (abs.tv_nsec >= 1000000000) {
+    abs.tv_nsec -= 1000000000;
+    abs.tv_sec++;
+  }
+  KTEST_EXPECT_EQ(clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &abs, nullptr), 0);
+  uint64_t target = static_cast<uint64_t>(abs.tv_sec) * 1000000000u + static_cast<uint64_t>(abs.tv_nsec);
+  KTEST_EXPECT(mono_ns() >= target);
+  struct timespec wall;
+  clock_gettime(CLOCK_REALTIME, &wall);
+  wall.tv_sec -= 10;  // in the past: returns at once
+  a = mono_ns();
+  KTEST_EXPECT_EQ(clock_nanosleep(CLOCK_REALTIME, TIMER_ABSTIME, &wall, nullptr), 0);
+  KTEST_EXPECT(mono_ns() - a < 1000000000u);
+  KTEST_EXPECT_EQ(clock_nanosleep(CLOCK_REALTIME, 0, &d, nullptr), 0);
+  struct timespec bad = {0, 1000000000};
+  KTEST_EXPECT_EQ(clock_nanosleep(CLOCK_MONOTONIC, 0, &bad, nullptr), EINVAL);
+  KTEST_EXPECT_EQ(clock_nanosleep(static_cast<clockid_t>(999), 0, &d, nullptr), EINVAL);
 }

@@ -11,6 +11,13 @@
 extern "C" {
 #endif
 
+/* Kiln's C library implements clock_nanosleep (lib/newlib/src/time.cpp),
+ * but newlib's <time.h> declares it only on targets that define
+ * _POSIX_CLOCK_SELECTION, which Kiln's does not. */
+#if !defined(_POSIX_CLOCK_SELECTION)
+int clock_nanosleep(clockid_t clock_id, int flags, const struct timespec* rqtp, struct timespec* rmtp);
+#endif
+
 #define PTHREAD_CREATE_JOINABLE 0
 #define PTHREAD_CREATE_DETACHED 1
 #define PTHREAD_INHERIT_SCHED 1

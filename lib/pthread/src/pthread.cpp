@@ -3,6 +3,7 @@
 #include <kiln/lock.h>
 #include <kiln/print.h>
 #include <kiln/sched.h>
+#include <kiln/symbols.h>
 #include <kiln/sync.h>
 #include <errno.h>
 #include <pthread.h>
@@ -21,6 +22,15 @@ kiln::Mutex once_lock;
 kiln::CondVar once_done;
 
 bool valid_attr(const pthread_attr_t* a) { return a && a->is_initialized; }
+
+// A new thread is named after its start routine (what crash reports and
+// pthread_getname_np show) when the image has a symbol table; the name is
+// cut to fit Thread::name.
+const char* start_name(void* (*start)(void*)) {
+  uintptr_t off = 1;
+  const char* name = kiln_symbol_lookup(reinterpret_cast<uintptr_t>(start), &off);
+  return name && off == 0 ? name : "pthread";
+}
 
 }  // namespace
 
@@ -116,7 +126,7 @@ int pthread_attr_getinheritsched(const pthread_attr_t* a, int* i) {
 
 int pthread_create(pthread_t* out, const pthread_attr_t* attr, void* (*start)(void*), void* arg) {
   if (!out || !start || (attr && !attr->is_initialized)) return EINVAL;
-  auto t = kiln::thread_create("pthread", start, arg, attr ? attr->stacksize : 0);
+  auto t = kiln::thread_create(start_name(start), start, arg, attr ? attr->stacksize : 0);
   if (t.is_error()) return t.error().code();
   if (attr && attr->detachstate == PTHREAD_CREATE_DETACHED) (void)kiln::thread_detach(t.value());
   *out = reinterpret_cast<pthread_t>(t.value());
@@ -164,6 +174,7 @@ int pthread_setname_np(pthread_t t, const char* name) {
   Thread* th = thread_of(t);
   if (!th || !name) return EINVAL;
   if (strlen(name) >= sizeof th->name) return ERANGE;
+  kiln::IrqGuard g;  // crash reports and other threads read it
   strcpy(th->name, name);
   return 0;
 }
@@ -196,6 +207,10 @@ int pthread_key_delete(pthread_key_t key) {
   if (key >= kiln::kThreadKeys || !key_used[key]) return EINVAL;
   key_used[key] = false;
   key_destructors[key] = nullptr;
+  // The values go with the key: the next key to get this slot must read
+  // NULL in every thread, also in threads that set this one.
+  kiln::thread_for_each([](Thread* t, void* k) { t->specific[reinterpret_cast<uintptr_t>(k)] = nullptr; },
+                        reinterpret_cast<void*>(uintptr_t{key}));
   return 0;
 }
 void* pthread_getspecific(pthread_key_t key) {

@@ -207,6 +207,11 @@ size_t thread_count() {
   return all_threads.size() + 1;
 }
 
+void thread_for_each(void (*fn)(Thread*, void*), void* arg) {
+  IrqGuard g;
+  for (Thread& t : all_threads) fn(&t, arg);
+}
+
 Result<Thread*> thread_create(const char* name, void* (*fn)(void*), void* arg, size_t stack_size) {
   if (!fn) return Error(EINVAL);
   {
@@ -301,6 +306,11 @@ void yield() {
 }
 
 void sleep_until(uint64_t deadline) {
+  if (!started) {
+    // Before sched_init (an init step that sleeps): one thread, so idle.
+    while (kiln_plat_monotonic_ns() < deadline) kiln_plat_idle_until(deadline);
+    return;
+  }
   IrqGuard g;
   while (kiln_plat_monotonic_ns() < deadline) {
     current->wake_at = deadline;

@@ -10,6 +10,8 @@
  *   udp HOST PORT TEXT       one datagram, waits 5 s for the answer;
  *                            "udp HOST: reply 'TEXT'"
  *   socket6                  whether socket(AF_INET6) works
+ *   rand                     two values of lwIP's LWIP_RAND() (TCP ISNs,
+ *                            ports, DNS ids); "rand: XXXXXXXX XXXXXXXX"
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -158,6 +160,13 @@ static int cmd_udp(const char* host, const char* port, const char* text) {
   return 0;
 }
 
+uint32_t kiln_lwip_rand(void); /* lwIP's LWIP_RAND (lib/lwip/include/arch/cc.h) */
+static int cmd_rand(void) {
+  uint32_t a = kiln_lwip_rand(), b = kiln_lwip_rand();
+  printf("rand: %08lx %08lx\n", (unsigned long)a, (unsigned long)b);
+  return 0;
+}
+
 static int cmd_socket6(void) {
   int fd = socket(AF_INET6, SOCK_STREAM, 0);
   if (fd < 0) {
@@ -174,7 +183,7 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc;) {
     const char* c = argv[i];
     int need = !strcmp(c, "resolve") ? 1 : !strcmp(c, "byname") ? 1 : !strcmp(c, "get") ? 3
-             : !strcmp(c, "udp") ? 3 : !strcmp(c, "socket6") ? 0 : -1;
+             : !strcmp(c, "udp") ? 3 : !strcmp(c, "socket6") ? 0 : !strcmp(c, "rand") ? 0 : -1;
     if (need < 0 || i + need >= argc) {
       printf("netprobe: bad command at '%s' (see tests/apps/netprobe/main.c)\n", c);
       return 64;
@@ -192,6 +201,8 @@ int main(int argc, char** argv) {
       failed += cmd_get(argv[i + 1], argv[i + 2], argv[i + 3]);
     } else if (!strcmp(c, "udp")) {
       failed += cmd_udp(argv[i + 1], argv[i + 2], argv[i + 3]);
+    } else if (!strcmp(c, "rand")) {
+      failed += cmd_rand();
     } else {
       failed += cmd_socket6();
     }

@@ -79,6 +79,9 @@ void sleep_ns(uint64_t ns);
 void wake(Thread* t);
 // Number of live threads (main, idle and user threads).
 size_t thread_count();
+// Call fn(t, arg) for every live thread but the idle thread, with events
+// masked: fn must not block (used to clear a deleted pthread key).
+void thread_for_each(void (*fn)(Thread* t, void* arg), void* arg);
 
 // A callback at a monotonic deadline, run with events masked in timer
 // context: it must not block. The Timer object must outlive it.
