@@ -50,7 +50,7 @@ Result<void> SocketFile::release() {
   return {};
 }
 
-// lwIP keeps a socket's O_NONBLOCK as its own bit 1 (its sockets.c
+// lwIP keeps a socket's O_NONBLOCK as its own bit 1 (lwIP's socket code's
 // O_NONBLOCK; F_GETFL 3 and F_SETFL 4 are the same numbers as newlib's).
 constexpr int kLwipNonblock = 1;
 
