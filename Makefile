@@ -4,7 +4,7 @@
 #   make menuconfig | defconfig [DEFCONFIG=file] | <app>_defconfig | olddefconfig
 #   make savedefconfig | allyesconfig | alldefconfig
 #   make run [ARGS="..."]     build and run the default image
-#       [PLAT=kvm|linuxu|xen] [NET=user|tap:IF] [PORTS="8080 udp:7007"] [RUNFLAGS="support/run.sh flags"]
+#       [PLAT=<platform: a folder of plat/>] [NET=user|tap:IF] [PORTS="8080 udp:7007"] [RUNFLAGS="support/run.sh flags"]
 #   make debug [ARGS="..."]   run it stopped under QEMU's gdb stub, attach gdb
 #   make test                 every test (host, image, integration)
 #   make bench [BENCH=part]   benchmarks: table + build/bench/results.json
@@ -30,6 +30,8 @@ APP_IN := $(or $(A),$(CFG_APP),apps/helloworld)
 APP_ABS := $(abspath $(if $(filter /%,$(APP_IN)),$(APP_IN),$(if $(A),$(CURDIR),$(SRC))/$(APP_IN)))
 APP_DIR := $(patsubst $(SRC)/%,%,$(APP_ABS))
 APP := $(notdir $(APP_ABS))
+# The architectures are the folders arch/<arch>/ (image names end in -<arch>).
+ARCHS := $(patsubst $(SRC)/arch/%/arch.cmake,%,$(wildcard $(SRC)/arch/*/arch.cmake))
 
 # Environment for kconfiglib, given per command (not exported, so nested
 # builds, e.g. from tests, never inherit this build's .config).
@@ -90,9 +92,9 @@ build: syncconfig
 	    -DKILN_DEPS_DIR=$(SRC)/build/deps $(if $(filter 1,$(V)),,>/dev/null) || \
 	  { rm -f $(O)/obj/build.ninja; exit 1; }; fi
 	$(Q)ninja -C $(O)/obj $(NINJA_FLAGS) $(if $(filter 1,$(V)),,| grep -v '^ninja: ' ; test $${PIPESTATUS[0]} -eq 0)
-	$(Q)ls $(O)/$(APP)_*-x86_64 2>/dev/null | sed 's|^|kiln: image |'
+	$(Q)ls $(foreach a,$(ARCHS),$(O)/$(APP)_*-$(a)) 2>/dev/null | sed 's|^|kiln: image |'
 
-# PLAT=kvm|linuxu|xen (which image; default the first of these), NET=user|tap:IF, PORTS="[tcp:|udp:]HOST[:GUEST] ..." (forwards for NET=user)
+# PLAT=<platform> (which image; default the first of kvm, linuxu, xen found: support/run.sh), NET=user|tap:IF, PORTS="[tcp:|udp:]HOST[:GUEST] ..." (forwards for NET=user)
 # and RUNFLAGS (any other support/run.sh flags) go to the runner.
 RUN_NET := $(if $(PLAT),--platform $(PLAT)) $(if $(NET),--net $(NET)) $(foreach p,$(PORTS),--hostfwd $(p)) $(RUNFLAGS)
 
@@ -107,15 +109,10 @@ run: build
 	$(Q)$(SRC)/support/run.sh --build $(O) --app $(APP) $(RUN_NET) $(RUN_CMDLINE) || \
 	  { s=$$?; echo "kiln: make run: the app exited with status $$s (make exits 2; support/run.sh exits $$s)" >&2; exit $$s; }
 
-# QEMU waits on :1234 (run.sh --gdb) in the background; gdb attaches to it
-# and QEMU is ended when gdb quits. linuxu images run under gdb directly.
+# The image under gdb, stopped at its entry (kvm: QEMU's gdb stub; linuxu:
+# gdb runs the process): support/run.sh --debug, per platform.
 debug: build
-	$(Q)if [ -f $(O)/$(APP)_kvm-x86_64 ]; then \
-	  $(SRC)/support/run.sh --build $(O) --app $(APP) $(RUN_NET) $(RUN_CMDLINE) --gdb & pid=$$!; sleep 0.5; \
-	  gdb -q $(O)/$(APP)_kvm-x86_64.dbg -ex "target remote :1234" \
-	    -ex "hbreak _kiln_pvh_start" -ex "hbreak _kiln_multiboot_start" -ex continue; \
-	  pkill -P $$pid 2>/dev/null; wait $$pid; \
-	else $(SRC)/support/run.sh --build $(O) --app $(APP) $(RUN_NET) $(RUN_CMDLINE) --gdb; fi
+	$(Q)$(SRC)/support/run.sh --build $(O) --app $(APP) $(RUN_NET) $(RUN_CMDLINE) --debug
 
 test: setup
 	$(Q)$(SRC)/support/test.sh
@@ -124,7 +121,7 @@ bench: setup
 	$(Q)$(SRC)/support/bench.sh $(BENCH)
 
 clean:
-	$(Q)rm -rf $(O)/obj $(O)/include $(O)/config.cmake $(O)/*-x86_64 $(O)/*-x86_64.dbg $(O)/*.map
+	$(Q)rm -rf $(O)/obj $(O)/include $(O)/config.cmake $(foreach a,$(ARCHS),$(O)/*-$(a) $(O)/*-$(a).dbg) $(O)/*.map
 
 distclean:
 	$(Q)rm -rf $(SRC)/build $(SRC)/.config $(SRC)/.config.old

@@ -17,4 +17,14 @@ gout=$(timeout 60 gdb -q -batch "$W/helloworld_kvm-x86_64.dbg" -ex "target remot
 kill $qpid 2>/dev/null || true
 wait $qpid 2>/dev/null || true
 grep -q "_kiln_pvh_start in section" <<<"$gout" || fail "gdb did not stop at the entry: $gout"
-echo "make run boots helloworld; gdb stops at _kiln_pvh_start"
+
+# make debug (support/run.sh --debug, each platform's runner): gdb on the
+# image's symbols, stopped at the kvm entry and at main on linuxu; gdb's
+# commands come from stdin here.
+dout=$(printf 'info symbol $pc\nkill\nquit\n' | timeout 120 make -s -C "$SRC" O="$W" debug PLAT=kvm 2>&1) ||
+  fail "make debug PLAT=kvm failed: $dout"
+grep -q "_kiln_pvh_start in section" <<<"$dout" || fail "make debug (kvm) did not stop at the entry: $dout"
+dout=$(printf 'info symbol $pc\nkill\nquit\n' | timeout 120 make -s -C "$SRC" O="$W" debug PLAT=linuxu 2>&1) ||
+  fail "make debug PLAT=linuxu failed: $dout"
+grep -q "^(gdb) main in section" <<<"$dout" || fail "make debug (linuxu) did not stop at main: $dout"
+echo "make run boots helloworld; gdb stops at _kiln_pvh_start; make debug stops at the entry (kvm) and main (linuxu)"
