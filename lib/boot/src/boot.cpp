@@ -16,6 +16,8 @@ extern void (*__preinit_array_end[])(int, char**, char**);
 extern void (*__init_array_start[])(int, char**, char**);
 extern void (*__init_array_end[])(int, char**, char**);
 int main(int argc, char** argv);
+// newlib's environ.o defines it when getenv & co. are linked; this weak
+// definition only stands in for images that never touch the environment.
 char** environ __attribute__((weak));
 extern const kiln_app_exit_entry __kiln_app_exit_start[], __kiln_app_exit_end[];
 }

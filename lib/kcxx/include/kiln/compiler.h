@@ -13,7 +13,6 @@
 #define KILN_USED __attribute__((used))
 #define KILN_SECTION(s) __attribute__((section(s)))
 #define KILN_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
-#define KILN_WEAK __attribute__((weak))
 
 #ifdef __cplusplus
 #define KILN_EXTERN_C extern "C"
