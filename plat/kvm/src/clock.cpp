@@ -217,6 +217,10 @@ const char* clock_source() { return source; }
 
 extern "C" uint64_t kiln_plat_monotonic_ns(void) { return kiln::kvm::tsc_to_ns(kiln::arch::cycles()); }
 
+// The TSC the entry recorded (boot.trace's first point), converted when
+// someone asks: no clock work at boot.
+extern "C" uint64_t kiln_plat_start_ns(void) { return kiln::kvm::tsc_to_ns(kiln_x86_boot_tsc); }
+
 extern "C" int64_t kiln_plat_wall_ns(void) {
   using namespace kiln::kvm;
   if (!__atomic_load_n(&wall_known, __ATOMIC_ACQUIRE)) {

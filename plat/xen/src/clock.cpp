@@ -37,6 +37,16 @@ uint64_t system_time_ns() {
 
 }  // namespace kiln::xen
 
+namespace {
+constinit uint64_t start_ns = 0;
+}
+
+// Xen system time when the platform's boot first could read it (right
+// after shared_info is mapped): a pvclock read, no calibration.
+void kiln::xen::mark_start() { start_ns = kiln_plat_monotonic_ns(); }
+
+extern "C" uint64_t kiln_plat_start_ns(void) { return start_ns; }
+
 extern "C" uint64_t kiln_plat_monotonic_ns(void) {
   uint64_t t = kiln::xen::system_time_ns();
   return t ? t : kiln::arch::cycles();

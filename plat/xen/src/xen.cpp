@@ -65,6 +65,7 @@ extern "C" void kiln_x86_bm_main(uint32_t entry, uint32_t info, uint32_t eax) {
   }
   if (!memory_init(boot_info, "xen")) kiln_plat_crash();
   bool events = map_shared_info() && events_init();
+  mark_start();
   kiln::xen::console_init();
   int r = xenstore_init();
   have_store = r == 0;

@@ -143,6 +143,7 @@ void e9_write(const char* s, size_t n);
 
 // clock.cpp
 uint64_t system_time_ns();  // Xen system time (pvclock), 0 if shared_info is not mapped
+void mark_start();  // records kiln_plat_start_ns (clock.cpp)
 
 // xenstore.cpp (the API is in kiln/xen/xenstore.h).
 int xenstore_init();         // 0 or -errno
