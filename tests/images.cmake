@@ -6,13 +6,13 @@
 #
 # kiln_image_test(<name> SET <set> APP <app> [PLATFORMS linuxu kvm]
 #   [OPTS <kiln option>...] [ARGS <app arg>...] [STATUS n]
-#   [MACHINE microvm|pc|q35] [BOOT pvh|multiboot] [MEM size]
+#   [MACHINE microvm|pc|q35] [BOOT pvh|multiboot] [MEM size] [INITRD file]
 #   [EXPECT text...] [EXPECT_RE regex...] [REJECT text...] [EACH_LINE prefix=regex...])
 set(I ${KILN_TEST_IMAGES})
 set(RUN ${KILN_SRC}/support/run.sh)
 
 function(kiln_image_test NAME)
-  cmake_parse_arguments(T "" "SET;APP;STATUS;MACHINE;BOOT;MEM;STDIN"
+  cmake_parse_arguments(T "" "SET;APP;STATUS;MACHINE;BOOT;MEM;STDIN;INITRD"
                         "PLATFORMS;OPTS;ARGS;EXPECT;EXPECT_RE;REJECT;EACH_LINE" ${ARGN})
   if(NOT DEFINED T_STATUS)
     set(T_STATUS 0)
@@ -35,8 +35,12 @@ function(kiln_image_test NAME)
     set(_img ${I}/${T_SET}/${T_APP}_${_p}-x86_64)
     if(_p STREQUAL "linuxu")
       set(_cmd ${_img})
-      if(T_OPTS)
-        list(APPEND _cmd ${T_OPTS} --)
+      set(_opts ${T_OPTS})
+      if(T_INITRD)
+        list(PREPEND _opts initrd=${T_INITRD})  # the boot option (docs/initrd.md)
+      endif()
+      if(_opts)
+        list(APPEND _cmd ${_opts} --)
       endif()
       list(APPEND _cmd ${T_ARGS})
     else()
@@ -49,6 +53,9 @@ function(kiln_image_test NAME)
       endif()
       if(T_MEM)
         list(APPEND _cmd --mem ${T_MEM})
+      endif()
+      if(T_INITRD)
+        list(APPEND _cmd --initrd ${T_INITRD})
       endif()
       if(T_OPTS)
         string(JOIN " " _append ${T_OPTS} --)
@@ -224,3 +231,41 @@ foreach(_p linuxu kvm)
            COMMAND ${KILN_SRC}/tests/apps/pollio/console_idle.sh ${I}/pollio ${_p})
   set_tests_properties(image.${_p}.console_input_idle PROPERTIES RUN_SERIAL TRUE)
 endforeach()
+
+# The initrd (issue 13; docs/initrd.md): archives given at boot (made by
+# tests/apps/initrd/make_archives.py into the test folder), the rootfs/
+# folder embedded in the image, precedence, malformed archives refused at
+# boot with the offset and the reason, and the initrd outside the heap.
+set(_ird ${CMAKE_BINARY_DIR}/initrd)
+set(_ird_files ${_ird}/external.cpio ${_ird}/external-crc.cpio ${_ird}/bad-magic.cpio ${_ird}/truncated.cpio
+    ${_ird}/large.cpio)
+add_custom_command(OUTPUT ${_ird_files}
+  COMMAND /usr/bin/python3 ${KILN_SRC}/tests/apps/initrd/make_archives.py ${_ird}
+  DEPENDS ${KILN_SRC}/tests/apps/initrd/make_archives.py ${KILN_SRC}/support/mkcpio.py)
+add_custom_target(initrd_archives ALL DEPENDS ${_ird_files})
+set(_embedded_lines "d 0755        0 811c9dc5 bin" "f 0755       19 13083abf bin/run.sh"
+  "d 0755        0 811c9dc5 etc" "f 0644       17 949099b9 etc/hostname"
+  "l 0777        9 29c146cd greeting -> hello.txt" "f 0644       32 54b12637 hello.txt")
+set(_external_lines "d 0755        0 811c9dc5 boot" "f 0644   204800 ab44bdc5 boot/big.bin"
+  "l 0777       11 6a7f0032 boot/link -> message.txt" "f 0644       14 1361c6fd boot/message.txt"
+  "initrd: 4 entries")
+kiln_image_test(initrd_embedded SET initrd APP initrd OPTS log.level=info
+  EXPECT "initrd: embedded, 928 bytes" ${_embedded_lines} "initrd: 6 entries"
+         "kiln: initrd: 6 entries, 928 bytes (embedded)")
+kiln_image_test(initrd_external SET initrd APP initrd INITRD ${_ird}/external.cpio
+  EXPECT_RE "^initrd: (host file|boot module), 205440 bytes$" EXPECT ${_external_lines} REJECT "hello.txt")
+kiln_image_test(initrd_external_070702 SET initrd APP initrd INITRD ${_ird}/external-crc.cpio
+  EXPECT ${_external_lines})
+kiln_image_test(initrd_multiboot SET initrd APP initrd PLATFORMS kvm MACHINE pc BOOT multiboot
+  INITRD ${_ird}/external.cpio EXPECT "initrd: boot module, 205440 bytes" ${_external_lines})
+kiln_image_test(initrd_outside_heap SET initrd APP initrd INITRD ${_ird}/large.cpio ARGS fill
+  EXPECT "f 0644  3145728 " "large.bin" EXPECT_RE "^initrd: unchanged after filling [0-9]+ KiB of heap$")
+kiln_image_test(initrd_bad_magic SET initrd APP initrd INITRD ${_ird}/bad-magic.cpio STATUS 125
+  EXPECT "kiln: error: initrd: offset 116: bad magic (not a cpio newc header)" REJECT "initrd: 4 entries")
+kiln_image_test(initrd_truncated SET initrd APP initrd INITRD ${_ird}/truncated.cpio STATUS 125
+  EXPECT "kiln: error: initrd: offset 170: file data runs past the end of the archive")
+kiln_image_test(initrd_missing_file SET initrd APP initrd PLATFORMS linuxu INITRD /nonexistent/initrd.cpio
+  STATUS 125 EXPECT "kiln: error: linuxu: initrd=/nonexistent/initrd.cpio: cannot open: No such file or directory")
+kiln_image_test(initrd_none SET initrd-none APP initrd EXPECT "initrd: none")
+kiln_image_test(initrd_app_reports_fault SET initrd-none APP initrd INITRD ${_ird}/bad-magic.cpio STATUS 1
+  EXPECT "initrd: offset 116: bad magic (not a cpio newc header)" REJECT "kiln: error")

@@ -286,6 +286,47 @@ function(_kiln_check_cycle _lib _path)
   set_property(GLOBAL PROPERTY KILN_ACYCLIC_${_lib} TRUE)
 endfunction()
 
+# The initrd embedded at build time (docs/initrd.md): the folder
+# CONFIG_APP_ROOTFS (default "rootfs"; relative to the app folder; empty:
+# none), when it exists, archived by support/mkcpio.py (reproducible
+# cpio newc) and linked into every image as section .kiln_initrd (between
+# __kiln_initrd_start and __kiln_initrd_end, support/ld/kiln-tables.ld).
+# Sets <out> to the object to link, or to nothing.
+function(_kiln_embedded_initrd OUT)
+  set(${OUT} "" PARENT_SCOPE)
+  if(NOT CONFIG_APP_ROOTFS)
+    return()
+  endif()
+  set(_dir ${CONFIG_APP_ROOTFS})
+  if(NOT IS_ABSOLUTE ${_dir})
+    set(_dir ${KILN_APP_DIR}/${_dir})
+  endif()
+  if(NOT IS_DIRECTORY ${_dir})
+    return()
+  endif()
+  # Rebuilt when a file or folder in it changes (CONFIGURE_DEPENDS: also
+  # when one is added). Symlinks are stored, not followed: not dependencies.
+  file(GLOB_RECURSE _all CONFIGURE_DEPENDS LIST_DIRECTORIES true ${_dir}/*)
+  set(_deps ${_dir})
+  foreach(_f ${_all})
+    if(NOT IS_SYMLINK ${_f})
+      list(APPEND _deps ${_f})
+    endif()
+  endforeach()
+  set(_cpio ${CMAKE_BINARY_DIR}/initrd.cpio)
+  add_custom_command(OUTPUT ${_cpio}
+    COMMAND /usr/bin/python3 ${KILN_SRC}/support/mkcpio.py ${_dir} ${_cpio}
+    DEPENDS ${_deps} ${KILN_SRC}/support/mkcpio.py
+    COMMENT "initrd: cpio archive of ${_dir}" VERBATIM)
+  # Written only when it changes (no rebuild at every configure).
+  file(CONFIGURE OUTPUT ${CMAKE_BINARY_DIR}/initrd.S @ONLY CONTENT
+    "\t.section .kiln_initrd, \"a\"\n\t.balign 16\n\t.incbin \"${_cpio}\"\n\t.section .note.GNU-stack, \"\", @progbits\n")
+  set_source_files_properties(${CMAKE_BINARY_DIR}/initrd.S PROPERTIES OBJECT_DEPENDS ${_cpio})
+  add_library(kiln_initrd_embedded OBJECT ${CMAKE_BINARY_DIR}/initrd.S)
+  target_link_libraries(kiln_initrd_embedded PRIVATE kiln_kernel)
+  set(${OUT} $<TARGET_OBJECTS:kiln_initrd_embedded> PARENT_SCOPE)
+endfunction()
+
 # One image per selected platform: <app>_<plat>-<arch> (stripped) and .dbg.
 function(kiln_add_images)
   get_property(_plats GLOBAL PROPERTY KILN_PLATFORMS)
@@ -297,6 +338,7 @@ function(kiln_add_images)
   foreach(_l ${_libs})
     _kiln_check_cycle(${_l} "")
   endforeach()
+  _kiln_embedded_initrd(_initrd_obj)
   # Check library dependencies: a clear error instead of a link failure.
   foreach(_l ${_libs})
     get_property(_deps GLOBAL PROPERTY KILN_DEPS_${_l})
@@ -309,7 +351,7 @@ function(kiln_add_images)
   endforeach()
   foreach(_plat ${_plats})
     set(_img ${_app}_${_plat}-${CONFIG_ARCH})
-    set(_objs $<TARGET_OBJECTS:kiln_app>)
+    set(_objs $<TARGET_OBJECTS:kiln_app> ${_initrd_obj})
     set(_linked)
     get_property(_provides GLOBAL PROPERTY KILN_PROVIDES_${_plat})
     foreach(_l ${_libs})

@@ -11,7 +11,9 @@ when dom0 powers off), stops QEMU and reports. Packages come from
 fetch.sh (apt-get download, cached in build/deps/xen).
 
 One image (output on stdout, exit status = the guest's):
-  run-xen.py [--timeout S] IMAGE [-- kiln command line words...]
+  run-xen.py [--timeout S] [--ramdisk FILE] IMAGE [-- kiln command line words...]
+  (--ramdisk: xl's ramdisk=, the PVH module the image sees as its initrd,
+  docs/initrd.md; with --batch: --ramdisk NAME=FILE for guest NAME)
 Several images in one Xen boot (results in DIR/<name>.out and .result):
   run-xen.py --batch DIR --guest NAME=IMAGE[::CMDLINE] ...
   (--peer NAME=SCRIPT adds a dom0 peer script for guest NAME; see --help)
@@ -168,6 +170,10 @@ def xl_string(s):
     sys.exit(f"kiln-xen: command line {s!r} has both quote kinds or a backslash; xl.cfg cannot hold it")
 
 
+# Guest name -> initrd file (--ramdisk), set once by main().
+RAMDISKS = {}
+
+
 def guest_initramfs(guests, timeout, peers=None, bench=False):
     c = Cpio()
     for i, (name, image, cmdline) in enumerate(guests):
@@ -175,6 +181,8 @@ def guest_initramfs(guests, timeout, peers=None, bench=False):
         c.copy(f"{g}/kernel", image)
         if peers and name in peers:
             c.copy(f"{g}/peer.sh", peers[name])
+        if name in RAMDISKS:
+            c.copy(f"{g}/ramdisk", RAMDISKS[name])
         c.file(f"{g}/name", name.encode() + b"\n", 0o644)
         c.file(f"{g}/timeout", f"{timeout}\n".encode(), 0o644)
         if bench:
@@ -188,8 +196,8 @@ def guest_initramfs(guests, timeout, peers=None, bench=False):
             'on_poweroff = "preserve"',
             'on_crash = "preserve"',
             'on_reboot = "preserve"',
-            f"extra = {xl_string(cmdline)}",
-            ""])
+            f"extra = {xl_string(cmdline)}"]
+            + ([f'ramdisk = "{g}/ramdisk"'] if name in RAMDISKS else []) + [""])
         c.file(f"{g}/xl.cfg", cfg.encode(), 0o644)
     return c.gz(trailer=True)
 
@@ -381,6 +389,8 @@ def main():
                     help="dom0 peer for guest NAME: the guest is created paused, data/kiln-peer is set in "
                          "its xenstore home, SCRIPT runs in dom0 (sh SCRIPT DOMID) and the guest is unpaused")
     ap.add_argument("--bench", action="store_true", help="time each guest from dom0 (see above)")
+    ap.add_argument("--ramdisk", action="append", default=[], metavar="[NAME=]FILE",
+                    help="an initrd for the guest (xl ramdisk=); with --batch, NAME=FILE for guest NAME")
     ap.add_argument("image", nargs="?")
     ap.add_argument("args", nargs=argparse.REMAINDER)
     a = ap.parse_args()
@@ -414,6 +424,11 @@ def main():
                     os.unlink(os.path.join(a.batch, n + ext))
                 except FileNotFoundError:
                     pass
+        for spec in a.ramdisk:
+            n, _, f = spec.partition("=")
+            if n not in [g[0] for g in guests] or not os.path.isfile(f):
+                sys.exit(f"kiln-xen: bad --ramdisk {spec!r} (NAME=FILE, NAME a --guest, FILE a file)")
+            RAMDISKS[n] = os.path.abspath(f)
         peers = {}
         for spec in a.peer:
             n, _, script = spec.partition("=")
@@ -443,6 +458,10 @@ def main():
     cmdline = " ".join('"' + x + '"' if (" " in x or not x) else x for x in args)
     name = os.path.basename(a.image).replace("_xen-x86_64", "")
     g = parse_guest(f"{name}={a.image}::{cmdline}")
+    if len(a.ramdisk) > 1 or (a.ramdisk and not os.path.isfile(a.ramdisk[0])):
+        sys.exit(f"kiln-xen: --ramdisk {' '.join(a.ramdisk)}: give one file that exists")
+    if a.ramdisk:
+        RAMDISKS[name] = os.path.abspath(a.ramdisk[0])
     results = run_with_retry([g], deps, a.timeout, a.serial_log, a.verbose, bench=a.bench)
     r = results[name]
     if a.bench:

@@ -16,7 +16,6 @@
 #include <kiln/arch/x86.h>
 #include <kiln/config.h>
 #include <kiln/init.h>
-#include <kiln/kvm/initrd.h>
 #include <kiln/option.h>
 #include <kiln/plat/console.h>
 #include <kiln/plat/exit.h>
@@ -87,11 +86,7 @@ int boot_report() {
 
 KILN_INIT(plat, 010, kiln::kvm::boot_report);
 
-extern "C" size_t kiln_kvm_initrd(const void** base) {
-  const auto& bi = kiln::kvm::boot_info;
-  *base = bi.initrd_len ? reinterpret_cast<const void*>(bi.initrd) : nullptr;
-  return bi.initrd_len;
-}
+// The initrd (kiln/plat/initrd.h) is the base's: plat/x86bm/src/memory.cpp.
 KILN_OPTION("boot.trace", kiln::kvm::set_trace, "1: print TSC cycles from the first instruction to main");
 KILN_INIT(late, 999, kiln::kvm::trace_report);
 

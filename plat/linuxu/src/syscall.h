@@ -5,7 +5,7 @@
 namespace linuxu {
 
 enum Nr : long {
-  kRead = 0, kWrite = 1, kOpen = 2, kClose = 3, kMmap = 9, kMprotect = 10, kMunmap = 11, kRtSigaction = 13,
+  kRead = 0, kWrite = 1, kOpen = 2, kClose = 3, kFstat = 5, kMmap = 9, kMprotect = 10, kMunmap = 11, kRtSigaction = 13,
   kRtSigprocmask = 14, kIoctl = 16, kSigaltstack = 131, kTimerCreate = 222, kTimerSettime = 223,
   kClockGettime = 228, kClockNanosleep = 230, kExitGroup = 231, kPpoll = 271,
 };

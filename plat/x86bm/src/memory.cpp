@@ -16,6 +16,7 @@
 // command line, the initrd and the page tables.
 #include <kiln/x86bm/base.h>
 #include <kiln/arch/x86.h>
+#include <kiln/plat/initrd.h>
 #include <kiln/plat/irq.h>
 #include <kiln/plat/memory.h>
 #include <kiln/plat/paging.h>
@@ -37,6 +38,8 @@ constinit MemRange free_mem[kMaxRegions] = {};
 constinit size_t nfree = 0;
 // Spare table pages: [spare_next, spare_end).
 constinit uint64_t spare_next = 0, spare_end = 0;
+// The boot module (kiln/plat/initrd.h), once checked to lie in RAM.
+constinit uint64_t initrd_base = 0, initrd_len = 0;
 
 uint64_t u(const void* p) { return reinterpret_cast<uint64_t>(p); }
 
@@ -75,7 +78,25 @@ bool memory_init(const BootInfo& bi, const char* plat) {
   size_t nres = 0;
   reserved[nres++] = MemRange{0, 1 << 20, 0};  // low memory: firmware, real-mode data
   reserved[nres++] = MemRange{u(__kiln_image_start), u(_end) - u(__kiln_image_start), 0};
-  if (bi.initrd_len) reserved[nres++] = MemRange{bi.initrd, bi.initrd_len, 0};
+  if (bi.initrd_len) {
+    reserved[nres++] = MemRange{bi.initrd, bi.initrd_len, 0};
+    // Served only from RAM the page tables map (below); a module the
+    // memory map does not cover is reported and not used.
+    bool in_ram = false;
+    for (size_t i = 0; i < bi.nmem; ++i) {
+      const MemRange& m = bi.mem[i];
+      if (m.type == 1 && bi.initrd >= m.base && bi.initrd - m.base <= m.len &&
+          bi.initrd_len <= m.len - (bi.initrd - m.base))
+        in_ram = true;
+    }
+    if (in_ram) {
+      initrd_base = bi.initrd;
+      initrd_len = bi.initrd_len;
+    } else {
+      kiln_warn("%s: the boot module at %#lx (%lu bytes) is not inside RAM; no initrd", plat,
+                static_cast<unsigned long>(bi.initrd), static_cast<unsigned long>(bi.initrd_len));
+    }
+  }
   for (size_t i = 0; i < bi.nreserved; ++i) reserved[nres++] = bi.reserved[i];
   bool truncated = false;
   nfree = free_ranges(bi.mem, bi.nmem, reserved, nres, free_mem, kMaxRegions, &truncated);
@@ -178,4 +199,17 @@ int protect(void* addr, size_t len, unsigned prot) {
 extern "C" int kiln_plat_guard(void* addr, size_t len) { return protect(addr, len, kiln::x86::kProtNone); }
 extern "C" int kiln_plat_unguard(void* addr, size_t len) {
   return protect(addr, len, kiln::x86::kProtRead | kiln::x86::kProtWrite);
+}
+
+// The boot module wins over the archive embedded at build time.
+extern "C" size_t kiln_plat_initrd(const void** base) {
+  if (!kiln::bm::initrd_len) return kiln_plat_initrd_embedded(base);
+  *base = reinterpret_cast<const void*>(kiln::bm::initrd_base);
+  return kiln::bm::initrd_len;
+}
+
+extern "C" const char* kiln_plat_initrd_source(void) {
+  const void* b;
+  if (kiln::bm::initrd_len) return "boot module";
+  return kiln_plat_initrd_embedded(&b) ? "embedded" : "none";
 }

@@ -37,9 +37,9 @@ int boot_report() {
   size_t n = kiln_plat_mem_regions(&r);
   unsigned long kib = 0;
   for (size_t i = 0; i < n; ++i) kib += r[i].len >> 10;
-  kiln_info("xen: PVH domU; %lu KiB free in %zu ranges; shared_info %s; events %s; xenstore %s", kib, n,
-            shared_info() ? "mapped" : "missing", events_ready() ? "upcall vector" : "polled only",
-            have_store ? "connected" : "missing");
+  kiln_info("xen: PVH domU; %lu KiB free in %zu ranges; shared_info %s; events %s; xenstore %s; initrd %lu bytes",
+            kib, n, shared_info() ? "mapped" : "missing", events_ready() ? "upcall vector" : "polled only",
+            have_store ? "connected" : "missing", static_cast<unsigned long>(boot_info.initrd_len));
   return 0;
 }
 
