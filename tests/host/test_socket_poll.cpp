@@ -96,6 +96,10 @@ int lwip_poll(struct pollfd* fds, nfds_t n, int timeout) {
 ssize_t lwip_read(int, void*, size_t) { return 0; }
 ssize_t lwip_write(int, const void*, size_t n) { return static_cast<ssize_t>(n); }
 int lwip_fcntl(int, int, int) { return 0; }
+int lwip_ioctl(int, long, void*) {
+  errno = ENOSYS;
+  return -1;
+}
 int lwip_close(int s) {
   lwip_closed.push_back(s);
   return 0;

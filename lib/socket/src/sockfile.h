@@ -1,6 +1,6 @@
 // A socket as a kiln::File: SocketFile holds an lwIP socket number. Apart
 // from lib/socket's calls, only these lwIP functions are used, so the file
-// (and poll.cpp over it) builds for the host against a fake lwIP
+// (and lib/fdtab's poll.cpp over it) builds for the host against a fake lwIP
 // (tests/host/test_socket_poll.cpp).
 #pragma once
 #include <kiln/file.h>
@@ -13,6 +13,7 @@ ssize_t lwip_read(int s, void* mem, size_t len);
 ssize_t lwip_write(int s, const void* data, size_t size);
 int lwip_close(int s);
 int lwip_fcntl(int s, int cmd, int val);
+int lwip_ioctl(int s, long cmd, void* argp);
 }
 
 namespace kiln::socket {
@@ -29,6 +30,9 @@ class SocketFile final : public File {
   // Always armed: every socket's lwIP events call ready_wake (hook_events).
   bool arm() override { return true; }
   Result<void> release() override;
+  // FIONREAD (FIONBIO is generic: set_status_flags).
+  Result<int> ioctl(unsigned long request, void* arg) override;
+  const void* kind() const override;
   // O_NONBLOCK lives in lwIP's socket (lwip_fcntl / FIONBIO).
   Result<int> status_flags() override;
   Result<void> set_status_flags(int flags) override;
