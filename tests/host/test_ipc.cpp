@@ -48,6 +48,11 @@ void kiln_assert_fail(const char* cond, const char* file, int line, const char* 
   abort();
 }
 void* kiln_calloc(size_t n, size_t size) { return calloc(n, size); }
+size_t big_allocs = 0;  // of a pipe's ring or more
+void* kiln_malloc(size_t n) {
+  if (n >= CONFIG_LIBFDTAB_PIPE_SIZE) ++big_allocs;
+  return malloc(n);
+}
 void kiln_free(void* p) { free(p); }
 int kiln_parse_ulong(const char* s, unsigned long* out) {
   char* end;
@@ -146,6 +151,18 @@ TEST_F(Ipc, PipeRoundTripAndFlags) {
   int fds[2];
   EXPECT_EQ(kiln::pipe_open(fds, O_APPEND).error().code(), EINVAL);
   EXPECT_TRUE(waits.empty());
+}
+
+TEST_F(Ipc, AnIdlePipeHasNoRingYet) {
+  size_t before = big_allocs;
+  {
+    std::vector<Pipe> idle(50);
+    EXPECT_EQ(big_allocs, before) << "no ring until the first write";
+    EXPECT_EQ(wr(idle[7].fd[1], "x"), 1);
+    EXPECT_EQ(big_allocs, before + 1);
+    char c;
+    EXPECT_EQ(rd(idle[7].fd[0], &c, 1), 1);
+  }
 }
 
 TEST_F(Ipc, PipeEmptyNonblockingReadIsEagain) {

@@ -1,5 +1,6 @@
 // Pipes and socketpair(AF_UNIX, SOCK_STREAM): byte streams through a ring
-// buffer (CONFIG_LIBFDTAB_PIPE_SIZE, 64 KiB by default).
+// buffer (CONFIG_LIBFDTAB_PIPE_SIZE, 64 KiB by default), taken from the
+// heap at the first write, so an idle pipe costs a few dozen bytes.
 //
 // A Ring is one direction: a writer side and a reader side, each an End
 // (the File a descriptor names). A pipe is one Ring with a read-only and a
@@ -39,7 +40,7 @@ class End;
 
 struct Ring {
   SpinLock lock;
-  char* buf = nullptr;
+  char* buf = nullptr;  // from the first write on
   size_t head = 0;   // next byte to read
   size_t count = 0;  // bytes in the ring
   End* reader = nullptr;  // the End reading it (null once closed)
@@ -119,6 +120,19 @@ class End final : public File {
   Result<size_t> write(const void* buf, size_t n) override {
     if (!out_) return Error(EBADF);
     const char* p = static_cast<const char*>(buf);
+    if (n && !__atomic_load_n(&out_->buf, __ATOMIC_ACQUIRE)) {
+      // Allocated with the lock not held; a writer racing us may win.
+      char* b = static_cast<char*>(kiln_malloc(kRingSize));
+      if (!b) return Error(ENOMEM);
+      {
+        LockGuard g(out_->lock);
+        if (!out_->buf) {
+          out_->buf = b;
+          b = nullptr;
+        }
+      }
+      if (b) kiln_free(b);
+    }
     size_t done = 0;
     while (done < n || n == 0) {
       size_t left = n - done;
@@ -235,16 +249,7 @@ class End final : public File {
   bool sock_;
 };
 
-Ring* new_ring() {
-  auto* r = new (std::nothrow) Ring;
-  if (!r) return nullptr;
-  r->buf = static_cast<char*>(kiln_calloc(1, kRingSize));
-  if (!r->buf) {
-    delete r;
-    return nullptr;
-  }
-  return r;
-}
+Ring* new_ring() { return new (std::nothrow) Ring; }
 
 // Installs both Ends; on failure closes whatever was made.
 Result<void> install_pair(End* a, End* b, int fds[2]) {
@@ -279,7 +284,6 @@ Result<void> pipe_open(int fds[2], int flags) {
   if (!rd || !wr) {
     delete rd;
     delete wr;
-    kiln_free(r->buf);
     delete r;
     return Error(ENOMEM);
   }
@@ -303,10 +307,8 @@ Result<void> socketpair_open(int domain, int type, int protocol, int fds[2]) {
   End* b = a ? new (std::nothrow) End(r1, r0, true) : nullptr;
   if (!b) {
     delete a;
-    for (Ring* r : {r0, r1}) {
-      if (r) kiln_free(r->buf);
-      delete r;
-    }
+    delete r0;
+    delete r1;
     return Error(ENOMEM);
   }
   r0->reader = a;
