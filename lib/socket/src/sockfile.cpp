@@ -46,6 +46,7 @@ unsigned SocketFile::poll(unsigned events) {
 
 Result<void> SocketFile::release() {
   int s = s_;
+  unhook_events(s);
   delete this;
   if (lwip_close(s) < 0) return Error(errno);
   return {};
@@ -100,7 +101,12 @@ int install(int s, int reserved_fd) {
     lwip_close(s);
     return fail(ENOMEM);
   }
-  hook_events(s);
+  if (!hook_events(s, f)) {
+    if (reserved_fd >= 0) fd_cancel(reserved_fd);
+    delete f;
+    lwip_close(s);
+    return fail(ENOMEM);
+  }
   if (reserved_fd >= 0) {
     fd_commit(reserved_fd, f);
     return reserved_fd;
