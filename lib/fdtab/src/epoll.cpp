@@ -36,9 +36,6 @@ namespace {
 
 constexpr uint64_t kRecheckNs = 10000000;  // 10 ms, for files that cannot arm
 constexpr uint32_t kAlways = EPOLLERR | EPOLLHUP;
-constexpr uint32_t kKnown = EPOLLIN | EPOLLPRI | EPOLLOUT | EPOLLERR | EPOLLHUP | EPOLLRDNORM | EPOLLRDBAND |
-                            EPOLLWRNORM | EPOLLWRBAND | EPOLLMSG | EPOLLRDHUP | EPOLLEXCLUSIVE | EPOLLWAKEUP |
-                            EPOLLONESHOT | EPOLLET;
 constexpr int kMaxNest = 4;  // as Linux's EP_MAX_NESTS
 
 struct Map {
@@ -221,7 +218,6 @@ Result<void> Epoll::ctl(int op, int fd, File* f, epoll_event* ev) {
   if (f == this) return Error(EINVAL);
   if (op != EPOLL_CTL_DEL) {
     if (!ev) return Error(EFAULT);
-    if (ev->events & ~kKnown) return Error(EINVAL);
     if ((ev->events & EPOLLEXCLUSIVE) &&
         (op == EPOLL_CTL_MOD || (ev->events & ~(EPOLLEXCLUSIVE | EPOLLIN | EPOLLOUT | EPOLLERR | EPOLLHUP |
                                                    EPOLLET | EPOLLWAKEUP | EPOLLRDHUP | EPOLLPRI))))

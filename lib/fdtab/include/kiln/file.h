@@ -48,7 +48,7 @@
 
 namespace kiln {
 
-// Readiness events, the values of poll.h's POLL* (lib/socket/include/poll.h).
+// Readiness events, the values of poll.h's POLL* (lib/fdtab/include/poll.h).
 enum : unsigned {
   kPollIn = 0x1, kPollOut = 0x2, kPollErr = 0x4, kPollNval = 0x8, kPollRdNorm = 0x10,
   kPollPri = 0x40, kPollWrNorm = 0x80, kPollHup = 0x200, kPollRdHup = 0x2000,
