@@ -199,6 +199,25 @@ kiln_image_test(crash_null_address SET crash APP crash ARGS pagefault STATUS 125
 kiln_image_test(stdin_line SET crash APP crash ARGS stdin STDIN "typed on the console\n"
   EXPECT "read: [typed on the console]")
 
+# Pipes, eventfd, epoll and socketpair between threads (issue 13,
+# tests/apps/ipc): 1 MiB through a pipe with a checksum, EAGAIN/EOF/EPIPE,
+# one epoll over a pipe, an eventfd and TCP on lwIP's 127.0.0.1, a
+# socketpair echo, and 5,000 idle descriptors of which poll and epoll_wait
+# must find the one that becomes ready.
+kiln_image_test(ipc SET ipc APP ipc
+  EXPECT "ipc: pipe 1 MiB between threads, checksum" "ipc: nonblocking pipe: empty read EAGAIN, full after 65000 bytes EAGAIN=1, FIONREAD 65000, select 1"
+         "ipc: EOF after the last writer, EPIPE=1 after the last reader"
+         "ipc: epoll over a pipe, an eventfd and TCP on 127.0.0.1 ok" "ipc: the epoll descriptor is pollable"
+         "ipc: socketpair echo between threads ok" "ipc: poll over 5000 descriptors found pipe 1234"
+         "ipc: epoll over 5000 descriptors found pipe 2001" "ipc: all passed (0 failures)"
+  REJECT "ipc: FAIL")
+# The same without lib/socket: poll, select, pipes, epoll and socketpair
+# are lib/fdtab's.
+kiln_image_test(ipc_nosock SET ipc-nosock APP ipc PLATFORMS linuxu
+  EXPECT "ipc: epoll over a pipe, an eventfd (no sockets in this image) ok" "ipc: socketpair echo between threads ok"
+         "ipc: poll over 5000 descriptors found pipe 1234" "ipc: all passed (0 failures)"
+  REJECT "ipc: FAIL")
+
 # poll/select over File readiness; console input on an interrupt (issue 12)
 # Input comes through a pipe the test writes into later (sleep keeps it
 # open and empty meanwhile: an empty closed pipe would be end of input,

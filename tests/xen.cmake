@@ -76,6 +76,13 @@ kiln_xen_test(ktest SET sched-preempt APP helloworld CMDLINE "log.level=info --"
          " passed, 0 failed" "Hello world!"
          "shut down: poweroff, status 0"
   REJECT "ktest: FAIL" "no dom0 peer")
+# Pipes, eventfd, epoll and socketpair (issue 13) on xen.
+kiln_xen_test(ipc SET ipc APP ipc
+  EXPECT "ipc: pipe 1 MiB between threads, checksum" "ipc: epoll over a pipe, an eventfd and TCP on 127.0.0.1 ok"
+         "ipc: socketpair echo between threads ok" "ipc: poll over 5000 descriptors found pipe 1234"
+         "ipc: epoll over 5000 descriptors found pipe 2001" "ipc: all passed (0 failures)"
+         "shut down: poweroff, status 0"
+  REJECT "ipc: FAIL")
 # The C++ standard library with threads (issue 7) on xen.
 kiln_xen_test(cxx_threads SET cxx APP cxxtest
   EXPECT "cxx: global constructors in order ok" "cxx: exception caught, destructors ran while unwinding ok"

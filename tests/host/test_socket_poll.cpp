@@ -96,12 +96,30 @@ int lwip_poll(struct pollfd* fds, nfds_t n, int timeout) {
 ssize_t lwip_read(int, void*, size_t) { return 0; }
 ssize_t lwip_write(int, const void*, size_t n) { return static_cast<ssize_t>(n); }
 int lwip_fcntl(int, int, int) { return 0; }
+int lwip_ioctl(int, long, void*) {
+  errno = ENOSYS;
+  return -1;
+}
 int lwip_close(int s) {
   lwip_closed.push_back(s);
   return 0;
 }
 }
-void kiln::socket::hook_events(int) {}
+// lwIP socket -> its file, as events.cpp keeps it; socket_event(s) is
+// lwIP reporting an event on s (the wrapper wakes that file's waiters).
+std::map<int, kiln::socket::SocketFile*> hooked;
+bool kiln::socket::hook_events(int s, SocketFile* f) {
+  hooked[s] = f;
+  return true;
+}
+void kiln::socket::unhook_events(int s) { hooked.erase(s); }
+namespace {
+void socket_event(int s) {
+  auto it = hooked.find(s);
+  ASSERT_NE(it, hooked.end()) << "event on an unhooked socket " << s;
+  it->second->wake();
+}
+}  // namespace
 
 namespace {
 
@@ -239,7 +257,7 @@ TEST_F(SocketPoll, SelectTimeoutConversion) {
   f.fds.push_back(sock_fd(5));
   on_wait = [] {
     lwip_ready[5] = POLLIN;
-    kiln::ready_wake();
+    socket_event(5);
   };
   FD_ZERO(&rd);
   FD_SET(f.fds[0], &rd);
@@ -311,7 +329,7 @@ TEST_F(SocketPoll, MixedConsoleAndSocketsWaitForEither) {
   // The socket becomes readable while the poller sleeps.
   on_wait = [] {
     lwip_ready[9] = POLLIN;
-    kiln::ready_wake();
+    socket_event(9);
   };
   EXPECT_EQ(poll(p, 2, 5000), 1);
   EXPECT_EQ(p[0].revents, 0);
@@ -340,7 +358,7 @@ TEST_F(SocketPoll, NoLostWakeUpBetweenScanAndSleep) {
   on_lwip_poll = [&] {
     if (++scans == 1) {
       lwip_ready[11] = POLLIN;
-      kiln::ready_wake();
+      socket_event(11);
     }
   };
   on_wait = [] { FAIL() << "slept through a wake-up"; };
@@ -413,4 +431,28 @@ TEST_F(SocketPoll, LimitBelowTheFirstSlots) {
   EXPECT_TRUE(kiln::fd_set_limit(CONFIG_LIBFDTAB_MAX + 1).is_error());
   for (int fd : fds) ASSERT_TRUE(kiln::fd_close(fd).ok());
   ASSERT_TRUE(kiln::fd_set_limit(CONFIG_LIBFDTAB_MAX).ok());
+}
+
+TEST_F(SocketPoll, EventsOnOtherSocketsDoNotRescanTheSet) {
+  Fds f;
+  for (int i = 0; i < 100; ++i) f.fds.push_back(sock_fd(2000 + i));
+  int other = sock_fd(3000);  // not polled
+  std::vector<struct pollfd> p;
+  for (int fd : f.fds) p.push_back({fd, POLLIN, 0});
+  int n = 0;
+  on_wait = [&] {
+    if (++n < 4) {
+      lwip_ready[3000] = POLLIN;
+      socket_event(3000);  // another socket's data
+      kiln::ready_wake();  // and a wake-up for everyone
+      return;
+    }
+    lwip_ready[2042] = POLLIN;
+    socket_event(2042);
+  };
+  ASSERT_EQ(poll(p.data(), static_cast<nfds_t>(p.size()), -1), 1);
+  EXPECT_EQ(p[42].revents, POLLIN);
+  EXPECT_EQ(n, 4);
+  EXPECT_EQ(lwip_polled.size(), 200u) << "one scan before the sleep, one after its own socket's event";
+  ASSERT_TRUE(kiln::fd_close(other).ok());
 }

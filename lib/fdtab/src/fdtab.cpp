@@ -117,9 +117,19 @@ Result<void> File::stat(struct stat* st) {
   return {};
 }
 
+bool File::try_ref() {
+  unsigned n = __atomic_load_n(&refs_, __ATOMIC_RELAXED);
+  while (n) {
+    if (__atomic_compare_exchange_n(&refs_, &n, n + 1, true, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED)) return true;
+  }
+  return false;
+}
+
 Result<void> File::unref() {
-  if (__atomic_sub_fetch(&refs_, 1, __ATOMIC_ACQ_REL) == 0) return release();
-  return {};
+  if (__atomic_sub_fetch(&refs_, 1, __ATOMIC_ACQ_REL) != 0) return {};
+  // Only epoll items can still be on the list (pollers hold references).
+  waiters_.detach_all();
+  return release();
 }
 
 uint64_t ready_seq() { return __atomic_load_n(&seq, __ATOMIC_ACQUIRE); }
@@ -127,10 +137,6 @@ uint64_t ready_seq() { return __atomic_load_n(&seq, __ATOMIC_ACQUIRE); }
 void ready_wake() {
   __atomic_add_fetch(&seq, 1, __ATOMIC_ACQ_REL);
   kiln_plat_wake_event();
-}
-
-void ready_wait(uint64_t seen, uint64_t deadline_ns) {
-  if (ready_seq() == seen) kiln_plat_wait_event(deadline_ns);
 }
 
 int fd_limit() { return limit; }

@@ -140,7 +140,7 @@ int mkdir(const char*, mode_t) { return KILN_ENOSYS(); }
 int rmdir(const char*) { return KILN_ENOSYS(); }
 int chdir(const char*) { return KILN_ENOSYS(); }
 int access(const char*, int) { return KILN_ENOSYS(); }
-int pipe(int*) { return KILN_ENOSYS(); }
+// pipe, pipe2 and socketpair are lib/fdtab's (src/ipc_calls.cpp).
 // A unikernel is one process.
 int _fork(void) { return KILN_ENOSYS(); }
 int _execve(const char*, char* const*, char* const*) { return KILN_ENOSYS(); }

@@ -4,8 +4,8 @@
 // lwIP sets errno itself (newlib's per-thread errno); the calls here return
 // what lwIP returns.
 //
-// SocketFile (sockfile.cpp) is the descriptor kind; poll.cpp has poll and
-// select over every kind of descriptor.
+// SocketFile (sockfile.cpp) is the descriptor kind; lib/fdtab has poll,
+// select and ioctl over every kind of descriptor.
 #include <kiln/config.h>
 #include <kiln/enosys.h>
 #include <kiln/file.h>
@@ -229,17 +229,9 @@ ssize_t writev(int fd, const struct iovec* iov, int n) {
   return total;
 }
 
-int ioctl(int fd, unsigned long request, ...) {
-  va_list ap;
-  va_start(ap, request);
-  void* arg = va_arg(ap, void*);
-  va_end(ap);
-  Sock k(fd);
-  if (k.s < 0) return errno == ENOTSOCK ? fail(ENOTTY) : -1;
-  return lwip_ioctl(k.s, static_cast<long>(request), arg);
-}
-
-// poll() and select() are in poll.cpp, over File readiness.
+// ioctl(), poll() and select() are in lib/fdtab (src/poll.cpp), over
+// every kind of descriptor; a socket's ioctls are SocketFile::ioctl.
+// socketpair(AF_UNIX) is lib/fdtab's too (src/pipe.cpp).
 
 // --- names and addresses --------------------------------------------------
 

@@ -2,6 +2,7 @@
 #include "sockfile.h"
 #include <errno.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <new>
 
@@ -45,6 +46,7 @@ unsigned SocketFile::poll(unsigned events) {
 
 Result<void> SocketFile::release() {
   int s = s_;
+  unhook_events(s);
   delete this;
   if (lwip_close(s) < 0) return Error(errno);
   return {};
@@ -65,14 +67,27 @@ Result<void> SocketFile::set_status_flags(int flags) {
   return {};
 }
 
+Result<int> SocketFile::ioctl(unsigned long request, void* arg) {
+  if (request == static_cast<unsigned long>(FIONBIO)) return Error(EINVAL);  // generic (lib/fdtab)
+  int r = lwip_ioctl(s_, static_cast<long>(request), arg);
+  if (r < 0) return Error(errno == ENOSYS ? ENOTTY : errno);
+  return Ok(r);
+}
+
+namespace {
+constexpr char kSocketKind = 0;  // its address tags SocketFiles
+}
+
+const void* SocketFile::kind() const { return &kSocketKind; }
+
 SocketFile* as_socket(File* f) {
-  // SocketFile is the only File that reports S_IFSOCK (no RTTI in here).
+  // Tagged by kind(), not by S_IFSOCK: socketpair's ends (lib/fdtab) are
+  // sockets too, but not lwIP's (no RTTI in here).
   if (!f) {
     errno = EBADF;
     return nullptr;
   }
-  struct stat st;
-  if (f->stat(&st).is_error() || !S_ISSOCK(st.st_mode)) {
+  if (f->kind() != &kSocketKind) {
     errno = ENOTSOCK;
     return nullptr;
   }
@@ -86,7 +101,12 @@ int install(int s, int reserved_fd) {
     lwip_close(s);
     return fail(ENOMEM);
   }
-  hook_events(s);
+  if (!hook_events(s, f)) {
+    if (reserved_fd >= 0) fd_cancel(reserved_fd);
+    delete f;
+    lwip_close(s);
+    return fail(ENOMEM);
+  }
   if (reserved_fd >= 0) {
     fd_commit(reserved_fd, f);
     return reserved_fd;

@@ -1,6 +1,6 @@
 // A socket as a kiln::File: SocketFile holds an lwIP socket number. Apart
 // from lib/socket's calls, only these lwIP functions are used, so the file
-// (and poll.cpp over it) builds for the host against a fake lwIP
+// (and lib/fdtab's poll.cpp over it) builds for the host against a fake lwIP
 // (tests/host/test_socket_poll.cpp).
 #pragma once
 #include <kiln/file.h>
@@ -13,6 +13,7 @@ ssize_t lwip_read(int s, void* mem, size_t len);
 ssize_t lwip_write(int s, const void* data, size_t size);
 int lwip_close(int s);
 int lwip_fcntl(int s, int cmd, int val);
+int lwip_ioctl(int s, long cmd, void* argp);
 }
 
 namespace kiln::socket {
@@ -26,9 +27,13 @@ class SocketFile final : public File {
   Result<void> stat(struct stat* st) override;
   // lwIP's own readiness (a zero-timeout lwip_poll on the one socket).
   unsigned poll(unsigned events) override;
-  // Always armed: every socket's lwIP events call ready_wake (hook_events).
+  // Always armed: every socket's lwIP events wake its waiters (hook_events).
   bool arm() override { return true; }
+  bool wakes_waiters() override { return true; }
   Result<void> release() override;
+  // FIONREAD (FIONBIO is generic: set_status_flags).
+  Result<int> ioctl(unsigned long request, void* arg) override;
+  const void* kind() const override;
   // O_NONBLOCK lives in lwIP's socket (lwip_fcntl / FIONBIO).
   Result<int> status_flags() override;
   Result<void> set_status_flags(int flags) override;
@@ -45,8 +50,11 @@ SocketFile* as_socket(File* f);
 // set). The descriptor was reserved with fd_reserve, or -1 to take one.
 int install(int s, int reserved_fd = -1);
 
-// Makes lwIP's events on socket s call ready_wake (events.cpp: wraps the
-// netconn's event callback). Sockets accepted from s inherit the hook.
-void hook_events(int s);
+// Makes lwIP's events on socket s wake f's waiters (events.cpp: wraps the
+// netconn's event callback; sockets accepted from s inherit the wrapper).
+// False without memory for the table of files. unhook_events, before f
+// is freed, forgets it.
+bool hook_events(int s, SocketFile* f);
+void unhook_events(int s);
 
 }  // namespace kiln::socket

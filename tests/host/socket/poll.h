@@ -1,3 +1,3 @@
 /* Kiln's poll.h for the socket-layer host tests (the app-facing values,
  * not glibc's). */
-#include "../../../lib/socket/include/poll.h"
+#include "../../../lib/fdtab/include/poll.h"

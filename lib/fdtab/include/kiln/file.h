@@ -1,22 +1,40 @@
 // Open files and the file descriptor table.
 //
 // A kiln::File is anything a descriptor can name: the console, sockets,
-// later vfs files. Subclasses override what they support; the rest fails
-// with the errno POSIX gives for it. Descriptors hold references; the last
-// close calls release().
+// pipes, eventfds, epoll instances, later vfs files. Subclasses override
+// what they support; the rest fails with the errno POSIX gives for it.
+// Descriptors hold references; the last close calls release().
 //
 // Readiness: every File answers poll(events) with the events that hold
-// now, and wakes waiters (ready_wake) when that may have changed, so
-// poll/select (lib/socket) and later epoll are written once over Files:
+// now, so poll/select/epoll_wait (src/poll.cpp, src/epoll.cpp) and
+// blocking reads (wait_for) are written once over Files. How a waiter
+// learns of a change:
 //
+//   - a file whose wakes_waiters() is true (pipes, eventfds, epoll) calls
+//     wake() on every change: only the WaitEntries on its own WaitList
+//     are notified, so a poller of 5,000 idle pipes is not made to look
+//     at them again when an unrelated descriptor changes;
+//   - the others (sockets: lwIP events call ready_wake(); the console: the
+//     platform's input handler calls kiln_plat_wake_event) announce
+//     changes to every waiter; a waiter on one of them looks again after
+//     every wake-up.
+//
+//   Waiter w; Waiter::Watch watch; w.watch(*f, watch);
 //   for (;;) {
-//     uint64_t seq = kiln::ready_seq();
-//     if (f->poll(kPollIn)) break;              // ready (or an error/hang-up)
+//     w.begin();                                 // clears woken, reads ready_seq
+//     if (f->poll(kPollIn)) break;               // ready (or an error/hang-up)
 //     unsigned long m = kiln_plat_irq_save();
-//     bool armed = f->arm();                    // wake-ups promised from here on
-//     kiln::ready_wait(seq, armed ? deadline : soon);  // not if something changed since seq
+//     bool armed = f->arm();                     // wake-ups promised from here on
+//     w.sleep(armed ? deadline : soon, !f->wakes_waiters());  // not if woken since begin()
 //     kiln_plat_irq_restore(m);
 //   }
+//   w.unwatch(watch);
+//
+// (wait_for below is that loop for one file.) Sleeping is the platform's
+// kiln_plat_wait_event (kiln/plat/wait.h), not lib/sched: lib/fdtab is
+// below the scheduler and works without one. That contract wakes every
+// sleeping waiter at once, so a waiter whose files did not change wakes
+// too, but only checks its own flag and sleeps again: no re-poll.
 //
 // The table grows with demand up to a limit: CONFIG_LIBFDTAB_MAX, lowered
 // at boot with the fd.max= option.
@@ -30,10 +48,38 @@
 
 namespace kiln {
 
-// Readiness events, the values of poll.h's POLL* (lib/socket/include/poll.h).
+// Readiness events, the values of poll.h's POLL* (lib/fdtab/include/poll.h).
 enum : unsigned {
   kPollIn = 0x1, kPollOut = 0x2, kPollErr = 0x4, kPollNval = 0x8, kPollRdNorm = 0x10,
-  kPollPri = 0x40, kPollWrNorm = 0x80, kPollHup = 0x200,
+  kPollPri = 0x40, kPollWrNorm = 0x80, kPollHup = 0x200, kPollRdHup = 0x2000,
+};
+
+class File;
+
+// One waiter's registration on one file's WaitList. notify runs with
+// events masked (from wake(), possibly in an interrupt handler): it may
+// set flags, link lists and call kiln_plat_wake_event, nothing that
+// blocks. events: what changed (kPoll*; ~0u when unknown), or kWaitGone
+// once, when the file is released (the entry is already off the list).
+struct WaitEntry {
+  WaitEntry* next = nullptr;
+  WaitEntry* prev = nullptr;
+  void (*notify)(WaitEntry& e, unsigned events) = nullptr;
+};
+constexpr unsigned kWaitGone = 1u << 31;
+
+class WaitList {
+ public:
+  constexpr WaitList() = default;
+  // Both mask events themselves.
+  void add(WaitEntry& e);
+  void remove(WaitEntry& e);
+  void wake(unsigned events);
+  // Takes every entry off and notifies it kWaitGone (File::unref).
+  void detach_all();
+
+ private:
+  WaitEntry* head_ = nullptr;
 };
 
 class File {
@@ -53,6 +99,15 @@ class File {
   // ready_wake. False when the file cannot promise that (the poller then
   // re-checks it every few milliseconds).
   virtual bool arm() { return true; }
+  // True when every readiness change calls wake() (see the top of this
+  // file); false when changes are announced to all waiters only.
+  virtual bool wakes_waiters() { return false; }
+  // ioctl requests other than FIONBIO (which is set_status_flags for
+  // every file, src/poll.cpp). arg is the caller's pointer.
+  virtual Result<int> ioctl(unsigned long, void*) { return Error(ENOTTY); }
+  // A tag naming the file's kind for the code that made it (no RTTI):
+  // lets lib/socket tell its sockets and epoll_ctl its epoll instances.
+  virtual const void* kind() const { return nullptr; }
   // The open file description's status flags (fcntl F_GETFL / F_SETFL):
   // the access mode plus O_NONBLOCK and O_APPEND. The default keeps them
   // in the description (status_); a file whose flags live elsewhere (an
@@ -68,8 +123,17 @@ class File {
   virtual Result<void> release() { return {}; }
 
   void ref() { __atomic_add_fetch(&refs_, 1, __ATOMIC_RELAXED); }
-  // Drops one reference; on the last one calls release().
+  // A reference unless the last one is already gone (a file reached
+  // through a pointer that holds none: epoll's interest list).
+  bool try_ref();
+  // Drops one reference; on the last one detaches its waiters (kWaitGone)
+  // and calls release().
   Result<void> unref();
+
+  // Readiness changed (events: which, ~0u if unknown): notifies this
+  // file's waiters. Safe with events masked and from handlers.
+  void wake(unsigned events = ~0u) { waiters_.wake(events); }
+  WaitList& waiters() { return waiters_; }
 
  protected:
   ~File() = default;
@@ -81,15 +145,46 @@ class File {
 
  private:
   unsigned refs_ = 0;
+  WaitList waiters_;
 };
 
-// Readiness changes. ready_wake is safe from interrupt handlers; wake-ups
-// may be spurious. ready_wait, called with events masked, returns at once
-// if ready_wake ran since seq was read, else sleeps (kiln/plat/wait.h)
-// until a wake-up or the monotonic deadline (0: none).
+// A thread waiting on files (see the top of this file).
+class Waiter {
+ public:
+  struct Watch {
+    WaitEntry entry;
+    Waiter* owner = nullptr;
+    File* file = nullptr;
+  };
+  // Puts w on f's wait list until unwatch (w is the caller's storage).
+  void watch(File& f, Watch& w);
+  void unwatch(Watch& w);
+  // Starts a round of checks: clears woken, reads ready_seq.
+  void begin();
+  // Called with events masked, after the checks and arming: returns at
+  // once if a watched file woke (or, broadcast, any ready_wake ran) since
+  // begin(); else sleeps until that, any wake-up (broadcast) or the
+  // monotonic deadline (0: none).
+  void sleep(uint64_t deadline_ns, bool broadcast);
+  bool woken() const { return __atomic_load_n(&woken_, __ATOMIC_ACQUIRE); }
+
+ private:
+  static void notify(WaitEntry& e, unsigned events);
+  bool woken_ = false;
+  uint64_t seq_ = 0;
+};
+
+// Blocks until f.poll(events) reports something (returned) or the
+// monotonic deadline (0: none; returns 0). A file that cannot arm is
+// re-checked every 10 ms.
+unsigned wait_for(File& f, unsigned events, uint64_t deadline_ns);
+
+// Readiness changes of the files that do not wake their own waiters
+// (sockets): ready_wake tells every waiter (safe from interrupt handlers;
+// wake-ups may be spurious). ready_seq counts them (Waiter::begin reads
+// it, so a wake-up between the checks and the sleep is not lost).
 uint64_t ready_seq();
 void ready_wake();
-void ready_wait(uint64_t seq, uint64_t deadline_ns);
 
 // Put f in the lowest free slot (>= min_fd). Takes a reference.
 // EMFILE when the table is at its limit, ENOMEM when it cannot grow.

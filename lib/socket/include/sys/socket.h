@@ -82,9 +82,13 @@ struct linger {
 #define SO_BINDTODEVICE 0x100b
 
 #define AF_UNSPEC 0
+#define AF_UNIX 1 /* socketpair only (lib/fdtab, docs/ipc.md) */
+#define AF_LOCAL AF_UNIX
 #define AF_INET 2
 #define AF_INET6 10
 #define PF_UNSPEC AF_UNSPEC
+#define PF_UNIX AF_UNIX
+#define PF_LOCAL AF_UNIX
 #define PF_INET AF_INET
 #define PF_INET6 AF_INET6
 
@@ -104,6 +108,8 @@ struct linger {
 #define SOMAXCONN 128
 
 int socket(int domain, int type, int protocol);
+/* AF_UNIX, SOCK_STREAM only: two connected byte streams (lib/fdtab). */
+int socketpair(int domain, int type, int protocol, int fds[2]);
 int bind(int fd, const struct sockaddr* addr, socklen_t len);
 int listen(int fd, int backlog);
 int accept(int fd, struct sockaddr* addr, socklen_t* len);

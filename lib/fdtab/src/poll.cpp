@@ -1,19 +1,25 @@
-// poll() and select(), once, over kiln::File readiness (File::poll,
-// File::arm, kiln::ready_wait): sockets, the console and any later kind of
-// descriptor the same way. No lwIP in here: built for the host too
-// (tests/host/test_socket_poll.cpp).
+// poll(), select() and ioctl(), once, over kiln::File readiness
+// (File::poll, File::arm, Waiter): sockets, pipes, eventfds, epoll
+// instances, the console and any later kind of descriptor the same way.
+// Here, not in lib/socket, so an image without sockets has them too; built
+// for the host as well (tests/host/test_socket_poll.cpp).
 //
-// Waiting: read the readiness sequence, ask every file, and if nothing is
-// ready mask events, arm every file and sleep unless the sequence moved.
-// A file that cannot promise a wake-up (arm() false) is re-checked every
-// kRecheckNs.
+// Waiting: put a WaitEntry on every file, ask every file, and if nothing
+// is ready mask events, arm every file and sleep unless one woke since.
+// Files that wake their own waiters (pipes, eventfds) only end the sleep
+// when they change; with a socket or the console in the set any wake-up
+// does (see kiln/file.h). A file that cannot promise a wake-up (arm()
+// false) is re-checked every kRecheckNs.
 #include <kiln/file.h>
 #include <kiln/plat/irq.h>
 #include <kiln/plat/time.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <sys/ioctl.h>
 #include <sys/select.h>
 #include <sys/time.h>
 #include <new>
@@ -24,6 +30,11 @@ constexpr uint64_t kNoDeadline = 0;
 constexpr uint64_t kRecheckNs = 10000000;  // 10 ms
 constexpr unsigned kAlways = kiln::kPollErr | kiln::kPollHup;
 
+struct Slot {
+  kiln::FileRef file;
+  kiln::Waiter::Watch watch;
+};
+
 int fail(int e) {
   errno = e;
   return -1;
@@ -32,15 +43,22 @@ int fail(int e) {
 // timeout_ns < 0: wait for ever.
 int poll_ns(struct pollfd* fds, nfds_t n, int64_t timeout_ns) {
   if (n > static_cast<nfds_t>(kiln::fd_limit())) return fail(EINVAL);  // as Linux past RLIMIT_NOFILE
-  kiln::FileRef small[16];
-  kiln::FileRef* files = n <= 16 ? small : new (std::nothrow) kiln::FileRef[n];
-  if (!files) return fail(ENOMEM);
+  Slot small[16];
+  Slot* slots = n <= 16 ? small : new (std::nothrow) Slot[n];
+  if (!slots) return fail(ENOMEM);
+  kiln::Waiter w;
+  bool broadcast = false;  // a file that does not wake its own waiters
   for (nfds_t i = 0; i < n; ++i) {
     fds[i].revents = 0;
     if (fds[i].fd < 0) continue;
     auto f = kiln::fd_get(fds[i].fd);
-    if (f.is_error()) fds[i].revents = POLLNVAL;
-    else files[i] = static_cast<kiln::FileRef&&>(f.value());
+    if (f.is_error()) {
+      fds[i].revents = POLLNVAL;
+      continue;
+    }
+    slots[i].file = static_cast<kiln::FileRef&&>(f.value());
+    w.watch(*slots[i].file, slots[i].watch);
+    if (!slots[i].file->wakes_waiters()) broadcast = true;
   }
   uint64_t start = kiln_plat_monotonic_ns();
   uint64_t deadline = kNoDeadline;
@@ -50,12 +68,12 @@ int poll_ns(struct pollfd* fds, nfds_t n, int64_t timeout_ns) {
   }
   int ready;
   for (;;) {
-    uint64_t seq = kiln::ready_seq();
+    w.begin();
     ready = 0;
     for (nfds_t i = 0; i < n; ++i) {
-      if (files[i].get()) {
+      if (slots[i].file.get()) {
         unsigned want = static_cast<unsigned short>(fds[i].events);
-        fds[i].revents = static_cast<short>(files[i]->poll(want) & (want | kAlways | kiln::kPollNval));
+        fds[i].revents = static_cast<short>(slots[i].file->poll(want) & (want | kAlways | kiln::kPollNval));
       }
       if (fds[i].revents) ++ready;
     }
@@ -65,13 +83,14 @@ int poll_ns(struct pollfd* fds, nfds_t n, int64_t timeout_ns) {
     unsigned long m = kiln_plat_irq_save();
     bool armed = true;
     for (nfds_t i = 0; i < n; ++i)
-      if (files[i].get() && !files[i]->arm()) armed = false;
+      if (slots[i].file.get() && !slots[i].file->arm()) armed = false;
     uint64_t d = timeout_ns > 0 ? deadline : kNoDeadline;
     if (!armed && (d == kNoDeadline || d > now + kRecheckNs)) d = now + kRecheckNs;
-    kiln::ready_wait(seq, d);
+    w.sleep(d, broadcast || !armed);
     kiln_plat_irq_restore(m);
   }
-  if (files != small) delete[] files;
+  for (nfds_t i = 0; i < n; ++i) w.unwatch(slots[i].watch);
+  if (slots != small) delete[] slots;
   return ready;
 }
 
@@ -138,6 +157,28 @@ int select(int nfds, fd_set* rd, fd_set* wr, fd_set* ex, struct timeval* tv) {
   }
   if (p != small) free(p);
   return count;
+}
+
+// FIONBIO is the file's O_NONBLOCK for every kind (as Linux); the rest is
+// the file's own (File::ioctl: FIONREAD on sockets and pipes), ENOTTY if
+// it has none.
+int ioctl(int fd, unsigned long request, ...) {
+  va_list ap;
+  va_start(ap, request);
+  void* arg = va_arg(ap, void*);
+  va_end(ap);
+  auto f = kiln::fd_get(fd);
+  if (f.is_error()) return fail(f.error().code());
+  if (request == static_cast<unsigned long>(FIONBIO)) {
+    if (!arg) return fail(EFAULT);
+    auto fl = f.value()->status_flags();
+    if (fl.is_error()) return fail(fl.error().code());
+    int on = *static_cast<int*>(arg);
+    auto r = f.value()->set_status_flags(on ? (fl.value() | O_NONBLOCK) : (fl.value() & ~O_NONBLOCK));
+    return r.is_error() ? fail(r.error().code()) : 0;
+  }
+  auto r = f.value()->ioctl(request, arg);
+  return r.is_error() ? fail(r.error().code()) : r.value();
 }
 
 }  // extern "C"

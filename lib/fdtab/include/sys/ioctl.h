@@ -1,4 +1,5 @@
-/* ioctl() for Kiln apps (lib/socket): FIONBIO and FIONREAD on sockets. */
+/* ioctl() for Kiln apps (lib/fdtab): FIONBIO on every descriptor, FIONREAD on
+ * sockets and pipes. The values are lwIP's (lib/socket/src/abi_check.c). */
 #ifndef _KILN_SYS_IOCTL_H
 #define _KILN_SYS_IOCTL_H
 #ifdef __cplusplus

@@ -1,5 +1,6 @@
-/* poll() for Kiln apps (lib/socket): any descriptor (sockets, the
- * console), through each file's readiness; see docs/network.md. */
+/* poll() for Kiln apps (lib/fdtab): any descriptor (sockets, pipes,
+ * eventfds, epoll, the console), through each file's readiness; see
+ * docs/ipc.md. The values are lwIP's (lib/socket/src/abi_check.c). */
 #ifndef _KILN_POLL_H
 #define _KILN_POLL_H
 #ifdef __cplusplus
@@ -21,6 +22,7 @@ struct pollfd {
 #define POLLWRNORM 0x80
 #define POLLWRBAND 0x100
 #define POLLHUP 0x200
+#define POLLRDHUP 0x2000
 int poll(struct pollfd* fds, nfds_t nfds, int timeout);
 #ifdef __cplusplus
 }
