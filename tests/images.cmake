@@ -224,3 +224,16 @@ foreach(_p linuxu kvm)
            COMMAND ${KILN_SRC}/tests/apps/pollio/console_idle.sh ${I}/pollio ${_p})
   set_tests_properties(image.${_p}.console_input_idle PROPERTIES RUN_SERIAL TRUE)
 endforeach()
+
+# Files (issue 13): the vfs through newlib as an app uses it: round trips,
+# directories, a 16 MiB file with a checksum, stdio, /dev; EMFILE at fd.max=;
+# ENOSPC on a full ramfs (ramfs.max=) with the earlier files intact.
+kiln_image_test(files SET files APP files
+  EXPECT "ok: read it back: same size, same checksum" "ok: opendir/readdir lists . .. one two sub with their types"
+         "ok: fopen + fscanf read it back" "ok: /dev/urandom" "files: via /dev/fd/1" "files: 41 passed, 0 failed"
+  REJECT "FAIL")
+kiln_image_test(files_emfile SET files APP files OPTS fd.max=40 ARGS emfile
+  EXPECT "files: 37 opened, last fd 39" "ok: open until EMFILE" "files: 2 passed, 0 failed" REJECT "FAIL")
+kiln_image_test(files_enospc SET files APP files OPTS ramfs.max=2M ARGS enospc
+  EXPECT "ok: write until ENOSPC" "ok: earlier files intact" "ok: unlink frees the space" "files: 5 passed, 0 failed"
+  REJECT "FAIL")
