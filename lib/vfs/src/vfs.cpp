@@ -180,7 +180,8 @@ Result<void> mount(const char* type, const char* path, const char* options) {
   if (nmounts) {
     at = KILN_TRY(resolve(nullptr, path, kFollow));
     if (!at->is_dir()) return Error(ENOTDIR);
-    if (at->mounted) return Error(EBUSY);
+    // Something mounted there already (the walk gave its root): no stacking.
+    if (at->mounted || at.get() == at->fs()->root()) return Error(EBUSY);
   } else if (strcmp(path, "/")) {
     return Error(ENOENT);  // the first mount is the root
   }

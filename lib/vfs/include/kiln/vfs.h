@@ -220,7 +220,7 @@ struct Mount {
 };
 
 // Mount a filesystem of `type` on the directory at path ("/" only as the
-// first mount). ENODEV: no such type; EBUSY: something is mounted there;
+// first mount). ENODEV: no such type; EBUSY: something is mounted there (mounts do not stack);
 // ENOTDIR; ENOMEM: the mount table is full (kMaxMounts).
 constexpr int kMaxMounts = 16;
 Result<void> mount(const char* type, const char* path, const char* options);
