@@ -166,6 +166,19 @@ static void stdio_and_dev(void) {
   if (f) fclose(f);
   unlink("/tmp/s.txt");
 
+  char tmpl[] = "/tmp/fileXXXXXX", dtmpl[] = "/tmp/dirXXXXXX";
+  int tfd = mkstemp(tmpl);
+  struct stat tst;
+  check(tfd >= 0 && strcmp(tmpl, "/tmp/fileXXXXXX") && fstat(tfd, &tst) == 0 && S_ISREG(tst.st_mode) &&
+            close(tfd) == 0 && unlink(tmpl) == 0,
+        "mkstemp");
+  check(mkdtemp(dtmpl) && stat(dtmpl, &tst) == 0 && S_ISDIR(tst.st_mode) && rmdir(dtmpl) == 0, "mkdtemp");
+  FILE* tf = tmpfile();
+  char tb[8] = {0};
+  check(tf && fputs("tmp", tf) >= 0 && fseek(tf, 0, SEEK_SET) == 0 && fread(tb, 1, 3, tf) == 3 && !strcmp(tb, "tmp"),
+        "tmpfile");
+  if (tf) fclose(tf);
+
   int fd = open("/dev/null", O_RDWR);
   char b[16];
   check(fd >= 0 && write(fd, "x", 1) == 1 && read(fd, b, sizeof b) == 0, "/dev/null");
