@@ -288,3 +288,16 @@ kiln_image_test(initrd_missing_file SET initrd APP initrd PLATFORMS linuxu INITR
 kiln_image_test(initrd_none SET initrd-none APP initrd EXPECT "initrd: none")
 kiln_image_test(initrd_app_reports_fault SET initrd-none APP initrd INITRD ${_ird}/bad-magic.cpio STATUS 1
   EXPECT "initrd: offset 116: bad magic (not a cpio newc header)" REJECT "kiln: error")
+
+# Files (issue 13): the vfs through newlib as an app uses it: round trips,
+# directories, a 16 MiB file with a checksum, stdio, /dev; EMFILE at fd.max=;
+# ENOSPC on a full ramfs (ramfs.max=) with the earlier files intact.
+kiln_image_test(files SET files APP files
+  EXPECT "ok: read it back: same size, same checksum" "ok: opendir/readdir lists . .. one two sub with their types"
+         "ok: fopen + fscanf read it back" "ok: /dev/urandom" "files: via /dev/fd/1" "files: 44 passed, 0 failed"
+  REJECT "FAIL")
+kiln_image_test(files_emfile SET files APP files OPTS fd.max=40 ARGS emfile
+  EXPECT "files: 37 opened, last fd 39" "ok: open until EMFILE" "files: 2 passed, 0 failed" REJECT "FAIL")
+kiln_image_test(files_enospc SET files APP files OPTS ramfs.max=2M ARGS enospc
+  EXPECT "ok: write until ENOSPC" "ok: earlier files intact" "ok: unlink frees the space" "files: 5 passed, 0 failed"
+  REJECT "FAIL")

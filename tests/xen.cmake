@@ -92,6 +92,10 @@ kiln_xen_test(cxx_threads SET cxx APP cxxtest
 kiln_xen_test(cxx_uncaught SET cxx APP cxxtest CMDLINE "-- uncaught" STATUS 125
   EXPECT "terminate called after throwing an instance of 'std::logic_error'" "PANIC: abort() called"
          "shut down: crash")
+# Files (issue 13) on xen: the same checks as image.*.files.
+kiln_xen_test(files SET files APP files
+  EXPECT "ok: read it back: same size, same checksum" "files: 44 passed, 0 failed" "shut down: poweroff, status 0"
+  REJECT "FAIL")
 
 add_test(NAME xen.rig COMMAND ${XEN_RUN} --batch ${XEN_OUT} --timeout 60 ${_xen_guests})
 set_tests_properties(xen.rig PROPERTIES FIXTURES_SETUP xen_rig TIMEOUT 900 RESOURCE_LOCK xen_rig)

@@ -1,6 +1,6 @@
-// The ChaCha20 generator behind lwIP's LWIP_RAND (lib/lwip/src/chacha_rng.cpp):
+// The ChaCha20 generator behind kiln/random.h (lib/random/src/chacha_rng.cpp):
 // the block function against RFC 8439's test vector, then the generator.
-#include "../../lib/lwip/src/chacha_rng.h"
+#include <kiln/chacha_rng.h>
 #include <gtest/gtest.h>
 #include <bit>
 #include <cstring>

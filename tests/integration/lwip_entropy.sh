@@ -28,9 +28,9 @@ check() {  # check NAME SOURCE_REGEX PLAT [flags...]
   [ "${va% *}" != "${va#* }" ] || fail "$name: two draws in one boot were equal: $va"
   echo "$name: $(grep -oE "$re" <<<"$a" | head -1); boots gave $va / $vb"
 }
-check linuxu "kiln: lwip: random numbers seeded from getrandom \(the host\)" linuxu
-check kvm "kiln: lwip: random numbers seeded from (rdseed|rdrand) \(the CPU\)" kvm
+check linuxu "kiln: random numbers seeded from getrandom \(the host\)" linuxu
+check kvm "kiln: random numbers seeded from (rdseed|rdrand) \(the CPU\)" kvm
 # No RDRAND/RDSEED: the warning, once, and the clock seed still differs per boot.
-check kvm-qemu64 "kiln: warning: lwip: no entropy source on this platform or CPU" kvm --qemu-arg -cpu --qemu-arg qemu64
+check kvm-qemu64 "kiln: warning: random: no entropy source on this platform or CPU" kvm --qemu-arg -cpu --qemu-arg qemu64
 n=$(boot kvm --qemu-arg -cpu --qemu-arg qemu64 | grep -c "no entropy source") || true
 [ "$n" = 1 ] || fail "kvm-qemu64: the warning came $n times, expected once"

@@ -1,11 +1,10 @@
 // lwIP's OS layer (NO_SYS=0) over Kiln: semaphores, mutexes, mailboxes,
 // threads, time and the light-weight protection (events masked).
-#include "chacha_rng.h"
 #include <kiln/alloc.h>
 #include <kiln/arch/cpu.h>
 #include <kiln/assert.h>
 #include <kiln/lock.h>
-#include <kiln/plat/entropy.h>
+#include <kiln/random.h>
 #include <kiln/plat/irq.h>
 #include <kiln/plat/time.h>
 #include <kiln/print.h>
@@ -60,53 +59,6 @@ void* thread_trampoline(void* p) {
   delete static_cast<ThreadStart*>(p);
   s.fn(s.arg);
   return nullptr;
-}
-
-constinit kiln::ChachaRng rng;
-constinit bool have_entropy = false;
-constexpr uint64_t kReseedBytes = 64 * 1024;
-
-// Without an entropy source: the clocks, read with the CPU's cycle counter
-// between reads (their jitter), hashed by the generator. Better than a
-// constant, but an attacker who can estimate the boot time can guess it.
-void clock_seed(uint64_t* w, size_t n) {
-  for (size_t i = 0; i < n; ++i) {
-    uint64_t c = kiln::arch::cycles();
-    w[i] = c ^ (kiln_plat_monotonic_ns() << 17) ^ static_cast<uint64_t>(kiln_plat_wall_ns()) ^
-           (reinterpret_cast<uintptr_t>(&c) << 3) ^ (i * 0x9e3779b97f4a7c15ull);
-  }
-}
-
-void seed_rng() {
-  uint8_t seed[32];
-  long r = kiln_plat_entropy(seed, sizeof seed);
-  if (r == static_cast<long>(sizeof seed)) {
-    if (!have_entropy) {
-      kiln_plat_entropy_info src = kiln_plat_entropy_source();
-      kiln_info("lwip: random numbers seeded from %s (%s)", src.name ? src.name : "?",
-                src.hardware ? "the CPU" : "the host");
-    }
-    have_entropy = true;
-    rng.reseed(seed, sizeof seed);
-  } else if (have_entropy) {
-    // A periodic reseed failed (the CPU unit is busy or broken): the key
-    // already came from the source; stir it (no secret is added, none is
-    // lost) and try again after another kReseedBytes.
-    rng.reseed(&r, sizeof r);
-  } else {
-    // Printed once: without a source the generator is seeded only here.
-    if (r == -ENOSYS)
-      kiln_warn("lwip: no entropy source on this platform or CPU: TCP sequence numbers and DNS ids come "
-                "from a clock seed and may be guessed (on QEMU, use a CPU with RDRAND: -cpu max or host)");
-    else
-      kiln_warn("lwip: the entropy source failed (%ld): TCP sequence numbers and DNS ids come from a clock "
-                "seed and may be guessed", r);
-    uint64_t w[8];
-    clock_seed(w, 8);
-    rng.reseed(w, sizeof w);
-    memset(w, 0, sizeof w);
-  }
-  memset(seed, 0, sizeof seed);
 }
 
 }  // namespace
@@ -251,13 +203,7 @@ void kiln_lwip_assert(const char* msg, const char* file, int line) {
 
 // TCP initial sequence numbers, ports, DNS ids, DHCP transaction ids:
 // guessable ones let an off-path attacker inject into connections or
-// poison DNS answers. A ChaCha20 generator (chacha_rng.h), seeded at first
-// use from the platform's entropy source and reseeded from it every
-// kReseedBytes.
-uint32_t kiln_lwip_rand(void) {
-  kiln::IrqGuard g;
-  if (!rng.seeded() || (have_entropy && rng.since_reseed() >= kReseedBytes)) seed_rng();
-  return rng.next_u32();
-}
+// poison DNS answers. From the kernel's seeded generator (kiln/random.h).
+uint32_t kiln_lwip_rand(void) { return kiln_random_u32(); }
 
 }  // extern "C"

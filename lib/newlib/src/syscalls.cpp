@@ -129,18 +129,9 @@ int fcntl(int fd, int cmd, ...) {
   }
 }
 
-// No file system yet (the vfs is a later library).
-int _open(const char*, int, ...) { return KILN_ENOSYS(); }
-int _stat(const char*, struct stat*) { return KILN_ENOSYS(); }
-int _link(const char*, const char*) { return KILN_ENOSYS(); }
-int _unlink(const char*) { return KILN_ENOSYS(); }
-int _rename(const char*, const char*) { return KILN_ENOSYS(); }
-int _mkdir(const char*, mode_t) { return KILN_ENOSYS(); }
-int mkdir(const char*, mode_t) { return KILN_ENOSYS(); }
-int rmdir(const char*) { return KILN_ENOSYS(); }
-int chdir(const char*) { return KILN_ENOSYS(); }
-int access(const char*, int) { return KILN_ENOSYS(); }
-// pipe, pipe2 and socketpair are lib/fdtab's (src/ipc_calls.cpp).
+// The file calls (open, stat, mkdir, ...) are lib/vfs's, or without it
+// ENOSYS stubs (nofs.cpp). pipe, pipe2 and socketpair are lib/fdtab's
+// (src/ipc_calls.cpp).
 // A unikernel is one process.
 int _fork(void) { return KILN_ENOSYS(); }
 int _execve(const char*, char* const*, char* const*) { return KILN_ENOSYS(); }
@@ -189,27 +180,12 @@ KILN_ALIAS(close, _close);
 KILN_ALIAS(fstat, _fstat);
 KILN_ALIAS(isatty, _isatty);
 KILN_ALIAS(lseek, _lseek);
-KILN_ALIAS(open, _open);
-KILN_ALIAS(stat, _stat);
-KILN_ALIAS(link, _link);
-KILN_ALIAS(unlink, _unlink);
-KILN_ALIAS(rename, _rename);
 KILN_ALIAS(fork, _fork);
 KILN_ALIAS(execve, _execve);
 KILN_ALIAS(wait, _wait);
 KILN_ALIAS(sbrk, _sbrk);
 KILN_ALIAS(getpid, _getpid);
 KILN_ALIAS(kill, _kill);
-
-char* getcwd(char* buf, size_t size) {
-  if (!buf || size < 2) {
-    errno = buf ? ERANGE : EINVAL;
-    return nullptr;
-  }
-  buf[0] = '/';
-  buf[1] = '\0';
-  return buf;
-}
 
 long sysconf(int name) {
   switch (name) {

@@ -48,6 +48,10 @@
 
 namespace kiln {
 
+namespace vfs {
+class Vnode;
+}
+
 // Readiness events, the values of poll.h's POLL* (lib/fdtab/include/poll.h).
 enum : unsigned {
   kPollIn = 0x1, kPollOut = 0x2, kPollErr = 0x4, kPollNval = 0x8, kPollRdNorm = 0x10,
@@ -119,6 +123,9 @@ class File {
     return {};
   }
   bool nonblocking() const { return status_ & kNonblockFlag; }
+  // The vfs node an open file or directory refers to (lib/vfs), nullptr
+  // for other files: how fchdir, openat(dirfd) and fdopendir find theirs.
+  virtual vfs::Vnode* vnode() { return nullptr; }
   // Called when the last descriptor referring to this file is closed.
   virtual Result<void> release() { return {}; }
 

@@ -1,5 +1,5 @@
 // ChaCha20 (RFC 8439 section 2.3) and the fast-key-erasure generator on it.
-#include "chacha_rng.h"
+#include <kiln/chacha_rng.h>
 #include <string.h>
 
 namespace kiln {

@@ -1,0 +1,22 @@
+/* Scatter/gather vectors (Kiln, lib/vfs without lib/socket; lib/socket's
+ * sys/uio.h is the same header). */
+#ifndef _KILN_SYS_UIO_H
+#define _KILN_SYS_UIO_H
+#include <stddef.h>
+#include <sys/types.h>
+#ifdef __cplusplus
+extern "C" {
+#endif
+struct iovec {
+  void* iov_base;
+  size_t iov_len;
+};
+#ifndef IOV_MAX
+#define IOV_MAX 0xFFFF
+#endif
+ssize_t readv(int fd, const struct iovec* iov, int n);
+ssize_t writev(int fd, const struct iovec* iov, int n);
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,326 @@
+// The vfs core: vnode defaults, the mount table, the path walk, the
+// current directory and umask, the in-memory tree loader (kiln/vfs.h).
+// Portable: the host tests build it with ramfs.
+#include <kiln/vfs.h>
+#include <kiln/alloc.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+
+extern "C" const kiln::vfs::FsType __kiln_fs_start[], __kiln_fs_end[];
+
+namespace kiln::vfs {
+
+// --- what a vnode does not override ------------------------------------------
+Result<Vnode*> Vnode::lookup(const char*, size_t) { return Error(ENOTDIR); }
+Result<Vnode*> Vnode::create(const char*, size_t, mode_t) { return Error(is_dir() ? EPERM : ENOTDIR); }
+Result<Vnode*> Vnode::mkdir(const char*, size_t, mode_t) { return Error(is_dir() ? EPERM : ENOTDIR); }
+Result<Vnode*> Vnode::symlink(const char*, size_t, const char*) { return Error(is_dir() ? EPERM : ENOTDIR); }
+Result<void> Vnode::unlink(const char*, size_t) { return Error(is_dir() ? EPERM : ENOTDIR); }
+Result<void> Vnode::rmdir(const char*, size_t) { return Error(is_dir() ? EPERM : ENOTDIR); }
+Result<void> Vnode::rename(const char*, size_t, Vnode*, const char*, size_t) {
+  return Error(is_dir() ? EPERM : ENOTDIR);
+}
+Result<void> Vnode::link(const char*, size_t, Vnode*) { return Error(is_dir() ? EPERM : ENOTDIR); }
+Result<bool> Vnode::readdir(uint64_t*, DirEntry*) { return Error(ENOTDIR); }
+Result<void> Vnode::setattr(const SetAttr&) { return Error(EPERM); }
+Result<size_t> Vnode::read(void*, size_t, off_t) { return Error(is_dir() ? EISDIR : EINVAL); }
+Result<size_t> Vnode::write(const void*, size_t, off_t) { return Error(is_dir() ? EISDIR : EINVAL); }
+Result<size_t> Vnode::readlink(char*, size_t) { return Error(EINVAL); }
+Result<File*> Vnode::open(int) { return static_cast<File*>(nullptr); }
+
+void Vnode::unref() {
+  Guard g;
+  if (__atomic_sub_fetch(&refs_, 1, __ATOMIC_ACQ_REL) == 0) inactive();
+}
+
+namespace {
+
+constinit Mount mounts[kMaxMounts];
+constinit int nmounts = 0;
+constinit Vnode* cwd_ = nullptr;  // referenced; nullptr: the root
+constinit mode_t umask_ = 022;
+
+bool is_mount_root(Vnode* v) { return v->fs()->mount && v == v->fs()->root(); }
+
+// One component from dir (both "." and ".." handled here), crossing mounts:
+// into the root of a filesystem mounted on the result, and for ".." out of
+// a mount's root to the directory it covers first.
+Result<VnodeRef> step(Vnode* dir, const char* name, size_t len) {
+  if (!dir->is_dir()) return Error(ENOTDIR);
+  if (len == 1 && name[0] == '.') return VnodeRef::share(dir);
+  if (len == 2 && name[0] == '.' && name[1] == '.') {
+    while (is_mount_root(dir)) {
+      Vnode* c = dir->fs()->mount->covered;
+      if (!c) return VnodeRef::share(dir);  // ".." of "/" is "/"
+      dir = c;
+    }
+  }
+  Vnode* n = KILN_TRY(dir->lookup(name, len));
+  VnodeRef r = VnodeRef::adopt(n);
+  if (!(len == 2 && name[0] == '.' && name[1] == '.')) {
+    while (r->mounted) r = VnodeRef::share(r->mounted->fs->root());
+  }
+  return r;
+}
+
+// A symlink's target into a heap buffer (kPathMax, NUL ended): a walk can
+// hold up to kMaxLinks of them, too many for a thread's stack.
+Result<char*> read_target(Vnode* link) {
+  auto* buf = static_cast<char*>(kiln_malloc(kPathMax));
+  if (!buf) return Error(ENOMEM);
+  auto n = link->readlink(buf, kPathMax - 1);
+  if (n.is_error()) {
+    kiln_free(buf);
+    return n.error();
+  }
+  buf[n.value()] = 0;
+  if (n.value() == 0) {  // an empty target names nothing
+    kiln_free(buf);
+    return Error(ENOENT);
+  }
+  return buf;
+}
+
+Result<void> walk_at(Vnode* base, const char* path, unsigned flags, Lookup* out, int* links);
+
+// Follows the symlink `link` found in directory dir: resolves its target
+// relative to dir, into out.
+Result<void> follow(Vnode* dir, Vnode* link, unsigned flags, Lookup* out, int* links) {
+  if (++*links > kMaxLinks) return Error(ELOOP);
+  char* target = KILN_TRY(read_target(link));
+  auto r = walk_at(dir, target, flags, out, links);
+  kiln_free(target);
+  return r;
+}
+
+Result<void> walk_at(Vnode* base, const char* path, unsigned flags, Lookup* out, int* links) {
+  if (!*path) return Error(ENOENT);
+  if (strnlen(path, kPathMax) >= kPathMax) return Error(ENAMETOOLONG);
+  VnodeRef cur = VnodeRef::share(*path == '/' ? root() : base ? base : cwd());
+  const char* p = path;
+  while (*p == '/') ++p;
+  if (!*p) {  // "/" or "//": the root itself
+    out->node = VnodeRef::share(cur.get());
+    out->dir = static_cast<VnodeRef&&>(cur);
+    out->name[0] = '.';
+    out->name[1] = 0;
+    out->len = 1;
+    out->trailing_slash = false;
+    return {};
+  }
+  for (;;) {
+    const char* e = p;
+    while (*e && *e != '/') ++e;
+    size_t len = static_cast<size_t>(e - p);
+    if (len > kNameMax) return Error(ENAMETOOLONG);
+    const char* rest = e;
+    while (*rest == '/') ++rest;
+    bool slash = rest != e;
+    if (!cur->is_dir()) return Error(ENOTDIR);
+    if (!*rest) {  // the last component
+      auto n = step(cur.get(), p, len);
+      if (n.is_error() && n.error().code() != ENOENT) return n.error();
+      VnodeRef node = n.is_error() ? VnodeRef() : n.release_value();
+      if (node && node->is_link() && ((flags & kFollow) || slash)) {
+        KILN_TRY(follow(cur.get(), node.get(), flags, out, links));
+        if (slash) {
+          out->trailing_slash = true;
+          if (out->node && !out->node->is_dir()) return Error(ENOTDIR);
+        }
+        return {};
+      }
+      if (slash && node && !node->is_dir()) return Error(ENOTDIR);
+      memcpy(out->name, p, len);
+      out->name[len] = 0;
+      out->len = len;
+      out->trailing_slash = slash;
+      out->dir = static_cast<VnodeRef&&>(cur);
+      out->node = static_cast<VnodeRef&&>(node);
+      return {};
+    }
+    VnodeRef next = KILN_TRY(step(cur.get(), p, len));
+    if (next->is_link()) {
+      Lookup t;
+      KILN_TRY(follow(cur.get(), next.get(), kFollow, &t, links));
+      if (!t.node) return Error(ENOENT);
+      next = static_cast<VnodeRef&&>(t.node);
+    }
+    cur = static_cast<VnodeRef&&>(next);
+    p = rest;
+  }
+}
+
+}  // namespace
+
+Result<void> walk(Vnode* base, const char* path, unsigned flags, Lookup* out) {
+  if (!root()) return Error(ENOENT);
+  int links = 0;
+  return walk_at(base, path, flags, out, &links);
+}
+
+Result<VnodeRef> resolve(Vnode* base, const char* path, unsigned flags) {
+  Lookup l;
+  KILN_TRY(walk(base, path, flags, &l));
+  if (!l.node) return Error(ENOENT);
+  return static_cast<VnodeRef&&>(l.node);
+}
+
+// --- mounts --------------------------------------------------------------------
+Vnode* root() { return nmounts ? mounts[0].fs->root() : nullptr; }
+
+Result<void> mount(const char* type, const char* path, const char* options) {
+  const FsType* t = nullptr;
+  for (const FsType* f = __kiln_fs_start; f < __kiln_fs_end; ++f) {
+    if (!strcmp(f->name, type)) t = f;
+  }
+  if (!t) return Error(ENODEV);
+  if (nmounts == kMaxMounts) return Error(ENOMEM);
+  VnodeRef at;
+  if (nmounts) {
+    at = KILN_TRY(resolve(nullptr, path, kFollow));
+    if (!at->is_dir()) return Error(ENOTDIR);
+    // Something mounted there already (the walk gave its root): no stacking.
+    if (at->mounted || at.get() == at->fs()->root()) return Error(EBUSY);
+  } else if (strcmp(path, "/")) {
+    return Error(ENOENT);  // the first mount is the root
+  }
+  Filesystem* fs = KILN_TRY(t->make(options));
+  Guard g;
+  Mount& m = mounts[nmounts];
+  m.fs = fs;
+  m.type = t->name;
+  m.covered = at.release();
+  fs->mount = &m;
+  fs->dev = static_cast<uint64_t>(nmounts + 1);
+  if (m.covered) m.covered->mounted = &m;
+  ++nmounts;
+  return {};
+}
+
+// --- the current directory, umask -----------------------------------------------
+Vnode* cwd() { return cwd_ ? cwd_ : root(); }
+
+Result<void> set_cwd(Vnode* dir) {
+  if (!dir->is_dir()) return Error(ENOTDIR);
+  dir->ref();
+  Vnode* old;
+  {
+    Guard g;
+    old = cwd_;
+    cwd_ = dir;
+  }
+  if (old) old->unref();
+  return {};
+}
+
+mode_t umask_get() { return umask_; }
+mode_t umask_set(mode_t m) {
+  mode_t old = umask_;
+  umask_ = m & 0777;
+  return old;
+}
+
+// --- the path of a directory -------------------------------------------------------
+// Upwards: ".." of each directory, then the name under which the parent
+// lists it (matched by inode number, mounts crossed at their roots).
+Result<size_t> dir_path(Vnode* dir, char* buf, size_t n) {
+  if (!dir->is_dir()) return Error(ENOTDIR);
+  // Built from the end of buf backwards.
+  size_t at = n;
+  auto put = [&](const char* s, size_t len) -> bool {
+    if (at < len + 1) return false;
+    at -= len;
+    memcpy(buf + at, s, len);
+    buf[--at] = '/';
+    return true;
+  };
+  VnodeRef cur = VnodeRef::share(dir);
+  struct stat st;
+  KILN_TRY(cur->getattr(&st));
+  if (st.st_nlink == 0) return Error(ENOENT);
+  for (int depth = 0;; ++depth) {
+    if (depth > 4096) return Error(ELOOP);
+    while (is_mount_root(cur.get()) && cur->fs()->mount->covered) cur = VnodeRef::share(cur->fs()->mount->covered);
+    if (cur.get() == root()) break;
+    KILN_TRY(cur->getattr(&st));
+    VnodeRef parent = VnodeRef::adopt(KILN_TRY(cur->lookup("..", 2)));
+    uint64_t cookie = 0;
+    DirEntry e;
+    bool found = false;
+    while (KILN_TRY(parent->readdir(&cookie, &e))) {
+      if (e.ino != static_cast<uint64_t>(st.st_ino) || (e.len == 1 && e.name[0] == '.') ||
+          (e.len == 2 && e.name[0] == '.' && e.name[1] == '.'))
+        continue;
+      if (!put(e.name, e.len)) return Error(ERANGE);
+      found = true;
+      break;
+    }
+    if (!found) return Error(ENOENT);
+    cur = static_cast<VnodeRef&&>(parent);
+  }
+  if (at == n) {  // the root itself
+    if (n < 2) return Error(ERANGE);
+    buf[0] = '/';
+    buf[1] = 0;
+    return Ok(size_t{1});
+  }
+  if (at < 1) return Error(ERANGE);  // room for the NUL
+  size_t len = n - at;
+  memmove(buf, buf + at, len);
+  buf[len] = 0;
+  return Ok(len);
+}
+
+// --- an in-memory tree ---------------------------------------------------------------
+Result<void> populate(const char* at, const TreeEntry* entries, size_t n, size_t* failed) {
+  VnodeRef base = KILN_TRY(resolve(nullptr, at, kFollow));
+  if (!base->is_dir()) return Error(ENOTDIR);
+  for (size_t i = 0; i < n; ++i) {
+    auto one = [&]() -> Result<void> {
+      const TreeEntry& e = entries[i];
+      Lookup l;
+      KILN_TRY(walk(base.get(), e.name, 0, &l));
+      mode_t perm = e.mode & 07777;
+      switch (e.mode & S_IFMT) {
+        case S_IFDIR:
+          if (l.node) return l.node->is_dir() ? Result<void>() : Error(EEXIST);
+          (void)VnodeRef::adopt(KILN_TRY(l.dir->mkdir(l.name, l.len, perm)));
+          return {};
+        case S_IFLNK: {
+          if (l.node) return Error(EEXIST);
+          if (e.size >= kPathMax) return Error(ENAMETOOLONG);
+          char* t = static_cast<char*>(kiln_malloc(e.size + 1));
+          if (!t) return Error(ENOMEM);
+          memcpy(t, e.data, e.size);
+          t[e.size] = 0;
+          auto r = l.dir->symlink(l.name, l.len, t);
+          kiln_free(t);
+          if (r.is_error()) return r.error();
+          VnodeRef::adopt(r.value());
+          return {};
+        }
+        case S_IFREG: {
+          if (l.node) return Error(EEXIST);
+          VnodeRef f = VnodeRef::adopt(KILN_TRY(l.dir->create(l.name, l.len, perm)));
+          size_t done = 0;
+          while (done < e.size) {
+            size_t k = e.size - done < kIoPiece ? e.size - done : kIoPiece;
+            done += KILN_TRY(f->write(static_cast<const char*>(e.data) + done, k, static_cast<off_t>(done)));
+          }
+          return {};
+        }
+        default:
+          return Error(EINVAL);
+      }
+    };
+    auto r = one();
+    if (r.is_error()) {
+      if (failed) *failed = i;
+      return r;
+    }
+  }
+  return {};
+}
+
+}  // namespace kiln::vfs

@@ -1,0 +1,254 @@
+/* files: the vfs as an app sees it through newlib (issue 13). One line per
+ * check ("ok: ..." or "FAIL: ..."), then "files: N passed, M failed";
+ * exit status 0 only if every check held.
+ *
+ *   files            every check below
+ *   files emfile     open files until EMFILE (run with fd.max=)
+ *   files enospc     fill the ramfs until ENOSPC (run with ramfs.max=)
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+static int passed, failed;
+
+static void check(int ok, const char* what) {
+  if (ok) {
+    ++passed;
+    printf("ok: %s\n", what);
+  } else {
+    ++failed;
+    printf("FAIL: %s (errno %d: %s)\n", what, errno, strerror(errno));
+  }
+}
+
+static int write_file(const char* path, const char* s) {
+  int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (fd < 0) return -1;
+  ssize_t n = write(fd, s, strlen(s));
+  close(fd);
+  return n == (ssize_t)strlen(s) ? 0 : -1;
+}
+
+static int file_is(const char* path, const char* s) {
+  char buf[256];
+  int fd = open(path, O_RDONLY);
+  if (fd < 0) return 0;
+  ssize_t n = read(fd, buf, sizeof buf - 1);
+  close(fd);
+  if (n < 0) return 0;
+  buf[n] = 0;
+  return !strcmp(buf, s);
+}
+
+static void basics(void) {
+  check(write_file("/tmp/a.txt", "hello, files\n") == 0, "open O_CREAT + write");
+  check(file_is("/tmp/a.txt", "hello, files\n"), "read back what was written");
+  int fd = open("/tmp/a.txt", O_RDWR);
+  check(lseek(fd, 7, SEEK_SET) == 7 && write(fd, "vfs!!", 5) == 5, "lseek + overwrite");
+  check(lseek(fd, 0, SEEK_END) == 13, "lseek SEEK_END is the size");
+  char b[4] = {0};
+  check(pread(fd, b, 3, 7) == 3 && !memcmp(b, "vfs", 3), "pread at an offset");
+  close(fd);
+  check(file_is("/tmp/a.txt", "hello, vfs!!\n"), "the overwrite landed");
+  fd = open("/tmp/a.txt", O_WRONLY | O_APPEND);
+  check(write(fd, "tail\n", 5) == 5, "O_APPEND write");
+  close(fd);
+  check(file_is("/tmp/a.txt", "hello, vfs!!\ntail\n"), "O_APPEND wrote at the end");
+
+  struct stat st;
+  check(stat("/tmp/a.txt", &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 18 && st.st_nlink == 1 &&
+            st.st_mtime > 1600000000,
+        "stat: a regular file, its size, one link, a real mtime");
+  check(rename("/tmp/a.txt", "/tmp/b.txt") == 0 && access("/tmp/a.txt", F_OK) < 0 && errno == ENOENT &&
+            file_is("/tmp/b.txt", "hello, vfs!!\ntail\n"),
+        "rename moves the file");
+  check(write_file("/tmp/c.txt", "other") == 0 && rename("/tmp/c.txt", "/tmp/b.txt") == 0 &&
+            file_is("/tmp/b.txt", "other"),
+        "rename over an existing file replaces it");
+  check(link("/tmp/b.txt", "/tmp/hard") == 0 && stat("/tmp/b.txt", &st) == 0 && st.st_nlink == 2, "link: two links");
+  check(unlink("/tmp/b.txt") == 0 && file_is("/tmp/hard", "other"), "unlink one name, the other stays");
+  check(symlink("/tmp/hard", "/tmp/sym") == 0 && file_is("/tmp/sym", "other") && lstat("/tmp/sym", &st) == 0 &&
+            S_ISLNK(st.st_mode),
+        "symlink: followed by open, not by lstat");
+  char t[64];
+  ssize_t tn = readlink("/tmp/sym", t, sizeof t);
+  check(tn == 9 && !memcmp(t, "/tmp/hard", 9), "readlink");
+  check(unlink("/tmp/hard") == 0 && unlink("/tmp/sym") == 0 && open("/tmp/hard", O_RDONLY) < 0 && errno == ENOENT,
+        "unlink: gone (ENOENT)");
+  check(open("/tmp/nonexistent/x", O_RDONLY) < 0 && errno == ENOENT, "ENOENT for a missing directory");
+  check(write_file("/tmp/f", "x") == 0 && open("/tmp/f/x", O_RDONLY) < 0 && errno == ENOTDIR,
+        "ENOTDIR through a file");
+  check(open("/tmp", O_WRONLY) < 0 && errno == EISDIR, "EISDIR writing a directory");
+  check(open("/tmp/f", O_CREAT | O_EXCL | O_WRONLY, 0600) < 0 && errno == EEXIST, "O_EXCL: EEXIST");
+  check(ftruncate(fd = open("/tmp/f", O_RDWR), 8192) == 0 && lseek(fd, 8000, SEEK_SET) == 8000 &&
+            read(fd, b, 4) == 4 && !memcmp(b, "\0\0\0\0", 4),
+        "ftruncate grows with zeros");
+  close(fd);
+  unlink("/tmp/f");
+}
+
+static void directories(void) {
+  check(mkdir("/tmp/d", 0755) == 0 && mkdir("/tmp/d", 0755) < 0 && errno == EEXIST, "mkdir, then EEXIST");
+  check(mkdir("/tmp/d/sub", 0755) == 0 && write_file("/tmp/d/one", "1") == 0 && write_file("/tmp/d/two", "2") == 0,
+        "fill a directory");
+  DIR* d = opendir("/tmp/d");
+  int seen = 0, dots = 0;
+  struct dirent* e;
+  while (d && (e = readdir(d))) {
+    if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) ++dots;
+    else if (!strcmp(e->d_name, "one") && e->d_type == DT_REG) seen |= 1;
+    else if (!strcmp(e->d_name, "two") && e->d_type == DT_REG) seen |= 2;
+    else if (!strcmp(e->d_name, "sub") && e->d_type == DT_DIR) seen |= 4;
+    else seen |= 8;
+  }
+  if (d) closedir(d);
+  check(d && seen == 7 && dots == 2, "opendir/readdir lists . .. one two sub with their types");
+  check(rmdir("/tmp/d") < 0 && errno == ENOTEMPTY, "rmdir of a full directory: ENOTEMPTY");
+  char cwd[64];
+  check(chdir("/tmp/d/sub") == 0 && getcwd(cwd, sizeof cwd) && !strcmp(cwd, "/tmp/d/sub"), "chdir + getcwd");
+  check(file_is("../one", "1") && chdir("..") == 0 && getcwd(cwd, sizeof cwd) && !strcmp(cwd, "/tmp/d"),
+        "relative paths and ..");
+  char* rp = realpath("sub/../two", NULL);
+  check(rp && !strcmp(rp, "/tmp/d/two"), "realpath");
+  free(rp);
+  chdir("/");
+  check(unlink("/tmp/d/one") == 0 && unlink("/tmp/d/two") == 0 && rmdir("/tmp/d/sub") == 0 && rmdir("/tmp/d") == 0,
+        "empty it and rmdir");
+  struct statvfs sv;
+  check(statvfs("/", &sv) == 0 && sv.f_bsize == 4096 && sv.f_namemax == 255, "statvfs");
+}
+
+static void big_file(void) {
+  const size_t total = 16u << 20, piece = 65536;
+  unsigned char* buf = malloc(piece);
+  int fd = open("/tmp/big", O_RDWR | O_CREAT | O_TRUNC, 0600);
+  uint32_t sum = 2166136261u, x = 12345;
+  int ok = fd >= 0 && buf;
+  for (size_t done = 0; ok && done < total; done += piece) {
+    for (size_t i = 0; i < piece; ++i) {
+      x ^= x << 13, x ^= x >> 17, x ^= x << 5;  /* xorshift32 */
+      buf[i] = (unsigned char)x;
+      sum = (sum ^ buf[i]) * 16777619u;          /* FNV-1a */
+    }
+    ok = write(fd, buf, piece) == (ssize_t)piece;
+  }
+  check(ok, "write a 16 MiB file");
+  uint32_t back = 2166136261u;
+  ok = ok && lseek(fd, 0, SEEK_SET) == 0;
+  size_t got = 0;
+  for (ssize_t n; ok && (n = read(fd, buf, piece)) > 0; got += (size_t)n) {
+    for (ssize_t i = 0; i < n; ++i) back = (back ^ buf[i]) * 16777619u;
+  }
+  check(ok && got == total && back == sum, "read it back: same size, same checksum");
+  printf("files: 16 MiB checksum %08x\n", (unsigned)back);
+  close(fd);
+  unlink("/tmp/big");
+  free(buf);
+}
+
+static void stdio_and_dev(void) {
+  FILE* f = fopen("/tmp/s.txt", "w");
+  check(f && fprintf(f, "%d %s %.2f\n", 42, "answer", 3.5) > 0 && fclose(f) == 0, "fopen + fprintf + fclose");
+  int n = 0;
+  char word[16] = {0};
+  float v = 0;
+  f = fopen("/tmp/s.txt", "r");
+  check(f && fscanf(f, "%d %15s %f", &n, word, &v) == 3 && n == 42 && !strcmp(word, "answer") && v == 3.5f,
+        "fopen + fscanf read it back");
+  if (f) fclose(f);
+  unlink("/tmp/s.txt");
+
+  char tmpl[] = "/tmp/fileXXXXXX", dtmpl[] = "/tmp/dirXXXXXX";
+  int tfd = mkstemp(tmpl);
+  struct stat tst;
+  check(tfd >= 0 && strcmp(tmpl, "/tmp/fileXXXXXX") && fstat(tfd, &tst) == 0 && S_ISREG(tst.st_mode) &&
+            close(tfd) == 0 && unlink(tmpl) == 0,
+        "mkstemp");
+  check(mkdtemp(dtmpl) && stat(dtmpl, &tst) == 0 && S_ISDIR(tst.st_mode) && rmdir(dtmpl) == 0, "mkdtemp");
+  FILE* tf = tmpfile();
+  char tb[8] = {0};
+  check(tf && fputs("tmp", tf) >= 0 && fseek(tf, 0, SEEK_SET) == 0 && fread(tb, 1, 3, tf) == 3 && !strcmp(tb, "tmp"),
+        "tmpfile");
+  if (tf) fclose(tf);
+
+  int fd = open("/dev/null", O_RDWR);
+  char b[16];
+  check(fd >= 0 && write(fd, "x", 1) == 1 && read(fd, b, sizeof b) == 0, "/dev/null");
+  close(fd);
+  fd = open("/dev/zero", O_RDONLY);
+  memset(b, 1, sizeof b);
+  check(fd >= 0 && read(fd, b, sizeof b) == sizeof b && !memcmp(b, "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", 16),
+        "/dev/zero");
+  close(fd);
+  unsigned char r1[32], r2[32];
+  fd = open("/dev/urandom", O_RDONLY);
+  check(fd >= 0 && read(fd, r1, 32) == 32 && read(fd, r2, 32) == 32 && memcmp(r1, r2, 32), "/dev/urandom");
+  close(fd);
+  fd = open("/dev/full", O_WRONLY);
+  check(fd >= 0 && write(fd, "x", 1) < 0 && errno == ENOSPC, "/dev/full: ENOSPC");
+  close(fd);
+  fd = open("/dev/fd/1", O_WRONLY);
+  check(fd >= 0 && write(fd, "files: via /dev/fd/1\n", 21) == 21, "/dev/fd/1 is stdout");
+  close(fd);
+  struct stat st;
+  check(stat("/dev/null", &st) == 0 && S_ISCHR(st.st_mode), "stat /dev/null: a character device");
+  check(open("/dev/newfile", O_CREAT | O_WRONLY, 0600) < 0 && errno == EROFS, "devfs: EROFS");
+}
+
+static void emfile(void) {
+  int n = 0, fd, last = -1;
+  while ((fd = open("/dev/null", O_RDONLY)) >= 0) last = fd, ++n;
+  int e = errno;
+  printf("files: %d opened, last fd %d\n", n, last);
+  errno = e;
+  check(e == EMFILE, "open until EMFILE");
+  for (int i = 3; i <= last; ++i) close(i);
+  check((fd = open("/dev/null", O_RDONLY)) == 3, "after closing, the lowest fd again");
+  close(fd);
+}
+
+static void enospc(void) {
+  check(write_file("/tmp/keep1", "first file, written before the ramfs filled up\n") == 0 &&
+            write_file("/tmp/keep2", "second\n") == 0,
+        "write two small files");
+  static char buf[65536];
+  memset(buf, 'z', sizeof buf);
+  int fd = open("/tmp/filler", O_WRONLY | O_CREAT, 0600);
+  long total = 0;
+  ssize_t w;
+  while ((w = write(fd, buf, sizeof buf)) > 0) total += w;
+  int e = errno;
+  printf("files: the ramfs took %ld bytes of filler\n", total);
+  errno = e;
+  check(w < 0 && e == ENOSPC && total > 0, "write until ENOSPC");
+  struct stat st;
+  check(fstat(fd, &st) == 0 && st.st_size == total, "the full file's size is what was reported written");
+  close(fd);
+  check(file_is("/tmp/keep1", "first file, written before the ramfs filled up\n") && file_is("/tmp/keep2", "second\n"),
+        "earlier files intact");
+  check(unlink("/tmp/filler") == 0 && write_file("/tmp/after", "room again\n") == 0 &&
+            file_is("/tmp/after", "room again\n"),
+        "unlink frees the space");
+}
+
+int main(int argc, char** argv) {
+  const char* what = argc > 1 ? argv[1] : "all";
+  if (!strcmp(what, "emfile")) emfile();
+  else if (!strcmp(what, "enospc")) enospc();
+  else {
+    basics();
+    directories();
+    big_file();
+    stdio_and_dev();
+  }
+  printf("files: %d passed, %d failed\n", passed, failed);
+  return failed ? 1 : 0;
+}
