@@ -2,7 +2,7 @@
 # `make bench`: benchmarks (not tests). Each part builds what it measures,
 # runs it several times in this one run, and reports median and minimum.
 # Prints a table and writes build/bench/results.json. Usage:
-#   support/bench.sh [part...]     parts: boot sched net xen (default: all)
+#   support/bench.sh [part...]     parts: boot sched net xen vfs (default: all)
 set -uo pipefail
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 B=${KILN_BENCH_DIR:-$SRC/build/bench}
@@ -13,7 +13,7 @@ mkdir -p "$B"
 RESULTS=$B/results.tsv
 : > "$RESULTS"
 parts=("$@")
-[ ${#parts[@]} -eq 0 ] && parts=(boot sched net xen)
+[ ${#parts[@]} -eq 0 ] && parts=(boot sched net xen vfs)
 
 record() {  # record <part> <metric> <unit> <values...>: median and min
   local part=$1 metric=$2 unit=$3; shift 3
@@ -137,13 +137,69 @@ bench_xen() {
   [ $rc -eq 0 ]
 }
 
+bench_vfs() {
+  local app=$SRC/tests/bench/vfsbench out=$B/vfsbench
+  echo "bench: building vfsbench (Kiln and host)"
+  build_app "$app" "$out" || { echo "bench: vfsbench did not build"; return 1; }
+  gcc -O2 -o "$B/vfsbench_host" "$app/main.c" || return 1
+  # The host side on a tmpfs: /dev/shm if it is one, else a tmpfs mounted
+  # for this run (root only), else /tmp (whatever it is; said below).
+  local hostdir mnt= where
+  if [ "$(stat -f -c %T /dev/shm 2>/dev/null)" = tmpfs ] && hostdir=$(mktemp -d /dev/shm/vfsbench.XXXXXX); then
+    where="tmpfs (/dev/shm)"
+  elif [ "$(id -u)" = 0 ] && mnt=$(mktemp -d) && mount -t tmpfs -o size=256m tmpfs "$mnt"; then
+    hostdir=$mnt where="tmpfs (mounted at $mnt)"
+  else
+    hostdir=$(mktemp -d /tmp/vfsbench.XXXXXX) where="/tmp ($(stat -f -c %T /tmp), not a tmpfs)"
+  fi
+  echo "bench: host side on $where; Kiln side on the image's ramfs (/tmp), linuxu and kvm under TCG"
+  declare -A vals
+  run_variant() {  # run_variant <label> <command...>
+    local label=$1; shift
+    for _ in $(seq "$REPS"); do
+      while read -r _ name v; do vals["$label/$name"]+="$v "; done < <("$@" | grep '^result ')
+    done
+  }
+  run_variant host "$B/vfsbench_host" "$hostdir"
+  run_variant linuxu "$out/vfsbench_linuxu-x86_64"
+  if [ -x "$out/vfsbench_kvm-x86_64" ]; then
+    run_variant kvm-tcg "$SRC/support/run.sh" --accel tcg --mem 256M --image "$out/vfsbench_kvm-x86_64"
+  fi
+  rm -rf "$hostdir"/vfsbench.* 2>/dev/null
+  if [ -n "$mnt" ]; then umount "$mnt" && rmdir "$mnt"; else rmdir "$hostdir"; fi
+  local key unit
+  for key in "${!vals[@]}"; do
+    case $key in *MBps) unit=MB/s ;; *) unit=ops/s ;; esac
+    # shellcheck disable=SC2086
+    record "vfs/${key%%/*}" "${key#*/}" "$unit" ${vals[$key]}
+  done
+  # What the vfs costs in an image: helloworld without and with LIBVFS
+  # (the images are stripped), on linuxu and kvm.
+  local base=$B/vfs-size cfg plat with without
+  mkdir -p "$base"
+  for v in without with; do
+    cfg=$base/$v.defconfig
+    { cat "$SRC/apps/helloworld/defconfig"; echo CONFIG_PLAT_KVM=y; [ $v = with ] && echo CONFIG_LIBVFS=y; } > "$cfg"
+    make -s -C "$SRC" O="$base/$v" A="$SRC/apps/helloworld" DEFCONFIG="$cfg" defconfig >/dev/null &&
+      make -s -C "$SRC" O="$base/$v" A="$SRC/apps/helloworld" >/dev/null ||
+      { echo "bench: helloworld ($v LIBVFS) did not build"; return 1; }
+  done
+  for plat in linuxu kvm; do
+    without=$(stat -c %s "$base/without/helloworld_$plat-x86_64") with=$(stat -c %s "$base/with/helloworld_$plat-x86_64")
+    record vfs/size "helloworld_${plat}_stripped_bytes_without_vfs" bytes "$without"
+    record vfs/size "helloworld_${plat}_stripped_bytes_with_vfs" bytes "$with"
+    record vfs/size "helloworld_${plat}_vfs_cost_bytes" bytes $((with - without))
+  done
+}
+
 for p in "${parts[@]}"; do
   case $p in
     boot) bench_boot ;;
     sched) bench_sched ;;
     net) bench_net ;;
     xen) bench_xen ;;
-    *) echo "bench: unknown part $p (known: boot sched net xen)"; exit 2 ;;
+    vfs) bench_vfs ;;
+    *) echo "bench: unknown part $p (known: boot sched net xen vfs)"; exit 2 ;;
   esac
 done
 

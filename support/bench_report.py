@@ -24,12 +24,14 @@ def main(tsv, out_json):
         group, _, variant = part.partition("/")
         host = by.get((f"{group}/host", metric))
         if host and variant != "host" and host["median"] > 0:
-            ratios.append({"metric": metric, "variant": part,
+            ratios.append({"metric": metric, "variant": part, "unit": r["unit"],
                            "ratio_to_host": r["median"] / host["median"]})
     if ratios:
-        print("\nratio to the host (median / host median; below 1 is faster than the host):")
+        # Times (ns, ms): below 1 is faster; rates (MB/s, ops/s): above 1 is.
+        print("\nratio to the host (median / host median; for times below 1, for rates (.../s) above 1"
+              " is faster than the host):")
         for x in sorted(ratios, key=lambda x: (x["metric"], x["variant"])):
-            print(f"  {x['variant']:<22}{x['metric']:<24}{x['ratio_to_host']:>8.2f}x")
+            print(f"  {x['variant']:<22}{x['metric']:<26}{x['ratio_to_host']:>8.2f}x  {x['unit']}")
     with open(out_json, "w") as f:
         json.dump({"results": rows, "ratios": ratios}, f, indent=2)
     print(f"\nwritten: {out_json}")

@@ -301,3 +301,10 @@ kiln_image_test(files_emfile SET files APP files OPTS fd.max=40 ARGS emfile
 kiln_image_test(files_enospc SET files APP files OPTS ramfs.max=2M ARGS enospc
   EXPECT "ok: write until ENOSPC" "ok: earlier files intact" "ok: unlink frees the space" "files: 5 passed, 0 failed"
   REJECT "FAIL")
+# The procfs (VFS_PROCFS, on by default with the vfs): meminfo, cpuinfo, and
+# /proc/self/fd listing and naming a pipe, a file, a directory, /dev/null.
+kiln_image_test(files_proc SET files APP files ARGS proc
+  EXPECT "ok: meminfo: MemFree follows the heap (4 MiB malloc)" "ok: readlink of a pipe end: pipe:[N]"
+         "ok: readlink of a file: its path" "ok: /proc/self/fd lists fds 0-2, both pipe ends, the file, the directory, /dev/null"
+         "files: 21 passed, 0 failed"
+  REJECT "FAIL")

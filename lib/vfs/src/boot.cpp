@@ -1,5 +1,5 @@
 // The tree at boot: a ramfs as "/" (limit: VFS_RAMFS_MAX_MB, ramfs.max=),
-// /tmp, and the devfs at /dev.
+// /tmp, the devfs at /dev and (VFS_PROCFS) the procfs at /proc.
 #include <kiln/vfs.h>
 #include <kiln/config.h>
 #include <kiln/init.h>
@@ -43,6 +43,12 @@ int vfs_init() {
     kiln_err("vfs: cannot mount devfs on /dev: error %d", r.error().code());
     return -r.error().code();
   }
+#ifdef CONFIG_VFS_PROCFS
+  if ((r = mkdir_at_root("proc", 4, 0555)).is_error() || (r = mount("procfs", "/proc", nullptr)).is_error()) {
+    kiln_err("vfs: cannot mount procfs on /proc: error %d", r.error().code());
+    return -r.error().code();
+  }
+#endif
   return 0;
 }
 

@@ -5,6 +5,8 @@
  *   files            every check below
  *   files emfile     open files until EMFILE (run with fd.max=)
  *   files enospc     fill the ramfs until ENOSPC (run with ramfs.max=)
+ *   files proc       /proc: meminfo, cpuinfo, self/fd with a pipe, a file
+ *                    and a directory open (VFS_PROCFS)
  */
 #include <dirent.h>
 #include <errno.h>
@@ -239,10 +241,118 @@ static void enospc(void) {
         "unlink frees the space");
 }
 
+// The whole of a small file (procfs files report size 0: read to the end).
+static int slurp(const char* path, char* buf, size_t n) {
+  int fd = open(path, O_RDONLY);
+  if (fd < 0) return -1;
+  size_t at = 0;
+  ssize_t r;
+  while (at + 1 < n && (r = read(fd, buf + at, n - 1 - at)) > 0) at += (size_t)r;
+  buf[at] = 0;
+  close(fd);
+  return (int)at;
+}
+
+static long meminfo_kb(const char* text, const char* key) {
+  const char* p = strstr(text, key);
+  if (!p) return -1;
+  return strtol(p + strlen(key), NULL, 10);
+}
+
+// What readlink says of /proc/self/fd/N ("" on failure).
+static const char* fd_link(int fd, char* buf, size_t n) {
+  char path[64];
+  snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+  ssize_t k = readlink(path, buf, n - 1);
+  buf[k < 0 ? 0 : k] = 0;
+  return buf;
+}
+
+static int listed(int fd) {  // whether /proc/self/fd lists fd
+  DIR* d = opendir("/proc/self/fd");
+  if (!d) return 0;
+  int found = 0;
+  struct dirent* e;
+  char want[16];
+  snprintf(want, sizeof want, "%d", fd);
+  while ((e = readdir(d))) found |= !strcmp(e->d_name, want) && e->d_type == DT_LNK;
+  closedir(d);
+  return found;
+}
+
+static void proc(void) {
+  static char text[1024];
+  check(slurp("/proc/meminfo", text, sizeof text) > 0, "read /proc/meminfo");
+  long total = meminfo_kb(text, "MemTotal:"), mfree = meminfo_kb(text, "MemFree:"),
+       avail = meminfo_kb(text, "MemAvailable:");
+  printf("files: meminfo: MemTotal %ld kB, MemFree %ld kB, MemAvailable %ld kB\n", total, mfree, avail);
+  check(total > 0 && mfree > 0 && mfree <= total && avail >= 0 && avail <= total, "meminfo: MemTotal >= MemFree > 0");
+  // Allocate 4 MiB: MemFree drops by at least that.
+  char* big = malloc(4 << 20);
+  if (big) memset(big, 1, 4 << 20);
+  static char text2[1024];
+  slurp("/proc/meminfo", text2, sizeof text2);
+  long mfree2 = meminfo_kb(text2, "MemFree:");
+  check(big && mfree2 >= 0 && mfree - mfree2 >= 4096, "meminfo: MemFree follows the heap (4 MiB malloc)");
+  free(big);
+  check(slurp("/proc/cpuinfo", text, sizeof text) > 0 && !strncmp(text, "processor\t: 0\n", 14) &&
+            strstr(text, "model name\t: "),
+        "read /proc/cpuinfo: one processor entry");
+  char buf[256];
+  ssize_t k = readlink("/proc/self", buf, sizeof buf - 1);
+  buf[k < 0 ? 0 : k] = 0;
+  check(k == 1 && buf[0] == '1', "readlink /proc/self is 1");
+
+  int p[2];
+  check(pipe(p) == 0, "pipe");
+  check(write_file("/tmp/procfile", "x\n") == 0, "write /tmp/procfile");
+  int f = open("/tmp/procfile", O_RDONLY);
+  int d = open("/tmp", O_RDONLY | O_DIRECTORY);
+  int n = open("/dev/null", O_WRONLY);
+  check(f >= 0 && d >= 0 && n >= 0, "open a file, a directory and /dev/null");
+  check(listed(0) && listed(1) && listed(2) && listed(p[0]) && listed(p[1]) && listed(f) && listed(d) && listed(n),
+        "/proc/self/fd lists fds 0-2, both pipe ends, the file, the directory, /dev/null");
+  char a[256], b[256];
+  printf("files: fd %d -> %s, fd %d -> %s\n", p[0], fd_link(p[0], a, sizeof a), p[1], fd_link(p[1], b, sizeof b));
+  check(!strncmp(fd_link(p[0], a, sizeof a), "pipe:[", 6) && a[strlen(a) - 1] == ']' &&
+            !strncmp(fd_link(p[1], b, sizeof b), "pipe:[", 6),
+        "readlink of a pipe end: pipe:[N]");
+  check(!strcmp(fd_link(f, a, sizeof a), "/tmp/procfile"), "readlink of a file: its path");
+  check(!strcmp(fd_link(d, a, sizeof a), "/tmp"), "readlink of a directory: its path");
+  check(!strcmp(fd_link(n, a, sizeof a), "/dev/null"), "readlink of /dev/null");
+  check(!strcmp(fd_link(1, a, sizeof a), "/dev/console"), "readlink of fd 1: /dev/console");
+  // readlink truncates to the buffer (no NUL), as Linux.
+  check(readlink("/proc/self/fd/1", buf, 4) == 4 && !memcmp(buf, "/dev", 4), "readlink into a short buffer truncates");
+  close(p[0]);
+  close(p[1]);
+  close(f);
+  // (opendir takes the lowest free fd, p[0]'s: check the others.)
+  check(!listed(p[1]) && !listed(f) && listed(d), "closed descriptors leave the listing");
+  errno = 0;
+  check(readlink("/proc/self/fd/999", buf, sizeof buf) < 0 && errno == ENOENT, "a closed fd: ENOENT");
+  close(d);
+  close(n);
+  errno = 0;
+  check(open("/proc/meminfo", O_WRONLY) < 0 && errno == EACCES, "open /proc/meminfo for writing: EACCES");
+  errno = 0;
+  check(open("/proc/newfile", O_CREAT | O_WRONLY, 0600) < 0 && errno == EROFS, "create in /proc: EROFS");
+  errno = 0;
+  check(mkdir("/proc/1/x", 0700) < 0 && errno == EROFS, "mkdir in /proc/1: EROFS");
+  DIR* dir = opendir("/proc");
+  int seen = 0;
+  struct dirent* e;
+  while (dir && (e = readdir(dir))) {
+    seen |= !strcmp(e->d_name, "self") ? 1 : !strcmp(e->d_name, "meminfo") ? 2 : !strcmp(e->d_name, "cpuinfo") ? 4 : 0;
+  }
+  if (dir) closedir(dir);
+  check(seen == 7, "ls /proc: self meminfo cpuinfo");
+}
+
 int main(int argc, char** argv) {
   const char* what = argc > 1 ? argv[1] : "all";
   if (!strcmp(what, "emfile")) emfile();
   else if (!strcmp(what, "enospc")) enospc();
+  else if (!strcmp(what, "proc")) proc();
   else {
     basics();
     directories();

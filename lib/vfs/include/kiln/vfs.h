@@ -286,4 +286,12 @@ extern size_t ramfs_default_max;
 using RamfsClock = int64_t (*)();
 extern RamfsClock ramfs_clock;
 
+// --- procfs (VFS_PROCFS, src/procfs.cpp) --------------------------------------
+// What readlink of /proc/self/fd/N says of the open file f, NUL ended, into
+// buf: "/dev/console", a vfs file's path (directories always; other files
+// when a bounded search of their filesystem finds them), "/dev/null" and the
+// other devfs nodes, "pipe:[N]", "socket:[N]", else "anon_inode:[kind]".
+// Returns the length; ERANGE if buf is too small.
+Result<size_t> proc_fd_describe(File* f, char* buf, size_t n);
+
 }  // namespace kiln::vfs
