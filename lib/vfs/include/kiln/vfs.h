@@ -12,7 +12,8 @@
 //                KILN_FS(name, make) (a table kept by support/ld/kiln-tables.ld,
 //                like KILN_INIT), so the mount table finds it by name.
 //   mounts       mount(type, path, options): the root "/" is a ramfs, /dev
-//                the devfs (mounted at boot, lib 300). The path walk
+//                the devfs (mounted at boot, lib 300); the initrd's files
+//                and VFS_MOUNTS / vfs.mount= follow (rootfs). The path walk
 //                crosses mounts both ways (`..` at a mount's root goes to
 //                the parent mount).
 //   walk         one function resolves a path for every call: `.`, `..`,
