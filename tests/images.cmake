@@ -308,3 +308,40 @@ kiln_image_test(files_proc SET files APP files ARGS proc
          "ok: readlink of a file: its path" "ok: /proc/self/fd lists fds 0-2, both pipe ends, the file, the directory, /dev/null"
          "files: 21 passed, 0 failed"
   REJECT "FAIL")
+
+# The initrd as files (issue 13; docs/initrd.md "The initrd as files"), app
+# tests/apps/rootfs: its rootfs/ embedded and served as "/", an external
+# archive served as "/" instead, a write to an initrd file (copy on write:
+# the archive's bytes unchanged, the other file untouched), initrd.at=/data
+# and none, a malformed archive still refused at boot; vfs.mount= made at
+# boot, and bad ones stopping it with one line.
+set(_rootfs_lines "rootfs: / = bin dev etc motd-link proc tmp" "rootfs: /etc = motd other"
+  "rootfs: cat /etc/motd: embedded motd" "rootfs: cat /motd-link: embedded motd"
+  "rootfs: stat /etc/motd: f 0644 14 bytes, 0 blocks" "rootfs: stat /bin/tool: f 0755 12 bytes, 0 blocks"
+  "rootfs: stat /motd-link: l 0777 8 bytes, 0 blocks")
+kiln_image_test(rootfs_embedded SET rootfs APP rootfs OPTS log.level=info
+  EXPECT ${_rootfs_lines} "kiln: vfs: initrd (embedded) at /: 6 entries served in place, 0 skipped")
+kiln_image_test(rootfs_external SET rootfs APP rootfs INITRD ${_ird}/external.cpio
+  EXPECT "rootfs: / = boot dev proc tmp" "rootfs: /boot = big.bin link message.txt"
+         "rootfs: cat /boot/message.txt: given at boot" "rootfs: cat /boot/link: given at boot"
+         "rootfs: stat /boot/big.bin: f 0644 204800 bytes, 0 blocks" REJECT "motd")
+kiln_image_test(rootfs_write SET rootfs APP rootfs ARGS write
+  EXPECT "ok: write an initrd file" "ok: it reads back the new data" "ok: the other file is untouched"
+         "ok: the archive still holds the old bytes" "ok: append to an initrd file keeps its start"
+         "ok: unlink an initrd file" "rootfs: 6 passed, 0 failed" REJECT "FAIL")
+kiln_image_test(rootfs_at_data SET rootfs APP rootfs OPTS initrd.at=/data ARGS at /data
+  EXPECT "rootfs: /data = bin etc motd-link" "rootfs: / = data dev proc tmp" "rootfs: cat /data/etc/motd: embedded motd")
+kiln_image_test(rootfs_at_none SET rootfs APP rootfs OPTS initrd.at=none EXPECT "rootfs: / = dev proc tmp")
+kiln_image_test(rootfs_bad_magic SET rootfs APP rootfs INITRD ${_ird}/bad-magic.cpio STATUS 125
+  EXPECT "kiln: error: initrd: offset 116: bad magic (not a cpio newc header)" REJECT "rootfs: /")
+kiln_image_test(rootfs_mount SET rootfs APP rootfs OPTS vfs.mount=ramfs:/scratch/x:max=64K ARGS mount /scratch/x
+  EXPECT "ok: the mount point is another filesystem" "ok: a file there reads back" "rootfs: /scratch/x: 64 KiB"
+         "rootfs: 2 passed, 0 failed" REJECT "FAIL")
+kiln_image_test(rootfs_mount_unknown_type SET rootfs APP rootfs OPTS vfs.mount=nofs:/x STATUS 125
+  EXPECT "kiln: error: vfs: mount nofs on /x (vfs.mount=) failed: unknown filesystem type" REJECT "rootfs: /")
+kiln_image_test(rootfs_mount_bad_options SET rootfs APP rootfs OPTS vfs.mount=ramfs:/y:max=lots STATUS 125
+  EXPECT "kiln: error: vfs: mount ramfs on /y (vfs.mount=) failed: bad options" REJECT "rootfs: /")
+kiln_image_test(rootfs_mount_not_a_dir SET rootfs APP rootfs OPTS vfs.mount=ramfs:/etc/motd STATUS 125
+  EXPECT "kiln: error: vfs: mount ramfs on /etc/motd (vfs.mount=) failed: the mount point is not a directory")
+kiln_image_test(rootfs_mount_syntax SET rootfs APP rootfs OPTS vfs.mount=ramfs STATUS 64
+  EXPECT "kiln: error: bad value for option vfs.mount: 'ramfs'")

@@ -96,6 +96,10 @@ kiln_xen_test(cxx_uncaught SET cxx APP cxxtest CMDLINE "-- uncaught" STATUS 125
 kiln_xen_test(files SET files APP files
   EXPECT "ok: read it back: same size, same checksum" "files: 44 passed, 0 failed" "shut down: poweroff, status 0"
   REJECT "FAIL")
+# The embedded rootfs/ served as "/" (issue 13), on xen: the same checks as image.*.rootfs_embedded.
+kiln_xen_test(rootfs SET rootfs APP rootfs
+  EXPECT "rootfs: / = bin dev etc motd-link proc tmp" "rootfs: cat /etc/motd: embedded motd"
+         "rootfs: stat /etc/motd: f 0644 14 bytes, 0 blocks" "shut down: poweroff, status 0")
 
 add_test(NAME xen.rig COMMAND ${XEN_RUN} --batch ${XEN_OUT} --timeout 60 ${_xen_guests})
 set_tests_properties(xen.rig PROPERTIES FIXTURES_SETUP xen_rig TIMEOUT 900 RESOURCE_LOCK xen_rig)

@@ -3,8 +3,10 @@
 // symlinks and their loops, over-long names, ".." across a mount) and
 // ramfs with a fake clock and a heap that can be told to fail (create,
 // write, read, sparse files, truncate, rename over an existing name, link
-// counts, ENOSPC at the limit with earlier data intact). One global mount
-// table per process: its own executable, host_vfs_tests.
+// counts, ENOSPC at the limit with earlier data intact); files served in
+// place from an external range with copy on write, and a cpio archive as
+// a tree (populate_cpio). One global mount table per process: its own
+// executable, host_vfs_tests.
 #include "fake_plat.h"
 
 #include <kiln/alloc.h>
@@ -36,7 +38,18 @@ bool heap_ok() {
 extern "C" {
 void* kiln_malloc(size_t n) { return heap_ok() ? malloc(n) : nullptr; }
 void* kiln_realloc(void* p, size_t n) { return heap_ok() ? realloc(p, n) : nullptr; }
-void kiln_free(void* p) { free(p); }
+// Frees inside [watch_lo, watch_hi) (an archive a file is served from) are
+// counted, not done: the ramfs must never free what it does not own.
+const char* watch_lo = nullptr;
+const char* watch_hi = nullptr;
+int watched_frees = 0;
+void kiln_free(void* p) {
+  if (p && static_cast<const char*>(p) >= watch_lo && static_cast<const char*>(p) < watch_hi) {
+    ++watched_frees;
+    return;
+  }
+  free(p);
+}
 void kiln_alloc_get_stats(kiln_alloc_stats* s) {
   memset(s, 0, sizeof *s);
   s->free = 1 << 30;
@@ -441,6 +454,235 @@ TEST(Ramfs, ReaddirListsEveryEntryOnceAcrossRemovals) {
   }
   std::vector<std::string> want = {".", "..", "e0", "e1", "e2", "e3", "e4", "e5", "e6", "e7", "e8"};
   EXPECT_EQ(seen, want);
+}
+
+
+// --- files served in place, copy on write -------------------------------------------
+// The archive's bytes: a page-aligned block larger than one chunk, with a
+// copy to compare against after every step.
+struct External {
+  explicit External(size_t n) : bytes(n), before(n) {
+    for (size_t i = 0; i < n; ++i) bytes[i] = static_cast<char>('a' + i % 23);
+    before = bytes;
+    watch_lo = bytes.data();
+    watch_hi = bytes.data() + n;
+    watched_frees = 0;
+  }
+  ~External() { watch_lo = watch_hi = nullptr; }
+  bool untouched() const { return bytes == before; }
+  std::vector<char> bytes, before;
+};
+
+TEST(RamfsInPlace, ReadsComeFromTheRangeAndCostNothing) {
+  Fs fs(1 << 20);
+  External ext(10000);
+  VnodeRef f = fs.create("in-place");
+  size_t free0 = fs.free_bytes();
+  ASSERT_FALSE(f->set_external(ext.bytes.data(), ext.bytes.size()).is_error());
+  EXPECT_EQ(f->set_external(ext.bytes.data(), 1).error().code(), EBUSY);  // only once, on an empty file
+  struct stat st;
+  ASSERT_FALSE(f->getattr(&st).is_error());
+  EXPECT_EQ(st.st_size, 10000);
+  EXPECT_EQ(st.st_blocks, 0);  // no chunk of its own
+  EXPECT_EQ(read_all(f.get()), std::string(ext.bytes.begin(), ext.bytes.end()));
+  char b[10];
+  ASSERT_EQ(f->read(b, 10, 4090).value(), 10u);  // across a chunk boundary
+  EXPECT_EQ(std::string(b, 10), std::string(ext.bytes.data() + 4090, 10));
+  EXPECT_EQ(fs.free_bytes(), free0);
+  EXPECT_TRUE(ext.untouched());
+}
+
+TEST(RamfsInPlace, FirstWriteCopiesOnlyTheChunkItTouches) {
+  Fs fs(1 << 20);
+  External ext(10000);
+  VnodeRef f = fs.create("cow");
+  ASSERT_FALSE(f->set_external(ext.bytes.data(), ext.bytes.size()).is_error());
+  size_t free0 = fs.free_bytes();
+  ASSERT_EQ(f->write("XYZ", 3, 5000).value(), 3u);  // chunk 1 of 0..2
+  EXPECT_TRUE(ext.untouched());
+  std::string want(ext.before.begin(), ext.before.end());
+  want.replace(5000, 3, "XYZ");
+  EXPECT_EQ(read_all(f.get()), want);
+  struct stat st;
+  ASSERT_FALSE(f->getattr(&st).is_error());
+  EXPECT_EQ(st.st_blocks, 8);  // one 4 KiB chunk
+  EXPECT_EQ(st.st_size, 10000);
+  EXPECT_LT(fs.free_bytes(), free0);
+  // Writing past the end of the range: the rest of its last chunk is the
+  // range's, then zeros up to the write.
+  ASSERT_EQ(f->write("!", 1, 12000).value(), 1u);
+  want.resize(12000, '\0');
+  want += "!";
+  EXPECT_EQ(read_all(f.get()), want);
+  EXPECT_TRUE(ext.untouched());
+}
+
+TEST(RamfsInPlace, TruncateShortensTheRangeAndGrowingReadsZeros) {
+  Fs fs(1 << 20);
+  External ext(10000);
+  VnodeRef f = fs.create("trunc");
+  ASSERT_FALSE(f->set_external(ext.bytes.data(), ext.bytes.size()).is_error());
+  size_t free0 = fs.free_bytes();
+  SetAttr a;
+  a.mask = SetAttr::kSize;
+  a.size = 100;
+  ASSERT_FALSE(f->setattr(a).is_error());
+  EXPECT_EQ(read_all(f.get()), std::string(ext.bytes.data(), 100));
+  EXPECT_EQ(fs.free_bytes(), free0);  // nothing copied to shorten it
+  a.size = 8000;
+  ASSERT_FALSE(f->setattr(a).is_error());
+  EXPECT_EQ(read_all(f.get()), std::string(ext.bytes.data(), 100) + std::string(7900, '\0'));
+  // A write into the first chunk now copies only the 100 bytes left.
+  ASSERT_EQ(f->write("Q", 1, 200).value(), 1u);
+  std::string want = std::string(ext.bytes.data(), 100) + std::string(7900, '\0');
+  want[200] = 'Q';
+  EXPECT_EQ(read_all(f.get()), want);
+  a.size = 0;
+  ASSERT_FALSE(f->setattr(a).is_error());
+  EXPECT_EQ(read_all(f.get()), "");
+  EXPECT_TRUE(ext.untouched());
+}
+
+TEST(RamfsInPlace, UnlinkFreesOnlyWhatTheRamfsOwns) {
+  Fs fs(1 << 20);
+  size_t free0 = fs.free_bytes();
+  {
+    External ext(10000);
+    VnodeRef f = fs.create("gone");
+    ASSERT_FALSE(f->set_external(ext.bytes.data(), ext.bytes.size()).is_error());
+    f = VnodeRef();
+    ASSERT_FALSE(fs.root()->unlink("gone", 4).is_error());
+    EXPECT_EQ(watched_frees, 0);
+    EXPECT_EQ(fs.free_bytes(), free0);
+    // And a written one: its own chunk goes back, the range stays.
+    f = fs.create("written");
+    ASSERT_FALSE(f->set_external(ext.bytes.data(), ext.bytes.size()).is_error());
+    ASSERT_EQ(f->write("w", 1, 0).value(), 1u);
+    f = VnodeRef();
+    ASSERT_FALSE(fs.root()->unlink("written", 7).is_error());
+    EXPECT_EQ(watched_frees, 0);
+    EXPECT_EQ(fs.free_bytes(), free0);
+    EXPECT_TRUE(ext.untouched());
+  }
+}
+
+TEST(RamfsInPlace, ACopyThatDoesNotFitChangesNothing) {
+  Fs fs(3 * 4096);  // room for the node and little else
+  External ext(10000);
+  VnodeRef f = fs.create("full");
+  ASSERT_FALSE(f->set_external(ext.bytes.data(), ext.bytes.size()).is_error());
+  int got = 0;
+  for (off_t off = 0; off < 10000; off += 4096) {
+    auto r = f->write("Z", 1, off);
+    if (r.is_error()) {
+      EXPECT_EQ(r.error().code(), ENOSPC);
+      break;
+    }
+    ++got;
+  }
+  EXPECT_LT(got, 3);  // the limit stopped it
+  std::string want(ext.before.begin(), ext.before.end());
+  for (int i = 0; i < got; ++i) want[static_cast<size_t>(i) * 4096] = 'Z';
+  EXPECT_EQ(read_all(f.get()), want);
+  EXPECT_TRUE(ext.untouched());
+}
+
+// --- a cpio archive as a tree ------------------------------------------------------
+std::string hex8(uint32_t v) {
+  char b[9];
+  snprintf(b, sizeof b, "%08x", v);
+  return b;
+}
+std::string newc(const std::string& name, uint32_t mode, const std::string& data, uint32_t ino = 1,
+                 uint32_t nlink = 1, uint32_t mtime = 1'600'000'000) {
+  std::string h = "070701";
+  uint32_t f[13] = {ino, mode, 0, 0, nlink, mtime, static_cast<uint32_t>(data.size()), 0, 0, 0, 0,
+                    static_cast<uint32_t>(name.size() + 1), 0};
+  for (uint32_t v : f) h += hex8(v);
+  h += name;
+  h.push_back('\0');
+  h.append((4 - h.size() % 4) % 4, '\0');
+  h += data;
+  h.append((4 - data.size() % 4) % 4, '\0');
+  return h;
+}
+std::string archive_end() { return newc("TRAILER!!!", 0, "", 0); }
+
+std::string names_in(const char* path) {
+  VnodeRef d = must(path);
+  std::string out;
+  uint64_t cookie = 0;
+  kiln::vfs::DirEntry e;
+  while (d && d->readdir(&cookie, &e).value_or(false)) {
+    if (strcmp(e.name, ".") && strcmp(e.name, "..")) out += std::string(out.empty() ? "" : " ") + e.name;
+  }
+  return out;
+}
+
+TEST(PopulateCpio, ATreeWithModesTimesLinksAndHardLinks) {
+  std::string a = newc(".", 040755, "", 1) + newc("etc", 040700, "", 2, 2, 1'500'000'000) +
+                  newc("etc/motd", 0100600, "hello\n", 3) + newc("etc/link", 0120777, "motd", 4) +
+                  newc("bin/tool", 0100755, "#!tool", 5) +  // no "bin" entry: created
+                  newc("h1", 0100644, "", 6, 2) + newc("h2", 0100644, "shared", 6, 2) +
+                  newc("dev/null-ish", 020644, "", 7) +  // a device: skipped
+                  archive_end();
+  kiln::vfs::CpioResult res;
+  ASSERT_FALSE(kiln::vfs::populate_cpio("/cpio1", a.data(), a.size(), &res).is_error()) << res.failed;
+  EXPECT_EQ(res.entries, 6u);
+  EXPECT_EQ(res.skipped, 1u);
+  EXPECT_EQ(names_in("/cpio1"), "etc bin h1 h2");
+  EXPECT_EQ(names_in("/cpio1/etc"), "motd link");
+  struct stat st;
+  ASSERT_FALSE(must("/cpio1/etc")->getattr(&st).is_error());
+  EXPECT_EQ(st.st_mode, static_cast<mode_t>(040700));
+  EXPECT_EQ(st.st_mtim.tv_sec, 1'500'000'000);  // after its children were added
+  VnodeRef motd = must("/cpio1/etc/link");
+  EXPECT_EQ(read_all(motd.get()), "hello\n");
+  ASSERT_FALSE(motd->getattr(&st).is_error());
+  EXPECT_EQ(st.st_mode, static_cast<mode_t>(0100600));
+  EXPECT_EQ(st.st_mtim.tv_sec, 1'600'000'000);
+  EXPECT_EQ(st.st_blocks, 0);  // served in place
+  // Served in place: the file reads the archive's bytes themselves.
+  a[a.find("hello\n")] = 'J';
+  EXPECT_EQ(read_all(motd.get()), "Jello\n");
+  a[a.find("Jello\n")] = 'h';
+  ASSERT_FALSE(must("/cpio1/bin")->getattr(&st).is_error());
+  EXPECT_TRUE(S_ISDIR(st.st_mode));
+  // Hard links: one file, two names, the data from the last entry.
+  VnodeRef h1 = must("/cpio1/h1"), h2 = must("/cpio1/h2");
+  EXPECT_EQ(h1.get(), h2.get());
+  EXPECT_EQ(read_all(h1.get()), "shared");
+  ASSERT_FALSE(h1->getattr(&st).is_error());
+  EXPECT_EQ(st.st_nlink, 2u);
+  // A write goes to the copy, never to the archive.
+  std::string before = a;
+  ASSERT_EQ(h2->write("S", 1, 0).value(), 1u);
+  EXPECT_EQ(read_all(h1.get()), "Shared");
+  EXPECT_EQ(a, before);
+}
+
+TEST(PopulateCpio, AMalformedArchiveCreatesNothing) {
+  std::string a = newc("ok", 0100644, "fine") + newc("bad", 0100644, "12345678");
+  a.resize(a.size() - 4);  // the second entry's data runs past the end
+  kiln::vfs::CpioResult res;
+  auto r = kiln::vfs::populate_cpio("/cpio2", a.data(), a.size(), &res);
+  ASSERT_TRUE(r.is_error());
+  EXPECT_EQ(r.error().code(), EINVAL);
+  EXPECT_STREQ(res.fault_reason, "file data runs past the end of the archive");
+  EXPECT_EQ(res.failed, nullptr);
+  EXPECT_EQ(err("/cpio2"), ENOENT);  // not even the directory
+}
+
+TEST(PopulateCpio, AFailurePartWayNamesTheEntry) {
+  mk("/cpio3", S_IFDIR);
+  mk("/cpio3/taken", S_IFREG);
+  std::string a = newc("first", 0100644, "1") + newc("taken", 0100644, "2") + archive_end();
+  kiln::vfs::CpioResult res;
+  auto r = kiln::vfs::populate_cpio("/cpio3", a.data(), a.size(), &res);
+  ASSERT_TRUE(r.is_error());
+  EXPECT_EQ(r.error().code(), EEXIST);
+  ASSERT_NE(res.failed, nullptr);
+  EXPECT_STREQ(res.failed, "taken");
 }
 
 }  // namespace

@@ -2,7 +2,13 @@
 //
 // A file's data is an array of pointers to kChunk-byte chunks from
 // kiln_malloc; a missing chunk is a hole and reads as zeros, so files grow
-// sparsely. Everything a ramfs allocates (nodes, directory entries, chunk
+// sparsely. A file may instead (or as well) be backed by an external
+// read-only range (set_external: the initrd's bytes, served in place):
+// where a chunk is missing, bytes below ext_size_ come from that range,
+// the rest read as zeros. The first write to a chunk copies its part of
+// the range into a new chunk (copy on write, chunk by chunk); truncate only
+// shortens the range. The range is never written and never freed here.
+// Everything a ramfs allocates (nodes, directory entries, chunk
 // arrays, chunks) is charged to its limit first: past it, or when the heap
 // says no, the operation fails with ENOSPC having changed nothing (a write
 // stops at the first chunk it cannot get and reports what it wrote).
@@ -77,6 +83,7 @@ class RamFile final : public RamNode {
   Result<size_t> read(void* buf, size_t n, off_t off) override;
   Result<size_t> write(const void* buf, size_t n, off_t off) override;
   Result<void> truncate(off_t size) override;
+  Result<void> set_external(const void* data, size_t size) override;
   void free_data() override;
   size_t node_size() const override { return sizeof *this; }
   off_t size() const override { return size_; }
@@ -84,6 +91,10 @@ class RamFile final : public RamNode {
 
  private:
   bool grow_array(size_t need);
+  // Copies what chunk ci holds of the external range to c (zeros elsewhere).
+  void fill_from_external(char* c, size_t ci) const;
+  const char* ext_ = nullptr;  // the external range, or nullptr
+  size_t ext_size_ = 0;        // bytes of it still part of the file (truncate shortens it)
   char** chunk_ = nullptr;
   size_t cap_ = 0;       // entries in chunk_
   size_t nchunks_ = 0;   // chunks allocated
@@ -240,8 +251,15 @@ Result<size_t> RamFile::read(void* buf, size_t n, off_t off) {
     uint64_t pos = static_cast<uint64_t>(off) + done;
     size_t ci = pos / kChunk, co = pos % kChunk;
     size_t k = kChunk - co < n - done ? kChunk - co : n - done;
-    if (ci < cap_ && chunk_[ci]) memcpy(out + done, chunk_[ci] + co, k);
-    else memset(out + done, 0, k);  // a hole
+    if (ci < cap_ && chunk_[ci]) {
+      memcpy(out + done, chunk_[ci] + co, k);
+    } else if (pos < ext_size_) {  // served from the external range, in place
+      size_t e = ext_size_ - pos < k ? static_cast<size_t>(ext_size_ - pos) : k;
+      memcpy(out + done, ext_ + pos, e);
+      if (e < k) memset(out + done + e, 0, k - e);
+    } else {
+      memset(out + done, 0, k);  // a hole
+    }
     done += k;
   }
   return Ok(done);
@@ -282,9 +300,14 @@ Result<size_t> RamFile::write(const void* buf, size_t n, off_t off) {
     if (!chunk_[ci]) {
       char* c = static_cast<char*>(ram()->alloc(kChunk));
       if (!c) break;
-      // What this write does not cover reads as zeros, as the hole did.
-      if (co) memset(c, 0, co);
-      if (co + k < kChunk) memset(c + co + k, 0, kChunk - co - k);
+      // What this write does not cover reads as before: the external
+      // range's bytes (the copy of copy on write) or zeros, as the hole did.
+      if (static_cast<uint64_t>(ci) * kChunk < ext_size_) {
+        fill_from_external(c, ci);
+      } else {
+        if (co) memset(c, 0, co);
+        if (co + k < kChunk) memset(c + co + k, 0, kChunk - co - k);
+      }
       chunk_[ci] = c;
       ++nchunks_;
     }
@@ -297,7 +320,28 @@ Result<size_t> RamFile::write(const void* buf, size_t n, off_t off) {
   return Ok(done);
 }
 
+void RamFile::fill_from_external(char* c, size_t ci) const {
+  uint64_t start = static_cast<uint64_t>(ci) * kChunk;
+  size_t e = ext_size_ - start < kChunk ? static_cast<size_t>(ext_size_ - start) : kChunk;
+  memcpy(c, ext_ + start, e);
+  if (e < kChunk) memset(c + e, 0, kChunk - e);
+}
+
+Result<void> RamFile::set_external(const void* data, size_t size) {
+  Guard g;
+  if (size_ || nchunks_ || ext_) return Error(EBUSY);  // only a new, empty file
+  if (static_cast<uint64_t>(size) > static_cast<uint64_t>(kMaxFileSize)) return Error(EFBIG);
+  ext_ = static_cast<const char*>(data);
+  ext_size_ = size;
+  size_ = static_cast<off_t>(size);
+  return {};
+}
+
 Result<void> RamFile::truncate(off_t size) {
+  // Bytes of the external range past the new end are no longer the file's:
+  // growing it again reads zeros there, as for chunks below.
+  if (static_cast<uint64_t>(size) < ext_size_) ext_size_ = static_cast<size_t>(size);
+  if (ext_size_ == 0) ext_ = nullptr;
   if (size < size_) {
     // Chunks wholly past the end go; the tail of the last one is zeroed,
     // so growing the file again reads zeros there.
@@ -325,6 +369,8 @@ void RamFile::free_data() {
   if (chunk_) ram()->release(chunk_, cap_ * sizeof(char*));
   chunk_ = nullptr;
   cap_ = nchunks_ = 0;
+  ext_ = nullptr;  // not ours: the range outlives the file
+  ext_size_ = 0;
 }
 
 void RamLink::free_data() {}  // the target is allocated with the node (node_size)
@@ -621,19 +667,26 @@ Result<Filesystem*> ramfs_make(size_t max_bytes) {
 constinit size_t ramfs_default_max = 0;
 
 namespace {
-// Mount options: "max=<bytes>" (a number, no suffix: the boot option
-// ramfs.max= takes suffixes); none: ramfs_default_max.
+// Mount options: "max=<bytes>" (a number, optionally with a K, M or G
+// suffix); none: ramfs_default_max.
 Result<Filesystem*> make_ramfs(const char* options) {
   size_t max = ramfs_default_max;
   if (options && *options) {
     if (strncmp(options, "max=", 4)) return Error(EINVAL);
     const char* p = options + 4;
-    if (!*p) return Error(EINVAL);
+    if (*p < '0' || *p > '9') return Error(EINVAL);
     max = 0;
-    for (; *p; ++p) {
-      if (*p < '0' || *p > '9' || max > (~size_t{0} - 9) / 10) return Error(EINVAL);
+    for (; *p >= '0' && *p <= '9'; ++p) {
+      if (max > (~size_t{0} - 9) / 10) return Error(EINVAL);
       max = max * 10 + static_cast<size_t>(*p - '0');
     }
+    unsigned shift = 0;
+    if (*p == 'K' || *p == 'k') shift = 10;
+    else if (*p == 'M' || *p == 'm') shift = 20;
+    else if (*p == 'G' || *p == 'g') shift = 30;
+    if (shift) ++p;
+    if (*p || max > (~size_t{0} >> shift)) return Error(EINVAL);
+    max <<= shift;
   }
   return ramfs_make(max);
 }

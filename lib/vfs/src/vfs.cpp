@@ -273,48 +273,118 @@ Result<size_t> dir_path(Vnode* dir, char* buf, size_t n) {
 }
 
 // --- an in-memory tree ---------------------------------------------------------------
+Result<VnodeRef> make_dirs(Vnode* base, const char* path) {
+  // One component at a time, from base: lookup, else mkdir.
+  VnodeRef dir = VnodeRef::share(*path == '/' ? root() : base ? base : cwd());
+  const char* p = path;
+  for (;;) {
+    while (*p == '/') ++p;
+    if (!*p) break;
+    const char* end = p;
+    while (*end && *end != '/') ++end;
+    size_t len = static_cast<size_t>(end - p);
+    if (len > kNameMax) return Error(ENAMETOOLONG);
+    char name[kNameMax + 1];
+    memcpy(name, p, len);
+    name[len] = 0;
+    Lookup l;
+    KILN_TRY(walk(dir.get(), name, kFollow, &l));
+    if (!l.node) {
+      auto d = l.dir->mkdir(l.name, l.len, 0755);
+      if (d.is_error() && d.error().code() != EEXIST) return d.error();
+      if (!d.is_error()) VnodeRef::adopt(d.value());
+      KILN_TRY(walk(dir.get(), name, kFollow, &l));
+      if (!l.node) return Error(ENOENT);
+    }
+    if (!l.node->is_dir()) return Error(ENOTDIR);
+    dir = static_cast<VnodeRef&&>(l.node);
+    p = end;
+  }
+  return dir;
+}
+
+Result<void> populate_entry(Vnode* base, const TreeEntry& e) {
+  Lookup l;
+  auto w = walk(base, e.name, 0, &l);
+  if (w.is_error() && w.error().code() == ENOENT) {
+    // A parent the tree does not list (archives made without directory
+    // entries): create it, then look again.
+    size_t cut = strlen(e.name);
+    while (cut && e.name[cut - 1] != '/') --cut;
+    if (cut) {
+      char* dir = static_cast<char*>(kiln_malloc(cut));
+      if (!dir) return Error(ENOMEM);
+      memcpy(dir, e.name, cut - 1);
+      dir[cut - 1] = 0;
+      auto d = make_dirs(base, dir);
+      kiln_free(dir);
+      if (d.is_error()) return d.error();
+    }
+    w = walk(base, e.name, 0, &l);
+  }
+  if (w.is_error()) return w.error();
+  mode_t perm = e.mode & 07777;
+  VnodeRef made;
+  if (e.link_to) {
+    if (l.node) return Error(EEXIST);
+    VnodeRef target = KILN_TRY(resolve(base, e.link_to, 0));
+    return l.dir->link(l.name, l.len, target.get());
+  }
+  switch (e.mode & S_IFMT) {
+    case S_IFDIR:
+      if (l.node) return l.node->is_dir() ? Result<void>() : Error(EEXIST);  // kept as it is
+      made = VnodeRef::adopt(KILN_TRY(l.dir->mkdir(l.name, l.len, perm)));
+      break;
+    case S_IFLNK: {
+      if (l.node) return Error(EEXIST);
+      if (e.size >= kPathMax || e.size == 0) return Error(e.size ? ENAMETOOLONG : ENOENT);
+      char* t = static_cast<char*>(kiln_malloc(e.size + 1));
+      if (!t) return Error(ENOMEM);
+      memcpy(t, e.data, e.size);
+      t[e.size] = 0;
+      auto r = l.dir->symlink(l.name, l.len, t);
+      kiln_free(t);
+      if (r.is_error()) return r.error();
+      made = VnodeRef::adopt(r.value());
+      break;
+    }
+    case S_IFREG: {
+      if (l.node) return Error(EEXIST);
+      made = VnodeRef::adopt(KILN_TRY(l.dir->create(l.name, l.len, perm)));
+      auto ext = e.in_place ? made->set_external(e.data, e.size) : Result<void>(Error(ENOSYS));
+      if (ext.is_error()) {
+        if (ext.error().code() != ENOSYS) return ext.error();
+        size_t done = 0;
+        while (done < e.size) {
+          size_t k = e.size - done < kIoPiece ? e.size - done : kIoPiece;
+          done += KILN_TRY(made->write(static_cast<const char*>(e.data) + done, k, static_cast<off_t>(done)));
+        }
+      }
+      break;
+    }
+    default:
+      return Error(EINVAL);
+  }
+  SetAttr a;
+  if (e.uid || e.gid) {
+    a.mask |= SetAttr::kUid | SetAttr::kGid;
+    a.uid = e.uid;
+    a.gid = e.gid;
+  }
+  if (e.mtime_ns >= 0) {
+    a.mask |= SetAttr::kAtime | SetAttr::kMtime;
+    a.atime_ns = a.mtime_ns = e.mtime_ns;
+  }
+  // Symlinks: ramfs stores their times too (setattr on the link itself).
+  if (a.mask) KILN_TRY(made->setattr(a));
+  return {};
+}
+
 Result<void> populate(const char* at, const TreeEntry* entries, size_t n, size_t* failed) {
   VnodeRef base = KILN_TRY(resolve(nullptr, at, kFollow));
   if (!base->is_dir()) return Error(ENOTDIR);
   for (size_t i = 0; i < n; ++i) {
-    auto one = [&]() -> Result<void> {
-      const TreeEntry& e = entries[i];
-      Lookup l;
-      KILN_TRY(walk(base.get(), e.name, 0, &l));
-      mode_t perm = e.mode & 07777;
-      switch (e.mode & S_IFMT) {
-        case S_IFDIR:
-          if (l.node) return l.node->is_dir() ? Result<void>() : Error(EEXIST);
-          (void)VnodeRef::adopt(KILN_TRY(l.dir->mkdir(l.name, l.len, perm)));
-          return {};
-        case S_IFLNK: {
-          if (l.node) return Error(EEXIST);
-          if (e.size >= kPathMax) return Error(ENAMETOOLONG);
-          char* t = static_cast<char*>(kiln_malloc(e.size + 1));
-          if (!t) return Error(ENOMEM);
-          memcpy(t, e.data, e.size);
-          t[e.size] = 0;
-          auto r = l.dir->symlink(l.name, l.len, t);
-          kiln_free(t);
-          if (r.is_error()) return r.error();
-          VnodeRef::adopt(r.value());
-          return {};
-        }
-        case S_IFREG: {
-          if (l.node) return Error(EEXIST);
-          VnodeRef f = VnodeRef::adopt(KILN_TRY(l.dir->create(l.name, l.len, perm)));
-          size_t done = 0;
-          while (done < e.size) {
-            size_t k = e.size - done < kIoPiece ? e.size - done : kIoPiece;
-            done += KILN_TRY(f->write(static_cast<const char*>(e.data) + done, k, static_cast<off_t>(done)));
-          }
-          return {};
-        }
-        default:
-          return Error(EINVAL);
-      }
-    };
-    auto r = one();
+    auto r = populate_entry(base.get(), entries[i]);
     if (r.is_error()) {
       if (failed) *failed = i;
       return r;

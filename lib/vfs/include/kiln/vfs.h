@@ -12,7 +12,8 @@
 //                KILN_FS(name, make) (a table kept by support/ld/kiln-tables.ld,
 //                like KILN_INIT), so the mount table finds it by name.
 //   mounts       mount(type, path, options): the root "/" is a ramfs, /dev
-//                the devfs (mounted at boot, lib 300). The path walk
+//                the devfs (mounted at boot, lib 300); the initrd's files
+//                and VFS_MOUNTS / vfs.mount= follow (rootfs). The path walk
 //                crosses mounts both ways (`..` at a mount's root goes to
 //                the parent mount).
 //   walk         one function resolves a path for every call: `.`, `..`,
@@ -37,6 +38,7 @@
 // permissions are not enforced (everything runs as root).
 #pragma once
 #include <stddef.h>
+#include <errno.h>
 #include <stdint.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -121,6 +123,13 @@ class Vnode {
   virtual Result<size_t> read(void* buf, size_t n, off_t off);
   virtual Result<size_t> write(const void* buf, size_t n, off_t off);
   virtual Result<size_t> readlink(char* buf, size_t n);  // symlinks (EINVAL); no NUL added
+  // A new, empty regular file's contents become the read-only range
+  // [data, data + size), which must outlive the file and never change: it
+  // is read in place, and the filesystem copies what a write or truncate
+  // changes (copy on write; the range itself is never written or freed).
+  // ENOSYS: the filesystem cannot (the caller writes a copy instead);
+  // EBUSY: the file is not empty.
+  virtual Result<void> set_external(const void*, size_t) { return Error(ENOSYS); }
   virtual Result<void> fsync() { return {}; }
   // Devices: the File an open of this vnode gives (with one reference for
   // the caller), instead of a VnodeFile. nullptr: a VnodeFile.
@@ -263,19 +272,55 @@ Result<File*> open_vnode(Vnode* v, int flags);
 Result<File*> open(Vnode* base, const char* path, int flags, mode_t mode);
 
 // --- an initrd or any in-memory tree (the hook for the cpio initrd) ----------
-// One entry: a path relative to `at` ("etc/motd"; parents listed first or
-// already there), its type and permission bits in mode (S_IFREG, S_IFDIR,
-// S_IFLNK), and for files the contents, for symlinks the target (size
-// bytes at data, not NUL ended). Files are copied into the filesystem.
+// One entry: a path relative to the base directory ("etc/motd", NUL ended; missing
+// parent directories are created, mode 0755), its type and permission bits
+// in mode (S_IFREG, S_IFDIR, S_IFLNK), and for files the contents, for
+// symlinks the target (size bytes at data, not NUL ended). A directory
+// that exists already is kept as it is. With in_place, a file's contents
+// are served from data without a copy (Vnode::set_external: data must
+// outlive the file and never change; copy on first write), else copied.
+// link_to, when set, makes the entry a hard link to that earlier entry
+// (a path relative to the base; mode, data and size are ignored).
+// mtime_ns (>= 0) sets the file's atime and mtime; uid and gid its owner.
 struct TreeEntry {
   const char* name;
   mode_t mode;
   const void* data;
   size_t size;
+  bool in_place = false;
+  const char* link_to = nullptr;
+  int64_t mtime_ns = -1;
+  uid_t uid = 0;
+  gid_t gid = 0;
 };
+// Create one entry under base (a directory).
+Result<void> populate_entry(Vnode* base, const TreeEntry& e);
 // Create every entry under the directory at path `at`; stops at the first
 // failure, returning its error and (in *failed, if given) its index.
 Result<void> populate(const char* at, const TreeEntry* entries, size_t n, size_t* failed = nullptr);
+// The directory at path, created with its missing parents (mode 0755) if
+// it does not exist (mkdir -p). ENOTDIR if something else is there.
+Result<VnodeRef> make_dirs(Vnode* base, const char* path);
+
+// A cpio newc archive (kiln/cpio.h) as a tree under the directory `at`
+// (created if missing): validated whole first, so a malformed archive
+// changes nothing (EINVAL/EBADMSG, *fault says where; needs lib/cpio).
+// Then every file, directory and symlink is created with the archive's
+// modes, owners and mtimes; files are served in place from the archive
+// (which must outlive them and never change; copy on first write); hard
+// links (a file entry with nlink > 1 sharing c_ino with another) become
+// hard links; device, FIFO and socket entries are skipped (counted in
+// out->skipped). A failure part way (a name taken by something that is
+// not a directory, the ramfs limit, a read-only mount on the way) returns
+// its error with the entry's name (NUL ended, inside the archive) in
+// out->failed; what was created before it stays.
+struct CpioResult {
+  size_t entries = 0, skipped = 0;
+  const char* failed = nullptr;  // the entry that failed, after validation
+  size_t fault_offset = 0;       // validation: the faulty byte's offset
+  char fault_reason[120] = {};   //   and why
+};
+Result<void> populate_cpio(const char* at, const void* archive, size_t size, CpioResult* out);
 
 // --- ramfs ------------------------------------------------------------------
 // A ramfs instance limited to max_bytes of memory (0: the heap's limit).
