@@ -100,6 +100,8 @@ int lwip_ioctl(int, long, void*) {
   errno = ENOSYS;
   return -1;
 }
+ssize_t lwip_readv(int, const struct iovec*, int) { errno = ENOSYS; return -1; }
+ssize_t lwip_writev(int, const struct iovec*, int) { errno = ENOSYS; return -1; }
 int lwip_close(int s) {
   lwip_closed.push_back(s);
   return 0;

@@ -5,6 +5,7 @@
 #include <kiln/config.h>
 #include <kiln/alloc.h>
 #include <kiln/file.h>
+#include <sys/uio.h>
 #include <kiln/init.h>
 #include <kiln/lock.h>
 #include <kiln/option.h>
@@ -124,6 +125,37 @@ bool File::try_ref() {
   }
   return false;
 }
+
+// The default readv/writev: one read/write per element, stopping at the
+// first short one or at an error after some bytes (POSIX allows both).
+Result<size_t> File::readv(const struct iovec* iov, int n) {
+  size_t total = 0;
+  for (int i = 0; i < n; ++i) {
+    auto r = read(iov[i].iov_base, iov[i].iov_len);
+    if (r.is_error()) {
+      if (total) break;
+      return r.error();
+    }
+    total += r.value();
+    if (r.value() < iov[i].iov_len) break;
+  }
+  return Ok(total);
+}
+
+Result<size_t> File::writev(const struct iovec* iov, int n) {
+  size_t total = 0;
+  for (int i = 0; i < n; ++i) {
+    auto r = write(iov[i].iov_base, iov[i].iov_len);
+    if (r.is_error()) {
+      if (total) break;
+      return r.error();
+    }
+    total += r.value();
+    if (r.value() < iov[i].iov_len) break;
+  }
+  return Ok(total);
+}
+
 
 Result<void> File::unref() {
   if (__atomic_sub_fetch(&refs_, 1, __ATOMIC_ACQ_REL) != 0) return {};

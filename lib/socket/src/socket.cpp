@@ -201,33 +201,8 @@ int getpeername(int fd, struct sockaddr* addr, socklen_t* len) {
   return k.s >= 0 ? lwip_getpeername(k.s, addr, len) : -1;
 }
 
-ssize_t readv(int fd, const struct iovec* iov, int n) {
-  Sock k(fd);
-  if (k.s >= 0) return lwip_readv(k.s, iov, n);
-  if (errno != ENOTSOCK) return -1;
-  ssize_t total = 0;
-  for (int i = 0; i < n; ++i) {
-    ssize_t r = read(fd, iov[i].iov_base, iov[i].iov_len);
-    if (r < 0) return total ? total : -1;
-    total += r;
-    if (static_cast<size_t>(r) < iov[i].iov_len) break;
-  }
-  return total;
-}
-
-ssize_t writev(int fd, const struct iovec* iov, int n) {
-  Sock k(fd);
-  if (k.s >= 0) return lwip_writev(k.s, iov, n);
-  if (errno != ENOTSOCK) return -1;
-  ssize_t total = 0;
-  for (int i = 0; i < n; ++i) {
-    ssize_t r = write(fd, iov[i].iov_base, iov[i].iov_len);
-    if (r < 0) return total ? total : -1;
-    total += r;
-    if (static_cast<size_t>(r) < iov[i].iov_len) break;
-  }
-  return total;
-}
+// readv() and writev() are lib/fdtab's (src/uio.cpp); a socket's are
+// SocketFile::readv/writev (lwIP's, one datagram per call).
 
 // ioctl(), poll() and select() are in lib/fdtab (src/poll.cpp), over
 // every kind of descriptor; a socket's ioctls are SocketFile::ioctl.

@@ -1,5 +1,6 @@
 // SocketFile: read, write, stat, readiness and close of one lwIP socket.
 #include "sockfile.h"
+#include <sys/uio.h>
 #include <errno.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -23,6 +24,18 @@ Result<size_t> SocketFile::read(void* buf, size_t n) {
 
 Result<size_t> SocketFile::write(const void* buf, size_t n) {
   ssize_t r = lwip_write(s_, buf, n);
+  if (r < 0) return Error(errno);
+  return kiln::Ok(static_cast<size_t>(r));
+}
+
+Result<size_t> SocketFile::readv(const struct iovec* iov, int n) {
+  ssize_t r = lwip_readv(s_, iov, n);
+  if (r < 0) return Error(errno);
+  return kiln::Ok(static_cast<size_t>(r));
+}
+
+Result<size_t> SocketFile::writev(const struct iovec* iov, int n) {
+  ssize_t r = lwip_writev(s_, iov, n);
   if (r < 0) return Error(errno);
   return kiln::Ok(static_cast<size_t>(r));
 }

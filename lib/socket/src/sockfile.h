@@ -12,6 +12,8 @@ int lwip_poll(struct pollfd* fds, nfds_t nfds, int timeout);
 ssize_t lwip_read(int s, void* mem, size_t len);
 ssize_t lwip_write(int s, const void* data, size_t size);
 int lwip_close(int s);
+ssize_t lwip_readv(int s, const struct iovec* iov, int iovcnt);
+ssize_t lwip_writev(int s, const struct iovec* iov, int iovcnt);
 int lwip_fcntl(int s, int cmd, int val);
 int lwip_ioctl(int s, long cmd, void* argp);
 }
@@ -24,6 +26,8 @@ class SocketFile final : public File {
   int sock() const { return s_; }
   Result<size_t> read(void* buf, size_t n) override;
   Result<size_t> write(const void* buf, size_t n) override;
+  Result<size_t> readv(const struct iovec* iov, int n) override;
+  Result<size_t> writev(const struct iovec* iov, int n) override;
   Result<void> stat(struct stat* st) override;
   // lwIP's own readiness (a zero-timeout lwip_poll on the one socket).
   unsigned poll(unsigned events) override;

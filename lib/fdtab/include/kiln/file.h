@@ -44,6 +44,8 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+
+struct iovec;  // <sys/uio.h>
 #include <kiln/result.h>
 
 namespace kiln {
@@ -92,6 +94,11 @@ class File {
   virtual Result<size_t> read(void*, size_t) { return Error(EBADF); }
   virtual Result<size_t> write(const void*, size_t) { return Error(EBADF); }
   virtual Result<off_t> seek(off_t, int) { return Error(ESPIPE); }
+  // readv/writev: by default one read/write per element, stopping at the
+  // first short one (what POSIX allows). A file whose own call keeps the
+  // vector together (a datagram socket: one message) overrides them.
+  virtual Result<size_t> readv(const struct iovec* iov, int n);
+  virtual Result<size_t> writev(const struct iovec* iov, int n);
   virtual Result<void> stat(struct stat* st);
   virtual bool isatty() const { return false; }
   // The events among `events` that hold now (kPollErr and kPollHup are

@@ -1,6 +1,9 @@
-/* Scatter/gather vectors (Kiln, lib/vfs without lib/socket; lib/socket's
- * sys/uio.h is the same header). */
-#ifndef _KILN_SYS_UIO_H
+/* Scatter/gather vectors (Kiln, lib/fdtab): readv and writev work on every
+ * descriptor (kiln::File::readv/writev; sockets use lwIP's own). */
+#if defined(__GLIBC__)
+/* Built for the host (host unit tests): the host C library's own. */
+#include_next <sys/uio.h>
+#elif !defined(_KILN_SYS_UIO_H)
 #define _KILN_SYS_UIO_H
 #include <stddef.h>
 #include <sys/types.h>
