@@ -128,10 +128,12 @@ bool File::try_ref() {
 
 // The default readv/writev: one read/write per element, stopping at the
 // first short one or at an error after some bytes (POSIX allows both).
-Result<size_t> File::readv(const struct iovec* iov, int n) {
+namespace {
+template <typename Op>
+Result<size_t> each_element(const struct iovec* iov, int n, Op op) {
   size_t total = 0;
   for (int i = 0; i < n; ++i) {
-    auto r = read(iov[i].iov_base, iov[i].iov_len);
+    Result<size_t> r = op(iov[i]);
     if (r.is_error()) {
       if (total) break;
       return r.error();
@@ -140,22 +142,16 @@ Result<size_t> File::readv(const struct iovec* iov, int n) {
     if (r.value() < iov[i].iov_len) break;
   }
   return Ok(total);
+}
+}  // namespace
+
+Result<size_t> File::readv(const struct iovec* iov, int n) {
+  return each_element(iov, n, [this](const struct iovec& v) { return read(v.iov_base, v.iov_len); });
 }
 
 Result<size_t> File::writev(const struct iovec* iov, int n) {
-  size_t total = 0;
-  for (int i = 0; i < n; ++i) {
-    auto r = write(iov[i].iov_base, iov[i].iov_len);
-    if (r.is_error()) {
-      if (total) break;
-      return r.error();
-    }
-    total += r.value();
-    if (r.value() < iov[i].iov_len) break;
-  }
-  return Ok(total);
+  return each_element(iov, n, [this](const struct iovec& v) { return write(v.iov_base, v.iov_len); });
 }
-
 
 Result<void> File::unref() {
   if (__atomic_sub_fetch(&refs_, 1, __ATOMIC_ACQ_REL) != 0) return {};

@@ -2,6 +2,7 @@
 // stdin stdout stderr (symlinks to fd/0..2) and fd/N (an open of fd/N is
 // a dup of descriptor N). Read-only as a directory (EROFS); the device
 // nodes never change, so they are static and not reference counted.
+#include "fd_dir.h"
 #include <kiln/vfs.h>
 #include <kiln/file.h>
 #include <kiln/random.h>
@@ -242,13 +243,7 @@ Result<Vnode*> FdDir::lookup(const char* name, size_t len) {
     devfs.root_.ref();
     return static_cast<Vnode*>(&devfs.root_);
   }
-  if (len == 0 || len > 9 || (len > 1 && name[0] == '0')) return Error(ENOENT);
-  int fd = 0;
-  for (size_t i = 0; i < len; ++i) {
-    if (name[i] < '0' || name[i] > '9') return Error(ENOENT);
-    fd = fd * 10 + (name[i] - '0');
-  }
-  if (fd_get(fd).is_error()) return Error(ENOENT);
+  int fd = KILN_TRY(fd_from_name(name, len));
   auto* n = new (std::nothrow) FdNode(fs(), fd);
   if (!n) return Error(ENOMEM);
   n->ref();
@@ -257,26 +252,17 @@ Result<Vnode*> FdDir::lookup(const char* name, size_t len) {
 
 // Entries: . .. and each open descriptor (the cookie is fd + 2).
 Result<bool> FdDir::readdir(uint64_t* cookie, DirEntry* out) {
-  for (;;) {
-    uint64_t c = *cookie;
-    if (c < 2) {
-      out->ino = c == 0 ? kFdDirIno : 1;
-      out->type = kDtDir;
-      out->len = c + 1;
-      memcpy(out->name, "..", out->len);
-      out->name[out->len] = 0;
-      *cookie = c + 1;
-      return Ok(true);
-    }
-    int fd = static_cast<int>(c - 2);
-    if (fd >= fd_capacity()) return Ok(false);
+  uint64_t c = *cookie;
+  if (c < 2) {
+    out->ino = c == 0 ? kFdDirIno : 1;
+    out->type = kDtDir;
+    out->len = c + 1;
+    memcpy(out->name, "..", out->len);
+    out->name[out->len] = 0;
     *cookie = c + 1;
-    if (fd_get(fd).is_error()) continue;
-    out->ino = 100 + static_cast<uint64_t>(fd);
-    out->type = kDtChr;
-    out->len = static_cast<size_t>(snprintf(out->name, sizeof out->name, "%d", fd));
     return Ok(true);
   }
+  return Ok(next_fd_entry(cookie, 2, 100, kDtChr, out));
 }
 
 Result<Filesystem*> make_devfs(const char*) {

@@ -11,6 +11,7 @@
 // for writing with EACCES (its mode is 0444, as Linux's). The directories and
 // text files are static; fd/N nodes are made per lookup and freed with their
 // last reference. Texts are generated at each read, from the offset asked.
+#include "fd_dir.h"
 #include <kiln/vfs.h>
 #include <kiln/alloc.h>
 #include <kiln/file.h>
@@ -357,13 +358,7 @@ Result<Vnode*> PidDir::lookup(const char* name, size_t len) {
 
 Result<Vnode*> FdDir::lookup(const char* name, size_t len) {
   if (is(name, len, "..")) return referenced(&procfs.pid_);
-  if (len == 0 || len > 9 || (len > 1 && name[0] == '0')) return Error(ENOENT);
-  int fd = 0;
-  for (size_t i = 0; i < len; ++i) {
-    if (name[i] < '0' || name[i] > '9') return Error(ENOENT);
-    fd = fd * 10 + (name[i] - '0');
-  }
-  if (fd_get(fd).is_error()) return Error(ENOENT);
+  int fd = KILN_TRY(fd_from_name(name, len));
   auto* n = new (std::nothrow) FdLink(fs(), fd);
   if (!n) return Error(ENOMEM);
   return referenced(n);
@@ -373,16 +368,7 @@ Result<Vnode*> FdDir::lookup(const char* name, size_t len) {
 Result<bool> FdDir::readdir(uint64_t* cookie, DirEntry* out) {
   static constexpr Fixed kList[] = {{".", kFdIno, kDtDir}, {"..", kPidIno, kDtDir}};
   if (*cookie < 2) return Ok(fixed_entry(kList, 2, cookie, out));
-  for (;;) {
-    int fd = static_cast<int>(*cookie - 2);
-    if (fd >= fd_capacity()) return Ok(false);
-    ++*cookie;
-    if (fd_get(fd).is_error()) continue;
-    out->ino = kFdBase + static_cast<uint64_t>(fd);
-    out->type = kDtLnk;
-    out->len = static_cast<size_t>(snprintf(out->name, sizeof out->name, "%d", fd));
-    return Ok(true);
-  }
+  return Ok(next_fd_entry(cookie, 2, kFdBase, kDtLnk, out));
 }
 
 Result<Filesystem*> make_procfs(const char*) {
