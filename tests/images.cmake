@@ -6,14 +6,14 @@
 #
 # kiln_image_test(<name> SET <set> APP <app> [PLATFORMS linuxu kvm]
 #   [OPTS <kiln option>...] [ARGS <app arg>...] [STATUS n]
-#   [MACHINE microvm|pc|q35] [BOOT pvh|multiboot] [MEM size] [INITRD file]
+#   [MACHINE microvm|pc|q35] [BOOT pvh|multiboot] [MEM size] [INITRD file] [QEMU arg...]
 #   [EXPECT text...] [EXPECT_RE regex...] [REJECT text...] [EACH_LINE prefix=regex...])
 set(I ${KILN_TEST_IMAGES})
 set(RUN ${KILN_SRC}/support/run.sh)
 
 function(kiln_image_test NAME)
   cmake_parse_arguments(T "" "SET;APP;STATUS;MACHINE;BOOT;MEM;STDIN;INITRD"
-                        "PLATFORMS;OPTS;ARGS;EXPECT;EXPECT_RE;REJECT;EACH_LINE" ${ARGN})
+                        "PLATFORMS;OPTS;ARGS;EXPECT;EXPECT_RE;REJECT;EACH_LINE;QEMU" ${ARGN})
   if(NOT DEFINED T_STATUS)
     set(T_STATUS 0)
   endif()
@@ -57,6 +57,9 @@ function(kiln_image_test NAME)
       if(T_INITRD)
         list(APPEND _cmd --initrd ${T_INITRD})
       endif()
+      foreach(_q ${T_QEMU})
+        list(APPEND _cmd --qemu-arg ${_q})
+      endforeach()
       if(T_OPTS)
         string(JOIN " " _append ${T_OPTS} --)
         list(APPEND _cmd --append ${_append})
@@ -352,7 +355,8 @@ kiln_image_test(rootfs_mount_syntax SET rootfs APP rootfs OPTS vfs.mount=ramfs S
 # syscall(2) for an implemented and an unimplemented call.
 set(_process_common "process: pid 1 uid 0" "process: getpwnam www uid=33 gid=33 dir=/var/www shell=/usr/sbin/nologin"
   "process: getpwuid 1000 alice" "process: getgrnam www gid=33 members alice bob" "process: users root www alice"
-  "kiln: warning: system call kexec_load (246) is not implemented (ENOSYS)" "process: kexec_load ENOSYS")
+  "kiln: warning: system call kexec_load (246) is not implemented (ENOSYS)" "process: kexec_load ENOSYS"
+  "process: getrandom 16 bytes, getentropy 16 other bytes")
 kiln_image_test(process_identity SET process APP process OPTS hostname=web1 env=GREETING=hello env=HOME=/srv
   EXPECT_RE "^process: uname Kiln [0-9]+\\.[0-9]+\\.[0-9]+ x86_64 web1$"
   EXPECT "process: hostname web1" "process: env GREETING=hello" "process: env HOME=/srv"
@@ -372,3 +376,16 @@ add_test(NAME image.linuxu.process_env_host
   COMMAND ${CHECK} --expect "process: env KILN_FROM_HOST=yes" --expect "process: env HOME=/override"
           --expect "process: env GREETING=(unset)"
           -- env -i KILN_FROM_HOST=yes HOME=/host ${I}/process/process_linuxu-x86_64 env.host=1 env=HOME=/override --)
+
+# virtio-rng as the entropy source (issue 14): on a CPU without RDRAND
+# (qemu64) the device is the only source; with RDRAND both are mixed.
+kiln_image_test(rng_virtio_only SET rng APP process PLATFORMS kvm OPTS log.level=info
+  QEMU -cpu qemu64 -device virtio-rng-device
+  EXPECT_RE "kiln: virtio-rng: mmio@0x[0-9a-f]+ irq [0-9]+ \\(mmio-v1\\)"
+  EXPECT "kiln: random numbers seeded from virtio-rng (a device)" "process: getrandom 16 bytes, getentropy 16 other bytes"
+  REJECT "no entropy source")
+kiln_image_test(rng_virtio_pci_and_rdrand SET rng APP process PLATFORMS kvm MACHINE q35 OPTS log.level=info
+  QEMU -device virtio-rng-pci
+  EXPECT "kiln: random numbers seeded from rdrand (the CPU) and virtio-rng" "process: getrandom 16 bytes, getentropy 16 other bytes")
+kiln_image_test(rng_none SET rng APP process PLATFORMS kvm QEMU -cpu qemu64
+  EXPECT "kiln: warning: random: no entropy source on this platform or CPU" "process: getrandom 16 bytes, getentropy 16 other bytes")

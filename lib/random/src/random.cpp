@@ -14,6 +14,26 @@ namespace {
 
 constinit kiln::ChachaRng rng;
 constinit bool have_entropy = false;
+constexpr int kMaxSources = 4;
+constinit const kiln_random_source* sources[kMaxSources];
+constinit int nsources = 0;
+
+// Mixes what the registered devices have into seed[0..32); returns the
+// bytes they gave and the first giver's name.
+size_t device_entropy(uint8_t* seed, const char** name) {
+  size_t got = 0;
+  for (int i = 0; i < nsources; ++i) {
+    uint8_t b[32];
+    long r = sources[i]->read(b, sizeof b);
+    if (r <= 0) continue;
+    if (r > static_cast<long>(sizeof b)) r = sizeof b;  // a source that lies about its count
+    for (long k = 0; k < r; ++k) seed[k] ^= b[k];
+    if (!got && name) *name = sources[i]->name;
+    got += static_cast<size_t>(r);
+    memset(b, 0, sizeof b);
+  }
+  return got;
+}
 constexpr uint64_t kReseedBytes = 64 * 1024;
 
 // Without an entropy source: the clocks, read with the CPU's cycle counter
@@ -30,11 +50,17 @@ void clock_seed(uint64_t* w, size_t n) {
 void seed_rng() {
   uint8_t seed[32];
   long r = kiln_plat_entropy(seed, sizeof seed);
-  if (r == static_cast<long>(sizeof seed)) {
+  if (r != static_cast<long>(sizeof seed)) memset(seed, 0, sizeof seed);
+  const char* dev = nullptr;
+  size_t from_dev = device_entropy(seed, &dev);
+  if (r == static_cast<long>(sizeof seed) || from_dev >= sizeof seed) {
     if (!have_entropy) {
       kiln_plat_entropy_info src = kiln_plat_entropy_source();
-      kiln_info("random numbers seeded from %s (%s)", src.name ? src.name : "?",
-                src.hardware ? "the CPU" : "the host");
+      if (r == static_cast<long>(sizeof seed))
+        kiln_info("random numbers seeded from %s (%s)%s%s", src.name ? src.name : "?",
+                  src.hardware ? "the CPU" : "the host", from_dev ? " and " : "", from_dev ? dev : "");
+      else
+        kiln_info("random numbers seeded from %s (a device)", dev);
     }
     have_entropy = true;
     rng.reseed(seed, sizeof seed);
@@ -43,9 +69,14 @@ void seed_rng() {
     // already came from the source; stir it (no secret is added, none is
     // lost) and try again after another kReseedBytes.
     rng.reseed(&r, sizeof r);
-  } else {
-    // Printed once: without a source the generator is seeded only here.
-    if (r == -ENOSYS)
+  } else if (!rng.seeded()) {
+    // Printed once: without a source the generator is seeded only here
+    // (and, when a device source is registered, again at each draw until
+    // the device has given a full seed).
+    if (r == -ENOSYS && nsources)
+      kiln_warn("random: no entropy yet (the CPU has none; waiting for %s): random numbers drawn before it "
+                "answers come from a clock seed", sources[0]->name);
+    else if (r == -ENOSYS)
       kiln_warn("random: no entropy source on this platform or CPU: random numbers (TCP sequence numbers, "
                 "DNS ids, /dev/urandom) come from a clock seed and may be guessed (on QEMU, use a CPU with "
                 "RDRAND: -cpu max or host)");
@@ -56,12 +87,15 @@ void seed_rng() {
     clock_seed(w, 8);
     rng.reseed(w, sizeof w);
     memset(w, 0, sizeof w);
+  } else if (from_dev) {
+    rng.reseed(seed, from_dev);  // part of a seed from the device: stir it in
   }
   memset(seed, 0, sizeof seed);
 }
 
 void maybe_seed() {
-  if (!rng.seeded() || (have_entropy && rng.since_reseed() >= kReseedBytes)) seed_rng();
+  if (!rng.seeded() || (have_entropy && rng.since_reseed() >= kReseedBytes) || (!have_entropy && nsources))
+    seed_rng();
 }
 
 }  // namespace
@@ -81,6 +115,13 @@ void kiln_random_fill(void* buf, size_t n) {
     p += k;
     n -= k;
   }
+}
+
+int kiln_random_add_source(const kiln_random_source* s) {
+  kiln::IrqGuard g;
+  if (nsources == kMaxSources) return -ENOSPC;
+  sources[nsources++] = s;  // a generator seeded from clocks takes it at the next draw
+  return 0;
 }
 
 uint32_t kiln_random_u32(void) {

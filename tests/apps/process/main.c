@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
@@ -49,6 +50,9 @@ int main(void) {
   while ((pw = getpwent())) printf(" %s", pw->pw_name);
   endpwent();
   printf("\n");
+  unsigned char r1[16], r2[16];
+  if (getrandom(r1, sizeof r1, 0) == 16 && getentropy(r2, sizeof r2) == 0 && memcmp(r1, r2, 16) != 0)
+    printf("process: getrandom 16 bytes, getentropy 16 other bytes\n");
   errno = 0;
   if (syscall(SYS_kexec_load, 0, 0, 0, 0) == -1 && errno == ENOSYS) printf("process: kexec_load ENOSYS\n");
   return 0;

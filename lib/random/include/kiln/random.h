@@ -11,3 +11,15 @@
 
 KILN_EXTERN_C void kiln_random_fill(void* buf, size_t n);
 KILN_EXTERN_C uint32_t kiln_random_u32(void);
+
+// A device that gives entropy (a virtio-rng driver), mixed into every
+// (re)seed next to the platform's source. read() must not block: it copies
+// what it has now (0..n bytes) and returns the count, or a negative errno;
+// it may be called with events masked.
+struct kiln_random_source {
+  const char* name;
+  long (*read)(void* buf, size_t n);
+};
+// At most 4 sources; registering more is refused (-ENOSPC). Call from an
+// init (or a driver's probe); the next seed uses it.
+KILN_EXTERN_C int kiln_random_add_source(const struct kiln_random_source* s);
