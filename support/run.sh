@@ -26,6 +26,9 @@
 #     --debug            as --gdb, and start gdb on the image's symbols,
 #                        stopped at the entry (kvm) or main (linuxu): make debug
 #     --qemu-arg ARG     extra QEMU argument (repeatable)
+#     --disk FILE[,ro]   kvm: attach a raw disk image as a virtio-blk device
+#                        (repeatable: vda, vdb, ... in order; ro: read-only;
+#                        docs/storage.md)
 #     --print-cmd DIR    prepare the kernel copy in DIR, print the QEMU command
 #                        (one argument per line) and exit (for benchmarks)
 #     -h, --help
@@ -59,6 +62,7 @@ build=build app= image= platform= machine=microvm boot=pvh accel=auto mem=64M ap
 net=none mac= net_model=auto
 hostfwd=()
 qemu_extra=()
+disks=()
 app_args=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -75,6 +79,7 @@ while [ $# -gt 0 ]; do
     --gdb) gdb=1; shift ;;
     --debug) gdb=1 debug=1; shift ;;
     --qemu-arg) qemu_extra+=("${2?}"); shift 2 ;;
+    --disk) disks+=("${2:?}"); shift 2 ;;
     --print-cmd) print_dir=${2:?}; shift 2 ;;
     --net) net=${2:?}; shift 2 ;;
     --hostfwd) hostfwd+=("${2:?}"); shift 2 ;;

@@ -97,6 +97,18 @@ args+=(-append "$cmdline")
 [ -n "$initrd" ] && args+=(-initrd "$initrd")
 [ $gdb = 1 ] && { args+=(-s -S); echo "kiln-run: waiting for gdb: gdb ${image}.dbg -ex 'target remote :1234'" >&2; }
 args+=("${net_args[@]}")
+# --- disks (kvm): virtio-blk on the machine's transport ---------------------
+i=0
+for d in "${disks[@]}"; do
+  f=${d%,ro} ro=
+  [ "$f" != "$d" ] && ro=,readonly=on
+  case $f in *,*) die "--disk '$d': expected FILE or FILE,ro (no commas in the file name)" ;; esac
+  [ -f "$f" ] || die "--disk '$f': no such file (make one: truncate -s 64M disk.img, or mke2fs -d)"
+  [ -z "$ro" ] && [ ! -w "$f" ] && die "--disk '$f': not writable (give FILE,ro for a read-only disk)"
+  [ "$machine" = microvm ] && bdev=virtio-blk-device || bdev=virtio-blk-pci
+  args+=(-drive "file=$f,if=none,id=kd$i,format=raw$ro" -device "$bdev,drive=kd$i")
+  i=$((i + 1))
+done
 args+=("${qemu_extra[@]}")
 
 if [ -n "$print_dir" ]; then

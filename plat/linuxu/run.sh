@@ -1,5 +1,6 @@
 # The linuxu runner (sourced by support/run.sh): run the image as a
 # process; its exit status is the app's.
+[ ${#disks[@]} -eq 0 ] || die "--disk: virtio-blk disks are kvm's (this is linuxu; docs/storage.md)"
 [ "$net" = user ] && die "--net user is QEMU user networking, for kvm images; a linuxu image needs --net tap:IF"
 [ "$net_model" = auto ] || die "--net-model is for kvm images (linuxu uses the tap directly)"
 # The same "options -- args" split as the kernel command line.
