@@ -440,3 +440,9 @@ add_test(NAME image.kvm.blk_no_disk COMMAND ${CHECK} --status 2 --expect "blk: n
 add_test(NAME runner.disk_missing_file
   COMMAND ${CHECK} --status 2 --expect "kiln-run: --disk '/nonexistent.img': no such file"
           -- ${RUN} --image ${I}/blk/blk_kvm-x86_64 --disk /nonexistent.img)
+
+# hostfs on linuxu (issue 15): a host folder at /host, read, written,
+# listed, escape attempts (`..` at the mount root, relative and absolute
+# symlinks out) refused, a read-only mount, a missing folder; the host
+# checks what the guest wrote (tests/tools/hostfs_test.sh).
+add_test(NAME image.linuxu.hostfs COMMAND ${KILN_SRC}/tests/tools/hostfs_test.sh ${I}/hostfs/hostfs_linuxu-x86_64)
