@@ -60,8 +60,8 @@ Result<VnodeRef> vnode_of(int fd, int no_vnode = EINVAL) {
   return VnodeRef::share(v);
 }
 
-Result<void> install(kiln::File* f, int* fd) {
-  auto r = kiln::fd_install(f);
+Result<void> install(kiln::File* f, int* fd, bool cloexec = false) {
+  auto r = kiln::fd_install_flags(f, cloexec);
   (void)f->unref();  // the table holds its own reference now (or it failed)
   *fd = KILN_TRY(r);
   return {};
@@ -73,7 +73,7 @@ int do_open(int dirfd, const char* path, int flags, mode_t mode) {
   auto f = kiln::vfs::open(base.value().get(), path, flags, mode);
   if (f.is_error()) return fail(f.error());
   int fd;
-  auto r = install(f.value(), &fd);
+  auto r = install(f.value(), &fd, (flags & O_CLOEXEC) != 0);
   return r.is_error() ? fail(r.error()) : fd;
 }
 
@@ -255,7 +255,9 @@ ssize_t pwrite(int fd, const void* buf, size_t n, off_t off) {
 int dup3(int fd, int to, int flags) {
   if (fd == to || (flags & ~O_CLOEXEC)) return fail(Error(EINVAL));
   auto r = kiln::fd_dup2(fd, to);
-  return r.is_error() ? fail(r.error()) : r.value();
+  if (r.is_error()) return fail(r.error());
+  if (flags & O_CLOEXEC) (void)kiln::fd_set_cloexec(to, true);
+  return r.value();
 }
 
 int _stat(const char* path, struct stat* st) { return check(do_stat(AT_FDCWD, path, st, 0)); }
