@@ -48,6 +48,13 @@ sed -i -e 's/^      len -= table - p;$/      len = table_end - ptable;/' \
        -e 's/^  if (\*(++p) == \(.#.\))$/  if (*p == \1)/' "$work/src/newlib/libc/iconv/lib/aliasesi.c"
 [ "$(grep -c 'p\[-1\] != \|len = table_end - ptable;\|if (\*p == .#.)$' "$work/src/newlib/libc/iconv/lib/aliasesi.c")" = 3 ] \
   || { echo "kiln: newlib: the iconv alias fix did not apply" >&2; exit 1; }
+# strtof and strtof_l round twice (text to double to float): Kiln's
+# (lib/newlib/src/strtof.cpp) round once. newlib's are renamed so the two
+# do not collide when strtod's member is linked.
+sed -i -e 's/^strtof_l (/__kiln_newlib_strtof_l (/' -e 's/^strtof (/__kiln_newlib_strtof (/' \
+    "$work/src/newlib/libc/stdlib/strtod.c"
+[ "$(grep -c '^__kiln_newlib_strtof' "$work/src/newlib/libc/stdlib/strtod.c")" = 2 ] \
+  || { echo "kiln: newlib: the strtof rename did not apply" >&2; exit 1; }
 "$here/cross-wrappers.sh" "$work/bin" "$triple"
 export PATH=$work/bin:$PATH
 cd "$work/obj"
