@@ -13,8 +13,8 @@
 # long double in printf/scanf, C99 formats and long long.
 # newlib's configure.host builds libc/posix and libc/unix only for hosted
 # targets, not x86_64-elf; of those, the parts that need no OS are compiled
-# here from the same tarball into libc.a (regex, fnmatch, glob, wordexp's
-# wordfree, basename/dirname). Their OS sides are Kiln's: the directory
+# here from the same tarball into libc.a (regex, fnmatch, glob,
+# basename/dirname). Their OS sides are Kiln's: the directory
 # calls are lib/vfs's (glob is compiled against its <dirent.h>), the
 # process calls lib/newlib's ENOSYS ones.
 set -euo pipefail
@@ -81,7 +81,7 @@ make install-target-newlib >>"$work/build.log" 2>&1
 inc=$work/install/$triple/include
 mkdir -p "$work/extra"
 for f in posix/regcomp posix/regerror posix/regexec posix/regfree posix/collate posix/collcmp \
-         posix/fnmatch posix/glob posix/wordfree unix/basename unix/dirname; do
+         posix/fnmatch posix/glob unix/basename unix/dirname; do
   o=$work/extra/$(basename "$f").o
   # newlib's glob is 4.4BSD's (no GLOB_NOMATCH, quoting only with
   # GLOB_QUOTE): it is compiled under another name and lib/newlib's glob

@@ -78,6 +78,9 @@ pid_t wait(int* status) { return _wait(status); }
 pid_t waitpid(pid_t, int*, int) { return KILN_ENOSYS(); }
 pid_t wait3(int*, int, struct rusage*) { return KILN_ENOSYS(); }
 
+// daemon() forks and leaves the parent: no second process.
+int daemon(int, int) { return KILN_ENOSYS(); }
+
 // POSIX: system(NULL) asks whether a shell is there; there is none.
 int system(const char* command) {
   if (!command) return 0;

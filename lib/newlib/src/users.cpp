@@ -3,6 +3,7 @@
 // (syscalls.cpp). /etc/passwd and /etc/group are not read yet
 // (docs/libc.md). glob's "~" expansion is the first user of these.
 #include <errno.h>
+#include <stdio.h>
 #include <grp.h>
 #include <pwd.h>
 #include <string.h>
@@ -88,6 +89,19 @@ void endgrent(void) { gr_read = false; }
 int initgroups(const char*, gid_t) { return 0; }
 
 char* getlogin(void) { return kRoot; }
+// L_cuserid bytes at most, or a static buffer for NULL.
+char* cuserid(char* buf) {
+  static char own[16];
+  char* d = buf ? buf : own;
+  memcpy(d, kRoot, sizeof kRoot);
+  return d;
+}
+int setpassent(int) { return 1; }
+// The shells list (/etc/shells): the one shell root's entry names.
+constinit bool shell_read = false;
+char* getusershell(void) { return shell_read ? nullptr : (shell_read = true, kShell); }
+void setusershell(void) { shell_read = false; }
+void endusershell(void) { shell_read = false; }
 int getlogin_r(char* buf, size_t len) {
   if (len < sizeof kRoot) return ERANGE;
   memcpy(buf, kRoot, sizeof kRoot);

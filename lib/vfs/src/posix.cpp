@@ -398,6 +398,13 @@ int chown(const char* path, uid_t uid, gid_t gid) {
 }
 int lchown(const char* path, uid_t uid, gid_t gid) { return do_chown(kiln::vfs::resolve(nullptr, path, 0), uid, gid); }
 int fchown(int fd, uid_t uid, gid_t gid) { return do_chown(vnode_of(fd), uid, gid); }
+int fchownat(int dirfd, const char* path, uid_t uid, gid_t gid, int flags) {
+  if ((flags & AT_EMPTY_PATH) && path && !*path) return fchown(dirfd, uid, gid);
+  auto base = base_of(dirfd, path);
+  if (base.is_error()) return fail(base.error());
+  return do_chown(kiln::vfs::resolve(base.value().get(), path, (flags & AT_SYMLINK_NOFOLLOW) ? 0 : kiln::vfs::kFollow),
+                  uid, gid);
+}
 
 int utimensat(int dirfd, const char* path, const struct timespec ts[2], int flags) {
   if (!path) {  // Linux: utimensat(fd, NULL, ...) is futimens
