@@ -221,6 +221,24 @@ kiln_image_test(ipc_nosock SET ipc-nosock APP ipc PLATFORMS linuxu
          "ipc: poll over 5000 descriptors found pipe 1234" "ipc: all passed (0 failures)"
   REJECT "ipc: FAIL")
 
+# The libc (issue 14, docs/libc.md): newlib's configuration and POSIX parts,
+# the correctness fixes and the ENOSYS process calls (tests/apps/libc).
+set(_libc_parts locale longdouble iconv regex fnmatch glob libgen getopt inet_pton sockflags printf strtod
+    memstream tgmath mathl process dlfcn)
+set(_libc_expect)
+foreach(_part ${_libc_parts})
+  list(APPEND _libc_expect "libc: ${_part} ok")
+endforeach()
+kiln_image_test(libc SET libc APP libc
+  EXPECT ${_libc_expect} "libc: all passed (0 failures)" "fork() is not implemented (ENOSYS)"
+         "posix_spawn() is not implemented (ENOSYS)" "dlopen() is not implemented (ENOSYS)"
+  REJECT "libc: FAIL")
+# The link test: one image referencing every function in
+# tests/compile/libc_names.txt links (the build is the test) and runs; the
+# pending list is reported, not failed on.
+kiln_image_test(libc_link SET linkall APP linkall
+  EXPECT_RE "linkall: [0-9]+ names link" "linkall: [0-9]+ pending names, [0-9]+ still missing")
+
 # poll/select over File readiness; console input on an interrupt (issue 12)
 # Input comes through a pipe the test writes into later (sleep keeps it
 # open and empty meanwhile: an empty closed pipe would be end of input,

@@ -83,6 +83,13 @@ kiln_xen_test(ipc SET ipc APP ipc
          "ipc: epoll over 5000 descriptors found pipe 2001" "ipc: all passed (0 failures)"
          "shut down: poweroff, status 0"
   REJECT "ipc: FAIL")
+# The libc (issue 14) and its link test on xen: the same checks as image.*.libc.
+kiln_xen_test(libc SET libc APP libc
+  EXPECT "libc: locale ok" "libc: iconv ok" "libc: sockflags ok" "libc: strtod ok" "libc: process ok"
+         "libc: all passed (0 failures)" "shut down: poweroff, status 0"
+  REJECT "libc: FAIL")
+kiln_xen_test(libc_link SET linkall APP linkall
+  EXPECT_RE "linkall: [0-9]+ names link" EXPECT "shut down: poweroff, status 0")
 # The C++ standard library with threads (issue 7) on xen.
 kiln_xen_test(cxx_threads SET cxx APP cxxtest
   EXPECT "cxx: global constructors in order ok" "cxx: exception caught, destructors ran while unwinding ok"

@@ -4,17 +4,29 @@
 # The triple and flags come from the configured arch (arch/<arch>/arch.cmake,
 # e.g. x86_64-elf and -mno-red-zone).
 # Result: <deps-dir>/newlib/{include,lib/libc.a,lib/libm.a} and a stamp.
-# The stamp holds a hash of this script, the tarball, the triple and the
-# flags, so a change to any rebuilds; otherwise the cached copy is used.
+# The stamp holds a hash of this script, the tarball, the triple, the
+# flags and the Kiln header the POSIX part is compiled against, so a change
+# to any rebuilds; otherwise the cached copy is used.
+#
+# Configured fully (docs/libc.md): multibyte (C.UTF-8 and the other
+# newlib locales), iconv (UTF-8, UTF-16/BE/LE, UCS-2/4, Latin-1, ASCII),
+# long double in printf/scanf, C99 formats and long long.
+# newlib's configure.host builds libc/posix and libc/unix only for hosted
+# targets, not x86_64-elf; of those, the parts that need no OS are compiled
+# here from the same tarball into libc.a (regex, fnmatch, glob,
+# basename/dirname). Their OS sides are Kiln's: the directory
+# calls are lib/vfs's (glob is compiled against its <dirent.h>), the
+# process calls lib/newlib's ENOSYS ones.
 set -euo pipefail
 deps=$(realpath -m "$1")
 triple=${2:?newlib.sh: give the target triple}
 archflags=${3-}
 tarball=/usr/src/newlib/newlib-3.3.0.tar.xz
 here=$(cd "$(dirname "$0")" && pwd)
+kiln=$(cd "$here/../.." && pwd)
 out=$deps/newlib
 [ -f "$tarball" ] || { echo "kiln: $tarball is missing (package newlib-source); run: make setup" >&2; exit 1; }
-key=$( (cat "$0" "$here/cross-wrappers.sh"; stat -c %s "$tarball"; echo "$triple $archflags") | sha256sum | cut -c1-16)
+key=$( (cat "$0" "$here/cross-wrappers.sh" $(find "$kiln/lib/vfs/include" -type f | sort); stat -c %s "$tarball"; echo "$triple $archflags") | sha256sum | cut -c1-16)
 if [ -f "$out/.stamp" ] && [ "$(cat "$out/.stamp")" = "$key" ]; then exit 0; fi
 
 work=$deps/newlib-build
@@ -22,6 +34,27 @@ rm -rf "$work" "$out"
 mkdir -p "$work/src" "$work/obj" "$out"
 echo "kiln: building newlib 3.3.0 for $triple (once per build tree, about a minute)"
 tar -C "$work/src" -xf "$tarball" --strip-components=1
+# ldtoa.c (long double printf) writes its exponents and NaN/Infinity with
+# sprintf, which would link the whole floating-point string printf into
+# every image that prints; siprintf (newlib's integer-only variant) formats
+# those the same, for about 10 KiB less.
+sed -i 's/\bsprintf (/siprintf (/' "$work/src/newlib/libc/stdlib/ldtoa.c"
+# iconv's alias lookup (find_alias) has two bugs: a name found on the
+# table's first line loses its first letter (with Kiln's encodings that
+# line is ISO-8859-1's, so "latin1" failed), and a rejected partial match
+# grows the length left to search past the table's end. Both fixed here.
+sed -i -e 's/^      len -= table - p;$/      len = table_end - ptable;/' \
+       -e 's/^  while(--p > table && \*p != \(.\\n.\));$/  while (p > table \&\& p[-1] != \1) --p;/' \
+       -e 's/^  if (\*(++p) == \(.#.\))$/  if (*p == \1)/' "$work/src/newlib/libc/iconv/lib/aliasesi.c"
+[ "$(grep -c 'p\[-1\] != \|len = table_end - ptable;\|if (\*p == .#.)$' "$work/src/newlib/libc/iconv/lib/aliasesi.c")" = 3 ] \
+  || { echo "kiln: newlib: the iconv alias fix did not apply" >&2; exit 1; }
+# strtof and strtof_l round twice (text to double to float): Kiln's
+# (lib/newlib/src/strtof.cpp) round once. newlib's are renamed so the two
+# do not collide when strtod's member is linked.
+sed -i -e 's/^strtof_l (/__kiln_newlib_strtof_l (/' -e 's/^strtof (/__kiln_newlib_strtof (/' \
+    "$work/src/newlib/libc/stdlib/strtod.c"
+[ "$(grep -c '^__kiln_newlib_strtof' "$work/src/newlib/libc/stdlib/strtod.c")" = 2 ] \
+  || { echo "kiln: newlib: the strtof rename did not apply" >&2; exit 1; }
 "$here/cross-wrappers.sh" "$work/bin" "$triple"
 export PATH=$work/bin:$PATH
 cd "$work/obj"
@@ -33,13 +66,32 @@ cflags="-O2 -g -fno-pie -fno-pic $archflags -fno-stack-protector -ffunction-sect
     --disable-multilib --disable-nls --disable-newlib-supplied-syscalls \
     --enable-newlib-retargetable-locking --enable-newlib-global-stdio-streams \
     --enable-newlib-io-long-long \
-    --enable-newlib-io-c99-formats --disable-newlib-fvwrite-in-streamio \
-    --enable-newlib-mb=no --disable-libgloss \
+    --enable-newlib-io-c99-formats --enable-newlib-io-long-double \
+    --disable-newlib-fvwrite-in-streamio \
+    --enable-newlib-mb --enable-newlib-iconv \
+    --enable-newlib-iconv-encodings=us_ascii,utf_8,utf_16,utf_16be,utf_16le,ucs_2,ucs_2be,ucs_2le,ucs_4,ucs_4be,ucs_4le,iso_8859_1 \
+    --disable-libgloss \
     CFLAGS_FOR_TARGET="$cflags" >"$work/configure.log" 2>&1 \
   || { echo "kiln: newlib configure failed, see $work/configure.log" >&2; exit 1; }
 make -j"$(nproc)" all-target-newlib >"$work/build.log" 2>&1 \
   || { echo "kiln: newlib build failed, see $work/build.log" >&2; tail -20 "$work/build.log" >&2; exit 1; }
 make install-target-newlib >>"$work/build.log" 2>&1
+# The OS-free parts of libc/posix and libc/unix (see the top), with the
+# flags newlib's own Makefiles give them.
+inc=$work/install/$triple/include
+mkdir -p "$work/extra"
+for f in posix/regcomp posix/regerror posix/regexec posix/regfree posix/collate posix/collcmp \
+         posix/fnmatch posix/glob unix/basename unix/dirname; do
+  o=$work/extra/$(basename "$f").o
+  # newlib's glob is 4.4BSD's (no GLOB_NOMATCH, quoting only with
+  # GLOB_QUOTE): it is compiled under another name and lib/newlib's glob
+  # (src/glob.cpp) gives it POSIX's interface.
+  extra=; [ "$f" = posix/glob ] && extra=-Dglob=__kiln_bsd_glob
+  $triple-gcc $cflags $extra -D_GNU_SOURCE -I "$work/src/newlib/libc/posix" -isystem "$kiln/lib/vfs/include" -isystem "$inc" \
+      -c "$work/src/newlib/libc/$f.c" -o "$o" >>"$work/build.log" 2>&1 \
+    || { echo "kiln: newlib: compiling libc/$f.c failed, see $work/build.log" >&2; tail -20 "$work/build.log" >&2; exit 1; }
+done
+ar rcs "$work/install/$triple/lib/libc.a" "$work"/extra/*.o
 cp -r "$work/install/$triple/include" "$out/include"
 mkdir -p "$out/lib"
 cp "$work/install/$triple/lib/libc.a" "$work/install/$triple/lib/libm.a" "$out/lib/"

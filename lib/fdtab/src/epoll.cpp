@@ -374,7 +374,7 @@ Result<int> epoll_open(int flags) {
   if (flags & ~EPOLL_CLOEXEC) return Error(EINVAL);
   auto* ep = new (std::nothrow) Epoll;
   if (!ep) return Error(ENOMEM);
-  auto fd = fd_install(ep);
+  auto fd = fd_install_flags(ep, (flags & EPOLL_CLOEXEC) != 0);
   if (fd.is_error()) {
     delete ep;
     return fd.error();

@@ -116,7 +116,7 @@ Result<int> eventfd_open(unsigned initval, int flags) {
   auto* f = new (std::nothrow) EventFd(initval, flags & EFD_SEMAPHORE);
   if (!f) return Error(ENOMEM);
   if (flags & EFD_NONBLOCK) (void)f->set_status_flags(O_NONBLOCK);
-  auto fd = fd_install(f);
+  auto fd = fd_install_flags(f, (flags & EFD_CLOEXEC) != 0);
   if (fd.is_error()) {
     delete f;
     return fd.error();

@@ -2,6 +2,9 @@
 // grows (doubling, from the heap) when every slot is taken, up to the limit
 // (CONFIG_LIBFDTAB_MAX, or lower with fd.max=). Growing never moves a
 // File, only the array of pointers; the old array is freed after the swap.
+// Each slot has a close-on-exec bit (FD_CLOEXEC) beside it: a unikernel
+// never execs, but programs set and read it (fcntl F_GETFD, SOCK_CLOEXEC,
+// O_CLOEXEC), so it is kept per descriptor as POSIX says, not per file.
 #include <kiln/config.h>
 #include <kiln/alloc.h>
 #include <kiln/file.h>
@@ -29,9 +32,13 @@ constexpr int kInitial = CONFIG_LIBFDTAB_MAX < 64 ? CONFIG_LIBFDTAB_MAX : 64;
 class Reserved final : public File {};
 constinit Reserved reserved;
 
+constexpr int kWords(int cap) { return (cap + 63) / 64; }
+
 struct Table {
   File* first[kInitial] = {};
+  uint64_t first_cloexec[kWords(kInitial)] = {};
   File** slot = nullptr;  // first, or a heap array of cap entries
+  uint64_t* cloexec = nullptr;  // first_cloexec, or the words after slot's cap entries
   int cap = kInitial;
   int free_hint = 0;      // no free slot below this
 };
@@ -40,6 +47,12 @@ constinit int limit = CONFIG_LIBFDTAB_MAX;
 constinit uint64_t seq = 0;
 
 File** slots(Table& t) { return t.slot ? t.slot : t.first; }
+uint64_t* cloexec_bits(Table& t) { return t.slot ? t.cloexec : t.first_cloexec; }
+void set_cloexec(Table& t, int fd, bool on) {
+  uint64_t bit = uint64_t{1} << (fd % 64);
+  uint64_t& w = cloexec_bits(t)[fd / 64];
+  w = on ? (w | bit) : (w & ~bit);
+}
 
 // Grows the table so it has more than `need` slots (within the limit).
 // Allocates with the lock not held.
@@ -49,13 +62,18 @@ Result<void> grow(int need) {
     if (need < cap && need < limit) return {};
     if (cap >= limit || need >= limit) return Error(EMFILE);
     int ncap = cap * 2 > limit ? limit : cap * 2;
-    auto* n = static_cast<File**>(kiln_calloc(static_cast<size_t>(ncap), sizeof(File*)));
+    // One block: the pointers, then the close-on-exec words.
+    size_t bytes = static_cast<size_t>(ncap) * sizeof(File*) + static_cast<size_t>(kWords(ncap)) * sizeof(uint64_t);
+    auto* n = static_cast<File**>(kiln_calloc(1, bytes));
     if (!n) return Error(ENOMEM);
     File** old = table.with([&](Table& t) -> File** {
       if (t.cap != cap) return n;  // someone else grew it first: retry
       memcpy(n, slots(t), static_cast<size_t>(cap) * sizeof(File*));
+      auto* bits = reinterpret_cast<uint64_t*>(n + ncap);
+      memcpy(bits, cloexec_bits(t), static_cast<size_t>(kWords(cap)) * sizeof(uint64_t));
       File** o = t.slot;
       t.slot = n;
+      t.cloexec = bits;
       t.cap = ncap;
       return o;
     });
@@ -72,6 +90,7 @@ int take(Table& t, int min_fd, File* f) {
   for (int i = from; i < end; ++i) {
     if (!s[i]) {
       s[i] = f;
+      set_cloexec(t, i, false);
       f->ref();
       if (min_fd <= t.free_hint) t.free_hint = i + 1;
       return i;
@@ -98,6 +117,7 @@ Result<int> install(File* f, int min_fd) {
 File* clear(Table& t, int fd) {
   File* g = slots(t)[fd];
   slots(t)[fd] = nullptr;
+  set_cloexec(t, fd, false);
   if (fd < t.free_hint) t.free_hint = fd;
   return g;
 }
@@ -198,6 +218,7 @@ Result<void> fd_install_at(int fd, File* f) {
   File* old = table.with([&](Table& t) {
     File* o = slots(t)[fd];
     slots(t)[fd] = f;
+    set_cloexec(t, fd, false);  // as dup2: the new descriptor stays open across exec
     return o;
   });
   // As POSIX dup2: the old file is closed, but an error from closing it is
@@ -227,6 +248,32 @@ Result<void> fd_close(int fd) {
   });
   if (!f) return Error(EBADF);
   return f->unref();
+}
+
+Result<void> fd_set_cloexec(int fd, bool on) {
+  if (fd < 0) return Error(EBADF);
+  bool ok = table.with([&](Table& t) {
+    if (fd >= t.cap || !slots(t)[fd] || slots(t)[fd] == &reserved) return false;
+    set_cloexec(t, fd, on);
+    return true;
+  });
+  return ok ? Result<void>{} : Result<void>(Error(EBADF));
+}
+
+Result<bool> fd_cloexec(int fd) {
+  if (fd < 0) return Error(EBADF);
+  int r = table.with([&](Table& t) {
+    if (fd >= t.cap || !slots(t)[fd] || slots(t)[fd] == &reserved) return -1;
+    return static_cast<int>(cloexec_bits(t)[fd / 64] >> (fd % 64) & 1);
+  });
+  if (r < 0) return Error(EBADF);
+  return Ok(r == 1);
+}
+
+Result<int> fd_install_flags(File* f, bool cloexec, int min_fd) {
+  int fd = KILN_TRY(install(f, min_fd));
+  if (cloexec) (void)fd_set_cloexec(fd, true);
+  return Ok(fd);
 }
 
 Result<int> fd_dup(int fd) {

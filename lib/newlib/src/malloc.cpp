@@ -2,6 +2,7 @@
 // reentrant (_r) names keeps newlib's own allocator out of the link.
 #include <kiln/alloc.h>
 #include <errno.h>
+#include <malloc.h>
 #include <reent.h>
 #include <stdlib.h>
 
@@ -51,4 +52,21 @@ void* _calloc_r(struct _reent*, size_t n, size_t s) { return calloc(n, s); }
 void* _realloc_r(struct _reent*, void* p, size_t n) { return realloc(p, n); }
 void* _memalign_r(struct _reent*, size_t a, size_t n) { return memalign(a, n); }
 size_t _malloc_usable_size_r(struct _reent*, void* p) { return malloc_usable_size(p); }
+
+// The rest of <malloc.h>, over the same heap: otherwise any of them would
+// pull newlib's allocator (mallocr.o) in beside Kiln's.
+void cfree(void* p) { free(p); }
+struct mallinfo mallinfo(void) {
+  kiln_alloc_stats st;
+  kiln_alloc_get_stats(&st);
+  struct mallinfo m = {};
+  m.arena = st.total;
+  m.uordblks = st.in_use;
+  m.fordblks = st.free;
+  return m;
+}
+void malloc_stats(void) { kiln_alloc_print_stats(); }
+void mstats(char*) { kiln_alloc_print_stats(); }
+int malloc_trim(size_t) { return 0; }  // the heap is the image's, nothing to give back
+int mallopt(int, int) { return 0; }     // no tunables: 0 is "not done"
 }

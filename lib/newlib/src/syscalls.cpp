@@ -36,8 +36,9 @@ static int fail(kiln::Error e) {
 
 // fcntl, once, over the descriptor table and each file's status flags
 // (sockets keep O_NONBLOCK in lwIP: SocketFile overrides them).
-// F_GETFD/F_SETFD: one process and no exec, so FD_CLOEXEC is accepted and
-// has no effect. Commands not handled fail with ENOSYS and one log line.
+// F_GETFD/F_SETFD: FD_CLOEXEC is kept per descriptor (lib/fdtab) and
+// reported back, though with no exec it changes nothing. Commands not
+// handled fail with ENOSYS and one log line.
 int fcntl(int fd, int cmd, ...) {
   va_list ap;
   va_start(ap, cmd);
@@ -46,16 +47,20 @@ int fcntl(int fd, int cmd, ...) {
   auto f = kiln::fd_get(fd);
   if (f.is_error()) return fail(f.error());
   switch (cmd) {
-    case F_GETFD:
-      return 0;
-    case F_SETFD:
-      return 0;
+    case F_GETFD: {
+      auto r = kiln::fd_cloexec(fd);
+      return r.is_error() ? fail(r.error()) : (r.value() ? FD_CLOEXEC : 0);
+    }
+    case F_SETFD: {
+      auto r = kiln::fd_set_cloexec(fd, (arg & FD_CLOEXEC) != 0);
+      return r.is_error() ? fail(r.error()) : 0;
+    }
 #ifdef F_DUPFD_CLOEXEC
     case F_DUPFD_CLOEXEC:
 #endif
     case F_DUPFD: {
       if (arg < 0 || arg >= kiln::fd_limit()) return fail(kiln::Error(EINVAL));
-      auto r = kiln::fd_install(&*f.value(), static_cast<int>(arg));
+      auto r = kiln::fd_install_flags(&*f.value(), cmd != F_DUPFD, static_cast<int>(arg));
       return r.is_error() ? fail(r.error()) : r.value();
     }
     case F_GETFL: {
@@ -76,11 +81,8 @@ int fcntl(int fd, int cmd, ...) {
 // The file calls (open, stat, mkdir, ...) are lib/vfs's, or without it
 // ENOSYS stubs (nofs.cpp). pipe, pipe2 and socketpair are lib/fdtab's
 // (src/ipc_calls.cpp).
-// A unikernel is one process.
-int _fork(void) { return KILN_ENOSYS(); }
-int _execve(const char*, char* const*, char* const*) { return KILN_ENOSYS(); }
-int _wait(int*) { return KILN_ENOSYS(); }
-pid_t waitpid(pid_t, int*, int) { return KILN_ENOSYS(); }
+// A unikernel is one process: fork, exec*, wait*, posix_spawn*, system and
+// popen are process.cpp's.
 void* _sbrk(ptrdiff_t) {
   KILN_ENOSYS();  // malloc uses Kiln's heap, never sbrk
   errno = ENOMEM;
@@ -111,9 +113,6 @@ void __assert_func(const char* file, int line, const char* func, const char* exp
 
 // The POSIX names (newlib's x86_64-elf build has only the _ forms).
 #define KILN_ALIAS(name, target) __typeof__(target) name __attribute__((alias(#target)))
-KILN_ALIAS(fork, _fork);
-KILN_ALIAS(execve, _execve);
-KILN_ALIAS(wait, _wait);
 KILN_ALIAS(sbrk, _sbrk);
 KILN_ALIAS(kill, _kill);
 

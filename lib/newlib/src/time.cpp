@@ -1,5 +1,7 @@
 // Clocks and sleeping for newlib.
 #include "sleep.h"
+#include <kiln/enosys.h>
+#include <sys/timeb.h>
 #include <kiln/init.h>
 #include <kiln/plat/time.h>
 #include <errno.h>
@@ -143,6 +145,23 @@ int usleep(useconds_t us) {
 
 unsigned sleep(unsigned s) {
   sleep_for_ns(uint64_t{s} * 1000000000u);
+  return 0;
+}
+
+// The clock is the platform's (the host's on linuxu, the hypervisor's or
+// the CMOS clock's on kvm/xen): an image does not set it.
+int clock_settime(clockid_t, const struct timespec*) { return KILN_ENOSYS(); }
+int settimeofday(const struct timeval*, const struct timezone*) { return KILN_ENOSYS(); }
+int adjtime(const struct timeval*, struct timeval*) { return KILN_ENOSYS(); }
+
+// The old BSD form of gettimeofday (no time zone: UTC).
+int ftime(struct timeb* tb) {
+  struct timeval tv;
+  gettimeofday(&tv, nullptr);
+  tb->time = tv.tv_sec;
+  tb->millitm = static_cast<unsigned short>(tv.tv_usec / 1000);
+  tb->timezone = 0;
+  tb->dstflag = 0;
   return 0;
 }
 

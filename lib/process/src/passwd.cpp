@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -266,5 +267,30 @@ int getlogin_r(char* buf, size_t size) {
   strcpy(buf, r->pw_name);
   return 0;
 }
+
+}  // extern "C"
+
+extern "C" {
+
+// L_cuserid bytes at most, or a static buffer for NULL: the login name.
+char* cuserid(char* buf) {
+  static char own[32];
+  char* d = buf ? buf : own;
+  const char* name = getlogin();
+  snprintf(d, 32, "%s", name ? name : "root");
+  return d;
+}
+int setpassent(int) { return 1; }
+
+// The shells list (/etc/shells is not read): /bin/sh only.
+namespace {
+constinit bool g_shell_read = false;
+char g_shell[] = "/bin/sh";
+}  // namespace
+char* getusershell(void) { return g_shell_read ? nullptr : (g_shell_read = true, g_shell); }
+void setusershell(void) { g_shell_read = false; }
+void endusershell(void) { g_shell_read = false; }
+// No set-user-ID programs: the image runs with the identity it started with.
+int issetugid(void) { return 0; }
 
 }  // extern "C"

@@ -38,6 +38,12 @@ int fail(int e) {
   return -1;
 }
 
+// SOCK_CLOEXEC: the new descriptor's FD_CLOEXEC bit (lib/fdtab keeps it).
+int cloexec(int fd, int flags) {
+  if (fd >= 0 && (flags & kSockCloexec)) (void)kiln::fd_set_cloexec(fd, true);
+  return fd;
+}
+
 // The lwIP socket behind fd (s < 0 and errno set if none), with a
 // reference to the file held for the call.
 struct Sock {
@@ -86,7 +92,7 @@ const char* ntop(int af, const void* src, char* dst, socklen_t size) {
 #undef inet_ntoa
 #undef inet_ntoa_r
 #undef inet_ntop
-#undef inet_pton
+#undef inet_pton  // pton.cpp: stricter than lwIP's
 
 extern "C" {
 
@@ -101,7 +107,7 @@ int socket(int domain, int type, int protocol) {
     int on = 1;
     lwip_ioctl(s, FIONBIO, &on);
   }
-  return install(s);
+  return cloexec(install(s), flags);
 }
 
 int bind(int fd, const struct sockaddr* addr, socklen_t len) {
@@ -136,7 +142,7 @@ int accept4(int fd, struct sockaddr* addr, socklen_t* len, int flags) {
     int on = 1;
     lwip_ioctl(s, FIONBIO, &on);
   }
-  return install(s, slot.value());
+  return cloexec(install(s, slot.value()), flags);
 }
 
 int accept(int fd, struct sockaddr* addr, socklen_t* len) { return accept4(fd, addr, len, 0); }
@@ -256,7 +262,6 @@ int getnameinfo(const struct sockaddr* sa, socklen_t salen, char* host, socklen_
 }
 
 const char* inet_ntop(int af, const void* src, char* dst, socklen_t size) { return ntop(af, src, dst, size); }
-int inet_pton(int af, const char* src, void* dst) { return lwip_inet_pton(af, src, dst); }
 in_addr_t inet_addr(const char* cp) { return ipaddr_addr(cp); }
 int inet_aton(const char* cp, struct in_addr* addr) {
   ip4_addr_t a;

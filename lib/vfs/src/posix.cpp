@@ -60,8 +60,8 @@ Result<VnodeRef> vnode_of(int fd, int no_vnode = EINVAL) {
   return VnodeRef::share(v);
 }
 
-Result<void> install(kiln::File* f, int* fd) {
-  auto r = kiln::fd_install(f);
+Result<void> install(kiln::File* f, int* fd, bool cloexec = false) {
+  auto r = kiln::fd_install_flags(f, cloexec);
   (void)f->unref();  // the table holds its own reference now (or it failed)
   *fd = KILN_TRY(r);
   return {};
@@ -73,7 +73,7 @@ int do_open(int dirfd, const char* path, int flags, mode_t mode) {
   auto f = kiln::vfs::open(base.value().get(), path, flags, mode);
   if (f.is_error()) return fail(f.error());
   int fd;
-  auto r = install(f.value(), &fd);
+  auto r = install(f.value(), &fd, (flags & O_CLOEXEC) != 0);
   return r.is_error() ? fail(r.error()) : fd;
 }
 
@@ -255,7 +255,9 @@ ssize_t pwrite(int fd, const void* buf, size_t n, off_t off) {
 int dup3(int fd, int to, int flags) {
   if (fd == to || (flags & ~O_CLOEXEC)) return fail(Error(EINVAL));
   auto r = kiln::fd_dup2(fd, to);
-  return r.is_error() ? fail(r.error()) : r.value();
+  if (r.is_error()) return fail(r.error());
+  if (flags & O_CLOEXEC) (void)kiln::fd_set_cloexec(to, true);
+  return r.value();
 }
 
 int _stat(const char* path, struct stat* st) { return check(do_stat(AT_FDCWD, path, st, 0)); }
@@ -396,6 +398,13 @@ int chown(const char* path, uid_t uid, gid_t gid) {
 }
 int lchown(const char* path, uid_t uid, gid_t gid) { return do_chown(kiln::vfs::resolve(nullptr, path, 0), uid, gid); }
 int fchown(int fd, uid_t uid, gid_t gid) { return do_chown(vnode_of(fd), uid, gid); }
+int fchownat(int dirfd, const char* path, uid_t uid, gid_t gid, int flags) {
+  if ((flags & AT_EMPTY_PATH) && path && !*path) return fchown(dirfd, uid, gid);
+  auto base = base_of(dirfd, path);
+  if (base.is_error()) return fail(base.error());
+  return do_chown(kiln::vfs::resolve(base.value().get(), path, (flags & AT_SYMLINK_NOFOLLOW) ? 0 : kiln::vfs::kFollow),
+                  uid, gid);
+}
 
 int utimensat(int dirfd, const char* path, const struct timespec ts[2], int flags) {
   if (!path) {  // Linux: utimensat(fd, NULL, ...) is futimens

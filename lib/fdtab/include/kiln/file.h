@@ -203,6 +203,14 @@ void ready_wake();
 // Put f in the lowest free slot (>= min_fd). Takes a reference.
 // EMFILE when the table is at its limit, ENOMEM when it cannot grow.
 Result<int> fd_install(File* f, int min_fd = 0);
+// fd_install, with the new descriptor's close-on-exec bit set when asked
+// (SOCK_CLOEXEC, O_CLOEXEC, F_DUPFD_CLOEXEC...).
+Result<int> fd_install_flags(File* f, bool cloexec, int min_fd = 0);
+// The descriptor's FD_CLOEXEC bit (fcntl F_GETFD/F_SETFD). Every new
+// descriptor starts without it (dup, dup2 and accept too) unless made
+// with fd_install_flags. EBADF for a closed descriptor.
+Result<void> fd_set_cloexec(int fd, bool on);
+Result<bool> fd_cloexec(int fd);
 // Put f at exactly fd (closing what was there; as POSIX dup2, an error
 // from that close is not reported). Takes a reference.
 Result<void> fd_install_at(int fd, File* f);
