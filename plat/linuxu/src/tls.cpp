@@ -1,7 +1,7 @@
 // The thread pointer on linuxu (kiln/plat/tls.h): the host kernel owns the
 // FS base. wrfsbase works in user mode when the host kernel enabled
 // CR4.FSGSBASE and says so in AT_HWCAP2 (Linux 5.9+); otherwise each
-// switch is a host system call, arch_prctl(ARCH_SET_FS). The host keeps
+// switch is a host system call, arch_prctl(SET_FS). The host keeps
 // the value across its own context switches and signal delivery.
 #include "syscall.h"
 #include <kiln/option.h>

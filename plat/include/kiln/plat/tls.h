@@ -5,7 +5,7 @@
 //   x86bm (kvm, xen): wrfsbase when the CPU has FSGSBASE (plat boot code
 //                     enables CR4.FSGSBASE), else the FS base MSR
 //   linuxu:           wrfsbase when the host kernel allows it in user
-//                     mode (AT_HWCAP2 bit 1), else arch_prctl(ARCH_SET_FS)
+//                     mode (AT_HWCAP2 bit 1), else arch_prctl(SET_FS)
 #pragma once
 #include <stdint.h>
 #include <kiln/compiler.h>
