@@ -166,12 +166,16 @@ kiln_image_test(sched_pthread_ktest SET sched-preempt APP helloworld
             "^ktest: PASS pthread.deleted_key_values_do_not_reach_the_next_owner$"
             "^ktest: PASS newlib.clock_and_times_count_in_their_units$" "^ktest: PASS newlib.clock_nanosleep$"
             "^ktest: PASS sched.kernel_thread_local_is_per_thread$"
+            "^ktest: PASS pthread.barrier_releases_all_together$" "^ktest: PASS pthread.spinlock_counter_is_exact$"
+            "^ktest: PASS pthread.stacksize_is_honoured_and_getattr_np_reports_it$"
+            "^ktest: PASS pthread.robust_and_priority_mutexes_refused$"
   EACH_LINE "hammer:=hammer: thread 0[0-7] iteration [0-9]+ line-is-whole"
   REJECT "ktest: FAIL")
 kiln_image_test(threads_preempt SET threads APP threads EXPECT ${_threads_expect})
 kiln_image_test(threads_coop SET threads-coop APP threads
   EXPECT ${_threads_expect}
   EXPECT_RE "^ktest: [1-9][0-9]* passed, 0 failed$" "^ktest: PASS pthread.sleep_blocks_only_the_caller$"
+            "^ktest: PASS pthread.barrier_releases_all_together$" "^ktest: PASS pthread.spinlock_counter_is_exact$"
   REJECT "ktest: FAIL" "spinning_thread")
 kiln_image_test(threads_stack_overflow SET threads APP threads ARGS overflow STATUS 125
   EXPECT "stack overflow in thread 'overflow'"

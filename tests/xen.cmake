@@ -73,6 +73,8 @@ kiln_xen_test(ktest SET sched-preempt APP helloworld CMDLINE "log.level=info --"
          "ktest: PASS pthread.malloc_and_printf_from_many_threads" "ktest: PASS pthread.sleep_blocks_only_the_caller"
          "ktest: PASS pthread.thread_names" "ktest: PASS pthread.deleted_key_values_do_not_reach_the_next_owner"
          "ktest: PASS newlib.clock_and_times_count_in_their_units" "ktest: PASS newlib.clock_nanosleep"
+         "ktest: PASS sched.kernel_thread_local_is_per_thread" "ktest: PASS pthread.barrier_releases_all_together"
+         "ktest: PASS pthread.spinlock_counter_is_exact"
          " passed, 0 failed" "Hello world!"
          "shut down: poweroff, status 0"
   REJECT "ktest: FAIL" "no dom0 peer")

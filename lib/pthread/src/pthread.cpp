@@ -124,6 +124,35 @@ int pthread_attr_getinheritsched(const pthread_attr_t* a, int* i) {
   return 0;
 }
 
+// The stack as POSIX describes it: the lowest usable address and the size
+// (the guard page below it is not part of it).
+int pthread_attr_getstack(const pthread_attr_t* a, void** addr, size_t* size) {
+  if (!valid_attr(a) || !addr || !size) return EINVAL;
+  *addr = a->stackaddr;
+  *size = a->stacksize;
+  return 0;
+}
+int pthread_attr_getguardsize(const pthread_attr_t* a, size_t* size) {
+  if (!valid_attr(a) || !size) return EINVAL;
+  *size = 4096;  // one guard page below every thread stack
+  return 0;
+}
+
+// The attributes a thread runs with. main's stack is the platform's
+// (linuxu: the process stack; x86bm: main.stack=): reported as unknown,
+// address NULL and size 0.
+int pthread_getattr_np(pthread_t t, pthread_attr_t* a) {
+  Thread* th = thread_of(t);
+  if (!th || !a) return EINVAL;
+  pthread_attr_init(a);
+  a->detachstate = th->detached ? PTHREAD_CREATE_DETACHED : PTHREAD_CREATE_JOINABLE;
+  if (th->stack) {
+    a->stackaddr = static_cast<char*>(th->stack) + 4096;
+    a->stacksize = th->stack_size;
+  }
+  return 0;
+}
+
 int pthread_create(pthread_t* out, const pthread_attr_t* attr, void* (*start)(void*), void* arg) {
   if (!out || !start || (attr && !attr->is_initialized)) return EINVAL;
   auto t = kiln::thread_create(start_name(start), start, arg, attr ? attr->stacksize : 0);

@@ -93,6 +93,20 @@ int pthread_mutexattr_getprotocol(const pthread_mutexattr_t* a, int* p) {
   return 0;
 }
 
+// Robust mutexes (owner death) are refused: POSIX's only error for
+// pthread_mutexattr_setrobust is EINVAL, and no Kiln mutex is robust, so
+// pthread_mutex_consistent has nothing to restore (EINVAL too).
+int pthread_mutexattr_setrobust(pthread_mutexattr_t* a, int r) {
+  if (!a || !a->is_initialized || r != PTHREAD_MUTEX_STALLED) return EINVAL;
+  return 0;
+}
+int pthread_mutexattr_getrobust(const pthread_mutexattr_t* a, int* r) {
+  if (!a || !a->is_initialized || !r) return EINVAL;
+  *r = PTHREAD_MUTEX_STALLED;
+  return 0;
+}
+int pthread_mutex_consistent(pthread_mutex_t*) { return EINVAL; }
+
 int pthread_mutex_init(pthread_mutex_t* m, const pthread_mutexattr_t* a) {
   if (!m || (a && !a->is_initialized)) return EINVAL;
   memset(m, 0, sizeof *m);
