@@ -140,6 +140,22 @@ int pthread_spin_lock(pthread_spinlock_t* l);
 int pthread_spin_trylock(pthread_spinlock_t* l);
 int pthread_spin_unlock(pthread_spinlock_t* l);
 
+/* Cleanup handlers (a block: push and pop pair in one scope). */
+struct __kiln_pthread_cleanup {
+  void (*fn)(void*);
+  void* arg;
+  struct __kiln_pthread_cleanup* prev;
+};
+void __kiln_pthread_cleanup_push(struct __kiln_pthread_cleanup* c, void (*fn)(void*), void* arg);
+void __kiln_pthread_cleanup_pop(struct __kiln_pthread_cleanup* c, int execute);
+#define pthread_cleanup_push(fn, arg)            \
+  {                                              \
+    struct __kiln_pthread_cleanup __kiln_cleanup; \
+    __kiln_pthread_cleanup_push(&__kiln_cleanup, (fn), (arg));
+#define pthread_cleanup_pop(execute)                     \
+  __kiln_pthread_cleanup_pop(&__kiln_cleanup, (execute)); \
+  }
+
 int pthread_once(pthread_once_t* once, void (*fn)(void));
 int pthread_key_create(pthread_key_t* key, void (*destructor)(void*));
 int pthread_key_delete(pthread_key_t key);

@@ -43,7 +43,7 @@ KILN_TEST(pthread, attributes) {
   KTEST_EXPECT_EQ(pthread_create(&t, &a, times_two, NULL), 0);
   KTEST_EXPECT_EQ(pthread_join(t, NULL), EINVAL); /* detached */
   KTEST_EXPECT_EQ(pthread_attr_destroy(&a), 0);
-  KTEST_EXPECT_EQ(pthread_cancel(pthread_self()), ENOTSUP);
+  KTEST_EXPECT_EQ(pthread_cancel(0), ESRCH);
 }
 
 KILN_TEST(pthread, mutex_types) {
@@ -509,4 +509,91 @@ KILN_TEST(pthread, robust_and_priority_mutexes_refused) {
   KTEST_EXPECT_EQ(pthread_mutex_consistent(&m), EINVAL); /* not robust */
   KTEST_EXPECT_EQ(pthread_mutex_destroy(&m), 0);
   KTEST_EXPECT_EQ(pthread_mutexattr_destroy(&a), 0);
+}
+
+/* Cleanup handlers: pop(1) runs one, pop(0) does not, pthread_exit runs
+ * the pushed ones newest first. */
+static char cleanup_log[16];
+static void note_cleanup(void* p) { strncat(cleanup_log, (const char*)p, sizeof cleanup_log - strlen(cleanup_log) - 1); }
+static void* cleanup_user(void* p) {
+  (void)p;
+  pthread_cleanup_push(note_cleanup, "a");
+  pthread_cleanup_push(note_cleanup, "b");
+  pthread_cleanup_pop(1); /* runs b */
+  pthread_cleanup_push(note_cleanup, "c");
+  pthread_cleanup_pop(0); /* c does not run */
+  pthread_cleanup_push(note_cleanup, "d");
+  pthread_exit((void*)7); /* runs d, then a */
+  pthread_cleanup_pop(0);
+  pthread_cleanup_pop(0);
+  return NULL;
+}
+
+KILN_TEST(pthread, cleanup_handlers_run_on_pop_and_exit) {
+  pthread_t t;
+  void* r = NULL;
+  cleanup_log[0] = 0;
+  KTEST_ASSERT(pthread_create(&t, NULL, cleanup_user, NULL) == 0);
+  KTEST_EXPECT_EQ(pthread_join(t, &r), 0);
+  KTEST_EXPECT_EQ((intptr_t)r, 7);
+  KTEST_EXPECT(strcmp(cleanup_log, "bda") == 0);
+}
+
+/* Deferred cancellation: a thread blocked in pthread_cond_wait is woken
+ * and cancelled, with the mutex re-acquired for its cleanup handler; one
+ * with cancellation disabled runs on until it enables it and reaches
+ * pthread_testcancel. */
+static pthread_mutex_t cancel_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t never = PTHREAD_COND_INITIALIZER;
+static volatile int cancel_waiting, cancel_cleanup_held, cancel_after_wait;
+static void unlock_cleanup(void* m) {
+  cancel_cleanup_held = pthread_mutex_trylock(&cancel_lock) == EBUSY; /* still ours */
+  pthread_mutex_unlock((pthread_mutex_t*)m);
+}
+static void* cond_waiter(void* p) {
+  (void)p;
+  pthread_mutex_lock(&cancel_lock);
+  pthread_cleanup_push(unlock_cleanup, &cancel_lock);
+  cancel_waiting = 1;
+  for (;;) pthread_cond_wait(&never, &cancel_lock);
+  cancel_after_wait = 1;
+  pthread_cleanup_pop(1);
+  return NULL;
+}
+static volatile int disabled_progress;
+static void* disabled_worker(void* p) {
+  (void)p;
+  int old = -1;
+  pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &old);
+  while (disabled_progress < 3) {
+    pthread_testcancel(); /* disabled: not acted on */
+    disabled_progress++;
+    sched_yield();
+  }
+  pthread_setcancelstate(old, NULL);
+  pthread_testcancel(); /* cancelled here */
+  disabled_progress = 100;
+  return NULL;
+}
+
+KILN_TEST(pthread, deferred_cancel_wakes_cond_wait_and_respects_state) {
+  pthread_t t;
+  void* r = NULL;
+  KTEST_ASSERT(pthread_create(&t, NULL, cond_waiter, NULL) == 0);
+  while (!cancel_waiting) sched_yield();
+  sched_yield();
+  KTEST_EXPECT_EQ(pthread_cancel(t), 0);
+  KTEST_EXPECT_EQ(pthread_join(t, &r), 0);
+  KTEST_EXPECT(r == PTHREAD_CANCELED);
+  KTEST_EXPECT_EQ(cancel_cleanup_held, 1);
+  KTEST_EXPECT_EQ(cancel_after_wait, 0);
+  KTEST_EXPECT_EQ(pthread_mutex_trylock(&cancel_lock), 0); /* the handler unlocked it */
+  pthread_mutex_unlock(&cancel_lock);
+
+  disabled_progress = 0;
+  KTEST_ASSERT(pthread_create(&t, NULL, disabled_worker, NULL) == 0);
+  KTEST_EXPECT_EQ(pthread_cancel(t), 0);
+  KTEST_EXPECT_EQ(pthread_join(t, &r), 0);
+  KTEST_EXPECT(r == PTHREAD_CANCELED);
+  KTEST_EXPECT_EQ(disabled_progress, 3);
 }

@@ -43,6 +43,11 @@ struct Thread {
   void* libc_state = nullptr;  // per-thread libc data (newlib's struct _reent)
   void* tls_block = nullptr;     // thread-local storage (kiln/arch/tls.h); main's is static
   uintptr_t tls_pointer = 0;     // its thread pointer, installed when the thread runs
+  // lib/pthread's deferred cancellation (pthread_cancel sets cancel_pending
+  // from another thread, masked; the rest is the thread's own).
+  bool cancel_pending = false;
+  bool cancel_disabled = false;
+  bool at_cancel_point = false;  // blocked where a cancel may wake it
 };
 
 // Threads waiting for something.
