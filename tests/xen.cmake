@@ -111,5 +111,10 @@ kiln_xen_test(rootfs SET rootfs APP rootfs
   EXPECT "rootfs: / = bin dev etc motd-link proc tmp" "rootfs: cat /etc/motd: embedded motd"
          "rootfs: stat /etc/motd: f 0644 14 bytes, 0 blocks" "shut down: poweroff, status 0")
 
+# lib/process on xen (issue 14): the same facts as image.*.process_identity.
+kiln_xen_test(process SET process APP process CMDLINE "hostname=xen1 env=GREETING=hi --"
+  EXPECT_RE "^process: uname Kiln [0-9]+\\.[0-9]+\\.[0-9]+ x86_64 xen1$"
+  EXPECT "process: env GREETING=hi" "process: getpwnam www uid=33 gid=33 dir=/var/www shell=/usr/sbin/nologin"
+         "process: users root www alice" "process: kexec_load ENOSYS" "shut down: poweroff, status 0")
 add_test(NAME xen.rig COMMAND ${XEN_RUN} --batch ${XEN_OUT} --timeout 60 ${_xen_guests})
 set_tests_properties(xen.rig PROPERTIES FIXTURES_SETUP xen_rig TIMEOUT 900 RESOURCE_LOCK xen_rig)

@@ -2,17 +2,13 @@
 // File::readv/writev (the default, in fdtab.cpp, is one read/write per
 // element; sockets use lwIP's).
 #include <kiln/file.h>
+#include <kiln/syscall.h>
 #include <errno.h>
 #include <limits.h>
 #include <sys/uio.h>
 
 
 namespace {
-int fail(int e) {
-  errno = e;
-  return -1;
-}
-
 bool valid(const struct iovec* iov, int n) {
   if (n < 0 || n > IOV_MAX || (n && !iov)) return false;
   size_t sum = 0;
@@ -24,18 +20,23 @@ bool valid(const struct iovec* iov, int n) {
 }
 }  // namespace
 
-extern "C" ssize_t readv(int fd, const struct iovec* iov, int n) {
-  if (!valid(iov, n)) return fail(EINVAL);
-  auto f = kiln::fd_get(fd);
-  if (f.is_error()) return fail(f.error().code());
-  auto r = f.value()->readv(iov, n);
-  return r.is_error() ? fail(r.error().code()) : static_cast<ssize_t>(r.value());
-}
+extern "C" {
 
-extern "C" ssize_t writev(int fd, const struct iovec* iov, int n) {
-  if (!valid(iov, n)) return fail(EINVAL);
-  auto f = kiln::fd_get(fd);
-  if (f.is_error()) return fail(f.error().code());
-  auto r = f.value()->writev(iov, n);
-  return r.is_error() ? fail(r.error().code()) : static_cast<ssize_t>(r.value());
+long kiln_sys_readv(int fd, const struct iovec* iov, int n) {
+  if (!valid(iov, n)) return -EINVAL;
+  kiln::FileRef f = KILN_TRY_SYS(kiln::fd_get(fd));
+  return kiln::sys::ret(f->readv(iov, n));
 }
+KILN_SYSCALL(readv);
+
+long kiln_sys_writev(int fd, const struct iovec* iov, int n) {
+  if (!valid(iov, n)) return -EINVAL;
+  kiln::FileRef f = KILN_TRY_SYS(kiln::fd_get(fd));
+  return kiln::sys::ret(f->writev(iov, n));
+}
+KILN_SYSCALL(writev);
+
+ssize_t readv(int fd, const struct iovec* iov, int n) { return kiln_sys_ret(kiln_sys_readv(fd, iov, n)); }
+ssize_t writev(int fd, const struct iovec* iov, int n) { return kiln_sys_ret(kiln_sys_writev(fd, iov, n)); }
+
+}  // extern "C"

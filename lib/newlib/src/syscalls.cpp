@@ -34,62 +34,6 @@ static int fail(kiln::Error e) {
   return -1;
 }
 
-int _read(int fd, void* buf, size_t n) {
-  auto f = kiln::fd_get(fd);
-  if (f.is_error()) return fail(f.error());
-  auto r = f.value()->read(buf, n);
-  if (r.is_error()) return fail(r.error());
-  return static_cast<int>(r.value());
-}
-
-int _write(int fd, const void* buf, size_t n) {
-  auto f = kiln::fd_get(fd);
-  if (f.is_error()) return fail(f.error());
-  auto r = f.value()->write(buf, n);
-  if (r.is_error()) return fail(r.error());
-  return static_cast<int>(r.value());
-}
-
-int _close(int fd) {
-  auto r = kiln::fd_close(fd);
-  return r.is_error() ? fail(r.error()) : 0;
-}
-
-int _fstat(int fd, struct stat* st) {
-  auto f = kiln::fd_get(fd);
-  if (f.is_error()) return fail(f.error());
-  auto r = f.value()->stat(st);
-  return r.is_error() ? fail(r.error()) : 0;
-}
-
-int _isatty(int fd) {
-  auto f = kiln::fd_get(fd);
-  if (f.is_error()) {
-    errno = f.error().code();
-    return 0;
-  }
-  if (f.value()->isatty()) return 1;
-  errno = ENOTTY;
-  return 0;
-}
-
-off_t _lseek(int fd, off_t off, int whence) {
-  auto f = kiln::fd_get(fd);
-  if (f.is_error()) return fail(f.error());
-  auto r = f.value()->seek(off, whence);
-  return r.is_error() ? fail(r.error()) : r.value();
-}
-
-int dup(int fd) {
-  auto r = kiln::fd_dup(fd);
-  return r.is_error() ? fail(r.error()) : r.value();
-}
-
-int dup2(int fd, int to) {
-  auto r = kiln::fd_dup2(fd, to);
-  return r.is_error() ? fail(r.error()) : r.value();
-}
-
 // fcntl, once, over the descriptor table and each file's status flags
 // (sockets keep O_NONBLOCK in lwIP: SocketFile overrides them).
 // F_GETFD/F_SETFD: one process and no exec, so FD_CLOEXEC is accepted and
@@ -143,13 +87,6 @@ void* _sbrk(ptrdiff_t) {
   return reinterpret_cast<void*>(-1);
 }
 
-int _getpid(void) { return 1; }
-pid_t getppid(void) { return 0; }
-uid_t getuid(void) { return 0; }
-uid_t geteuid(void) { return 0; }
-gid_t getgid(void) { return 0; }
-gid_t getegid(void) { return 0; }
-
 // Signals to ourselves end the image the way the signal would end a
 // process; there are no other processes.
 int _kill(int pid, int sig) {
@@ -174,31 +111,12 @@ void __assert_func(const char* file, int line, const char* func, const char* exp
 
 // The POSIX names (newlib's x86_64-elf build has only the _ forms).
 #define KILN_ALIAS(name, target) __typeof__(target) name __attribute__((alias(#target)))
-KILN_ALIAS(read, _read);
-KILN_ALIAS(write, _write);
-KILN_ALIAS(close, _close);
-KILN_ALIAS(fstat, _fstat);
-KILN_ALIAS(isatty, _isatty);
-KILN_ALIAS(lseek, _lseek);
 KILN_ALIAS(fork, _fork);
 KILN_ALIAS(execve, _execve);
 KILN_ALIAS(wait, _wait);
 KILN_ALIAS(sbrk, _sbrk);
-KILN_ALIAS(getpid, _getpid);
 KILN_ALIAS(kill, _kill);
 
-long sysconf(int name) {
-  switch (name) {
-    case _SC_PAGESIZE: return 4096;
-    case _SC_NPROCESSORS_CONF:
-    case _SC_NPROCESSORS_ONLN: return 1;
-    case _SC_OPEN_MAX: return CONFIG_LIBFDTAB_MAX;
-    case _SC_CLK_TCK: return CLOCKS_PER_SEC;  // times() ticks (time.cpp)
-    default:
-      errno = EINVAL;
-      return -1;
-  }
-}
 
 }  // extern "C"
 

@@ -1,0 +1,67 @@
+// The system-call table's functions (kiln/syscall.h): one declaration per
+// implemented call, Linux's name and argument types, grouped by the library
+// that implements it. Each returns the result or a negative errno.
+#pragma once
+#include <stddef.h>
+#include <sys/types.h>
+#include <kiln/compiler.h>
+
+struct stat;
+struct iovec;
+struct utsname;
+struct rlimit;
+struct rusage;
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+// lib/fdtab: every kind of descriptor.
+long kiln_sys_read(int fd, void* buf, size_t n);
+long kiln_sys_write(int fd, const void* buf, size_t n);
+long kiln_sys_close(int fd);
+long kiln_sys_fstat(int fd, struct stat* st);
+long kiln_sys_lseek(int fd, off_t off, int whence);
+long kiln_sys_dup(int fd);
+long kiln_sys_dup2(int fd, int to);
+long kiln_sys_readv(int fd, const struct iovec* iov, int n);
+long kiln_sys_writev(int fd, const struct iovec* iov, int n);
+
+// lib/process: identity, limits, usage.
+long kiln_sys_uname(struct utsname* u);
+long kiln_sys_sethostname(const char* name, size_t len);
+long kiln_sys_getpid(void);
+long kiln_sys_getppid(void);
+long kiln_sys_gettid(void);
+long kiln_sys_getpgrp(void);
+long kiln_sys_getpgid(pid_t pid);
+long kiln_sys_getsid(pid_t pid);
+long kiln_sys_setsid(void);
+long kiln_sys_setpgid(pid_t pid, pid_t pgid);
+long kiln_sys_getuid(void);
+long kiln_sys_geteuid(void);
+long kiln_sys_getgid(void);
+long kiln_sys_getegid(void);
+long kiln_sys_setuid(uid_t u);
+long kiln_sys_setgid(gid_t g);
+long kiln_sys_setreuid(uid_t r, uid_t e);
+long kiln_sys_setregid(gid_t r, gid_t e);
+long kiln_sys_setresuid(uid_t r, uid_t e, uid_t s);
+long kiln_sys_setresgid(gid_t r, gid_t e, gid_t s);
+long kiln_sys_getresuid(uid_t* r, uid_t* e, uid_t* s);
+long kiln_sys_getresgid(gid_t* r, gid_t* e, gid_t* s);
+long kiln_sys_getgroups(int n, gid_t* list);
+long kiln_sys_setgroups(size_t n, const gid_t* list);
+long kiln_sys_prlimit64(pid_t pid, int res, const struct rlimit* nl, struct rlimit* ol);
+long kiln_sys_getrlimit(int res, struct rlimit* l);
+long kiln_sys_setrlimit(int res, const struct rlimit* l);
+long kiln_sys_getrusage(int who, struct rusage* u);
+long kiln_sys_getpriority(int which, id_t who);
+long kiln_sys_setpriority(int which, id_t who, int prio);
+
+// lib/random.
+long kiln_sys_getrandom(void* buf, size_t n, unsigned flags);
+
+#ifdef __cplusplus
+}
+#endif
