@@ -168,16 +168,49 @@ kiln_image_test(sched_pthread_ktest SET sched-preempt APP helloworld
             "^ktest: PASS pthread.sleep_blocks_only_the_caller$" "^ktest: PASS pthread.thread_names$"
             "^ktest: PASS pthread.deleted_key_values_do_not_reach_the_next_owner$"
             "^ktest: PASS newlib.clock_and_times_count_in_their_units$" "^ktest: PASS newlib.clock_nanosleep$"
+            "^ktest: PASS sched.kernel_thread_local_is_per_thread$"
+            "^ktest: PASS pthread.barrier_releases_all_together$" "^ktest: PASS pthread.spinlock_counter_is_exact$"
+            "^ktest: PASS pthread.stacksize_is_honoured_and_getattr_np_reports_it$"
+            "^ktest: PASS pthread.robust_and_priority_mutexes_refused$"
+            "^ktest: PASS pthread.cleanup_handlers_run_on_pop_and_exit$"
+            "^ktest: PASS pthread.deferred_cancel_wakes_cond_wait_and_respects_state$"
   EACH_LINE "hammer:=hammer: thread 0[0-7] iteration [0-9]+ line-is-whole"
   REJECT "ktest: FAIL")
 kiln_image_test(threads_preempt SET threads APP threads EXPECT ${_threads_expect})
 kiln_image_test(threads_coop SET threads-coop APP threads
   EXPECT ${_threads_expect}
   EXPECT_RE "^ktest: [1-9][0-9]* passed, 0 failed$" "^ktest: PASS pthread.sleep_blocks_only_the_caller$"
+            "^ktest: PASS pthread.barrier_releases_all_together$" "^ktest: PASS pthread.spinlock_counter_is_exact$"
   REJECT "ktest: FAIL" "spinning_thread")
 kiln_image_test(threads_stack_overflow SET threads APP threads ARGS overflow STATUS 125
   EXPECT "stack overflow in thread 'overflow'"
   EXPECT_RE "#[0-9]+ 0x[0-9a-f]+ depth\\+0x" "#[0-9]+ 0x[0-9a-f]+ overflow\\+0x")
+
+# Thread-local storage (issue 14): __thread and thread_local from main, from
+# threads (preempted: "interleaved yes"), from global constructors; errno
+# per thread; out of memory for a TLS block. tls: preemptive, with
+# libstdc++; tls-coop: cooperative, lib/cxxrt alone.
+set(_tls_expect "tls: global constructors wrote main's thread-locals ok" "tls: errno per thread ok"
+  "tls: thread_local constructors and destructors ok" "tls: oom: pthread_create returned EAGAIN")
+set(_tls_expect_re "^tls: [1-9][0-9]* passed, 0 failed$"
+  "tls: main thread's thread_local destructor 2 ran at exit\\ntls: main thread's thread_local destructor 1 ran at exit")
+kiln_image_test(tls SET tls APP tls
+  EXPECT ${_tls_expect} "tls: 4 threads saw their own thread-locals ok; interleaved yes"
+  EXPECT_RE ${_tls_expect_re} REJECT "tls: FAIL")
+kiln_image_test(tls_coop SET tls-coop APP tls
+  EXPECT ${_tls_expect} "tls: 4 threads saw their own thread-locals ok"
+  EXPECT_RE ${_tls_expect_re} REJECT "tls: FAIL")
+# The thread pointer switched through the slower way (FS base MSR on kvm,
+# arch_prctl on linuxu) gives the same results.
+foreach(_pm linuxu:arch_prctl kvm:msr)
+  string(REPLACE ":" ";" _pm ${_pm})
+  list(GET _pm 0 _p)
+  list(GET _pm 1 _m)
+  kiln_image_test(tls_fsbase_${_m} SET tls APP tls PLATFORMS ${_p} OPTS tls.fsbase=${_m} ARGS nooom
+    EXPECT "tls: 4 threads saw their own thread-locals ok; interleaved yes" "tls: errno per thread ok"
+           "tls: thread pointer switched by ${_m}"
+    EXPECT_RE "^tls: [1-9][0-9]* passed, 0 failed$" REJECT "tls: FAIL")
+endforeach()
 
 # C++ standard library (issue 7) ------------------------------------------
 set(_cxx_expect "cxx: global constructors in order ok" "cxx: exception caught, destructors ran while unwinding ok"

@@ -73,6 +73,8 @@ kiln_xen_test(ktest SET sched-preempt APP helloworld CMDLINE "log.level=info --"
          "ktest: PASS pthread.malloc_and_printf_from_many_threads" "ktest: PASS pthread.sleep_blocks_only_the_caller"
          "ktest: PASS pthread.thread_names" "ktest: PASS pthread.deleted_key_values_do_not_reach_the_next_owner"
          "ktest: PASS newlib.clock_and_times_count_in_their_units" "ktest: PASS newlib.clock_nanosleep"
+         "ktest: PASS sched.kernel_thread_local_is_per_thread" "ktest: PASS pthread.barrier_releases_all_together"
+         "ktest: PASS pthread.spinlock_counter_is_exact"
          " passed, 0 failed" "Hello world!"
          "shut down: poweroff, status 0"
   REJECT "ktest: FAIL" "no dom0 peer")
@@ -99,6 +101,14 @@ kiln_xen_test(cxx_threads SET cxx APP cxxtest
 kiln_xen_test(cxx_uncaught SET cxx APP cxxtest CMDLINE "-- uncaught" STATUS 125
   EXPECT "terminate called after throwing an instance of 'std::logic_error'" "PANIC: abort() called"
          "shut down: crash")
+# Thread-local storage (issue 14) on xen: the checks of image.*.tls.
+kiln_xen_test(tls SET tls APP tls
+  EXPECT "tls: global constructors wrote main's thread-locals ok" "tls: errno per thread ok"
+         "tls: 4 threads saw their own thread-locals ok; interleaved yes"
+         "tls: thread_local constructors and destructors ok" "tls: oom: pthread_create returned EAGAIN"
+         "tls: main thread's thread_local destructor 1 ran at exit" "shut down: poweroff, status 0"
+  EXPECT_RE "tls: [1-9][0-9]* passed, 0 failed"
+  REJECT "tls: FAIL")
 # Files (issue 13) on xen: the same checks as image.*.files.
 kiln_xen_test(files SET files APP files
   EXPECT "ok: read it back: same size, same checksum" "files: 44 passed, 0 failed" "shut down: poweroff, status 0"

@@ -1,10 +1,12 @@
 // From the platform's entry to main() and back out.
 #include <kiln/arch/context.h>
+#include <kiln/arch/tls.h>
 #include <kiln/init.h>
 #include <kiln/plat/memory.h>
 #include <kiln/option.h>
 #include <kiln/plat/console.h>
 #include <kiln/plat/exit.h>
+#include <kiln/plat/tls.h>
 #include <kiln/print.h>
 #include <string.h>
 
@@ -50,6 +52,9 @@ extern "C" void kiln_boot_exit(int status) {
 }
 
 extern "C" void kiln_boot_main(int argc, char** argv) {
+  // The main thread's thread-local storage, first: option setters, every
+  // KILN_INIT and every constructor may touch a thread-local (and errno).
+  kiln_plat_tls_set(kiln_arch_tls_init(kiln_arch_tls_main_block()));
   // Words before "--" are Kiln options; without "--" every word is the app's.
   int sep = -1;
   for (int i = 1; i < argc; ++i) {

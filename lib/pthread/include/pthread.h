@@ -39,6 +39,9 @@ int clock_nanosleep(clockid_t clock_id, int flags, const struct timespec* rqtp, 
 #define PTHREAD_MUTEX_ERRORCHECK 1
 #define PTHREAD_MUTEX_RECURSIVE 2
 #define PTHREAD_MUTEX_DEFAULT PTHREAD_MUTEX_NORMAL
+#define PTHREAD_MUTEX_STALLED 0
+#define PTHREAD_MUTEX_ROBUST 1
+#define PTHREAD_BARRIER_SERIAL_THREAD (-1)
 
 #define PTHREAD_MUTEX_INITIALIZER {PTHREAD_MUTEX_NORMAL, 0, {0}}
 #define PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP {PTHREAD_MUTEX_RECURSIVE, 0, {0}}
@@ -77,6 +80,9 @@ int pthread_attr_setscope(pthread_attr_t* a, int scope);
 int pthread_attr_getscope(const pthread_attr_t* a, int* scope);
 int pthread_attr_setinheritsched(pthread_attr_t* a, int inherit);
 int pthread_attr_getinheritsched(const pthread_attr_t* a, int* inherit);
+int pthread_attr_getstack(const pthread_attr_t* a, void** addr, size_t* size);
+int pthread_attr_getguardsize(const pthread_attr_t* a, size_t* size);
+int pthread_getattr_np(pthread_t thread, pthread_attr_t* a);
 
 int pthread_mutex_init(pthread_mutex_t* m, const pthread_mutexattr_t* attr);
 int pthread_mutex_destroy(pthread_mutex_t* m);
@@ -92,6 +98,9 @@ int pthread_mutexattr_setpshared(pthread_mutexattr_t* a, int pshared);
 int pthread_mutexattr_getpshared(const pthread_mutexattr_t* a, int* pshared);
 int pthread_mutexattr_setprotocol(pthread_mutexattr_t* a, int protocol);
 int pthread_mutexattr_getprotocol(const pthread_mutexattr_t* a, int* protocol);
+int pthread_mutexattr_setrobust(pthread_mutexattr_t* a, int robust);
+int pthread_mutexattr_getrobust(const pthread_mutexattr_t* a, int* robust);
+int pthread_mutex_consistent(pthread_mutex_t* m);
 
 int pthread_cond_init(pthread_cond_t* c, const pthread_condattr_t* attr);
 int pthread_cond_destroy(pthread_cond_t* c);
@@ -116,6 +125,36 @@ int pthread_rwlock_timedwrlock(pthread_rwlock_t* rw, const struct timespec* abst
 int pthread_rwlock_unlock(pthread_rwlock_t* rw);
 int pthread_rwlockattr_init(pthread_rwlockattr_t* a);
 int pthread_rwlockattr_destroy(pthread_rwlockattr_t* a);
+
+int pthread_barrier_init(pthread_barrier_t* b, const pthread_barrierattr_t* attr, unsigned count);
+int pthread_barrier_destroy(pthread_barrier_t* b);
+int pthread_barrier_wait(pthread_barrier_t* b);
+int pthread_barrierattr_init(pthread_barrierattr_t* a);
+int pthread_barrierattr_destroy(pthread_barrierattr_t* a);
+int pthread_barrierattr_setpshared(pthread_barrierattr_t* a, int pshared);
+int pthread_barrierattr_getpshared(const pthread_barrierattr_t* a, int* pshared);
+
+int pthread_spin_init(pthread_spinlock_t* l, int pshared);
+int pthread_spin_destroy(pthread_spinlock_t* l);
+int pthread_spin_lock(pthread_spinlock_t* l);
+int pthread_spin_trylock(pthread_spinlock_t* l);
+int pthread_spin_unlock(pthread_spinlock_t* l);
+
+/* Cleanup handlers (a block: push and pop pair in one scope). */
+struct __kiln_pthread_cleanup {
+  void (*fn)(void*);
+  void* arg;
+  struct __kiln_pthread_cleanup* prev;
+};
+void __kiln_pthread_cleanup_push(struct __kiln_pthread_cleanup* c, void (*fn)(void*), void* arg);
+void __kiln_pthread_cleanup_pop(struct __kiln_pthread_cleanup* c, int execute);
+#define pthread_cleanup_push(fn, arg)            \
+  {                                              \
+    struct __kiln_pthread_cleanup __kiln_cleanup; \
+    __kiln_pthread_cleanup_push(&__kiln_cleanup, (fn), (arg));
+#define pthread_cleanup_pop(execute)                     \
+  __kiln_pthread_cleanup_pop(&__kiln_cleanup, (execute)); \
+  }
 
 int pthread_once(pthread_once_t* once, void (*fn)(void));
 int pthread_key_create(pthread_key_t* key, void (*destructor)(void*));

@@ -1,4 +1,5 @@
 // POSIX threads over kiln::Thread: creation, attributes, keys, once.
+#include "cancel.h"
 #include <kiln/assert.h>
 #include <kiln/lock.h>
 #include <kiln/print.h>
@@ -32,7 +33,30 @@ const char* start_name(void* (*start)(void*)) {
   return name && off == 0 ? name : "pthread";
 }
 
+// The calling thread's cleanup handlers (pthread_cleanup_push) and cancel type.
+constinit thread_local __kiln_pthread_cleanup* cleanup_top = nullptr;
+constinit thread_local int cancel_type = PTHREAD_CANCEL_DEFERRED;
+
+// Newest first; a handler may itself push and pop.
+void run_cleanup_handlers() {
+  while (__kiln_pthread_cleanup* c = cleanup_top) {
+    cleanup_top = c->prev;
+    c->fn(c->arg);
+  }
+}
+
 }  // namespace
+
+bool kiln::pthread::cancel_now(Thread* t) { return t->cancel_pending && !t->cancel_disabled; }
+
+void kiln::pthread::act_on_cancel() {
+  run_cleanup_handlers();
+  kiln::thread_exit(PTHREAD_CANCELED);
+}
+
+void kiln::pthread::testcancel() {
+  if (cancel_now(kiln::thread_current())) act_on_cancel();
+}
 
 // Thread-specific data destructors, run by the exiting thread.
 static void run_key_destructors(Thread* t) {
@@ -124,6 +148,35 @@ int pthread_attr_getinheritsched(const pthread_attr_t* a, int* i) {
   return 0;
 }
 
+// The stack as POSIX describes it: the lowest usable address and the size
+// (the guard page below it is not part of it).
+int pthread_attr_getstack(const pthread_attr_t* a, void** addr, size_t* size) {
+  if (!valid_attr(a) || !addr || !size) return EINVAL;
+  *addr = a->stackaddr;
+  *size = a->stacksize;
+  return 0;
+}
+int pthread_attr_getguardsize(const pthread_attr_t* a, size_t* size) {
+  if (!valid_attr(a) || !size) return EINVAL;
+  *size = 4096;  // one guard page below every thread stack
+  return 0;
+}
+
+// The attributes a thread runs with. main's stack is the platform's
+// (linuxu: the process stack; x86bm: main.stack=): reported as unknown,
+// address NULL and size 0.
+int pthread_getattr_np(pthread_t t, pthread_attr_t* a) {
+  Thread* th = thread_of(t);
+  if (!th || !a) return EINVAL;
+  pthread_attr_init(a);
+  a->detachstate = th->detached ? PTHREAD_CREATE_DETACHED : PTHREAD_CREATE_JOINABLE;
+  if (th->stack) {
+    a->stackaddr = static_cast<char*>(th->stack) + 4096;
+    a->stacksize = th->stack_size;
+  }
+  return 0;
+}
+
 int pthread_create(pthread_t* out, const pthread_attr_t* attr, void* (*start)(void*), void* arg) {
   if (!out || !start || (attr && !attr->is_initialized)) return EINVAL;
   auto t = kiln::thread_create(start_name(start), start, arg, attr ? attr->stacksize : 0);
@@ -134,6 +187,7 @@ int pthread_create(pthread_t* out, const pthread_attr_t* attr, void* (*start)(vo
 }
 
 int pthread_join(pthread_t t, void** result) {
+  kiln::pthread::testcancel();  // a cancellation point (at entry only)
   auto r = kiln::thread_join(thread_of(t));
   if (r.is_error()) return r.error().code();
   if (result) *result = r.value();
@@ -145,30 +199,50 @@ int pthread_detach(pthread_t t) {
   return r.is_error() ? r.error().code() : 0;
 }
 
-void pthread_exit(void* result) { kiln::thread_exit(result); }
+void pthread_exit(void* result) {
+  run_cleanup_handlers();
+  kiln::thread_exit(result);
+}
 pthread_t pthread_self(void) { return reinterpret_cast<pthread_t>(kiln::thread_current()); }
 int pthread_equal(pthread_t a, pthread_t b) { return a == b; }
 
-// Cancellation is not supported: threads end by returning or pthread_exit.
-int pthread_cancel(pthread_t) {
-  static bool logged;
-  if (!logged) {
-    logged = true;
-    kiln_warn("pthread_cancel() is not supported (ENOTSUP)");
-  }
-  return ENOTSUP;
+// Deferred cancellation (docs/threads.md): pthread_cancel marks the thread
+// and wakes it if it is blocked at a cancellation point that can be woken
+// (pthread_cond_wait/timedwait); the thread acts on it at its next
+// cancellation point: its cleanup handlers run, then it exits with
+// PTHREAD_CANCELED (key destructors and thread_local destructors as for
+// pthread_exit). PTHREAD_CANCEL_ASYNCHRONOUS is accepted and acts deferred.
+int pthread_cancel(pthread_t t) {
+  Thread* th = thread_of(t);
+  if (!th) return ESRCH;
+  kiln::IrqGuard g;
+  th->cancel_pending = true;
+  if (!th->cancel_disabled && th->at_cancel_point) kiln::wake(th);
+  return 0;
 }
 int pthread_setcancelstate(int state, int* old) {
   if (state != PTHREAD_CANCEL_ENABLE && state != PTHREAD_CANCEL_DISABLE) return EINVAL;
-  if (old) *old = PTHREAD_CANCEL_ENABLE;
+  Thread* me = kiln::thread_current();
+  if (old) *old = me->cancel_disabled ? PTHREAD_CANCEL_DISABLE : PTHREAD_CANCEL_ENABLE;
+  me->cancel_disabled = state == PTHREAD_CANCEL_DISABLE;
   return 0;
 }
 int pthread_setcanceltype(int type, int* old) {
   if (type != PTHREAD_CANCEL_DEFERRED && type != PTHREAD_CANCEL_ASYNCHRONOUS) return EINVAL;
-  if (old) *old = PTHREAD_CANCEL_DEFERRED;
+  if (old) *old = cancel_type;
+  cancel_type = type;
   return 0;
 }
-void pthread_testcancel(void) {}
+void pthread_testcancel(void) { kiln::pthread::testcancel(); }
+
+void __kiln_pthread_cleanup_push(struct __kiln_pthread_cleanup* c, void (*fn)(void*), void* arg) {
+  *c = {fn, arg, cleanup_top};
+  cleanup_top = c;
+}
+void __kiln_pthread_cleanup_pop(struct __kiln_pthread_cleanup* c, int execute) {
+  cleanup_top = c->prev;
+  if (execute) c->fn(c->arg);
+}
 
 int pthread_setname_np(pthread_t t, const char* name) {
   Thread* th = thread_of(t);

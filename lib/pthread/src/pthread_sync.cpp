@@ -1,6 +1,7 @@
 // pthread mutexes, condition variables and read-write locks: Kiln's locks
 // built inline in the pthread objects on first use (so zeroed, statically
 // initialised objects work).
+#include "cancel.h"
 #include <kiln/lock.h>
 #include <kiln/plat/time.h>
 #include <kiln/sync.h>
@@ -93,6 +94,20 @@ int pthread_mutexattr_getprotocol(const pthread_mutexattr_t* a, int* p) {
   return 0;
 }
 
+// Robust mutexes (owner death) are refused: POSIX's only error for
+// pthread_mutexattr_setrobust is EINVAL, and no Kiln mutex is robust, so
+// pthread_mutex_consistent has nothing to restore (EINVAL too).
+int pthread_mutexattr_setrobust(pthread_mutexattr_t* a, int r) {
+  if (!a || !a->is_initialized || r != PTHREAD_MUTEX_STALLED) return EINVAL;
+  return 0;
+}
+int pthread_mutexattr_getrobust(const pthread_mutexattr_t* a, int* r) {
+  if (!a || !a->is_initialized || !r) return EINVAL;
+  *r = PTHREAD_MUTEX_STALLED;
+  return 0;
+}
+int pthread_mutex_consistent(pthread_mutex_t*) { return EINVAL; }
+
 int pthread_mutex_init(pthread_mutex_t* m, const pthread_mutexattr_t* a) {
   if (!m || (a && !a->is_initialized)) return EINVAL;
   memset(m, 0, sizeof *m);
@@ -154,15 +169,38 @@ int pthread_cond_destroy(pthread_cond_t* c) {
   c->initialized = 0;
   return 0;
 }
+// A cancellation point that a cancel wakes: checked and entered masked, so
+// a pthread_cancel between the check and the wait cannot be missed. When
+// the cancel is acted on, the mutex is held again (POSIX), for the
+// cleanup handlers to release.
+static int cancellable_wait(kiln::CondVar* cv, kiln::Mutex* m, uint64_t deadline_ns) {
+  kiln::pthread::testcancel();
+  kiln::Thread* me = kiln::thread_current();
+  kiln::Result<void> r;
+  bool cancelled;
+  {
+    kiln::IrqGuard g;
+    cancelled = kiln::pthread::cancel_now(me);
+    if (!cancelled) {
+      me->at_cancel_point = true;
+      r = cv->wait(*m, deadline_ns);
+      me->at_cancel_point = false;
+      cancelled = kiln::pthread::cancel_now(me) && m->owner() == me;
+    }
+  }
+  if (cancelled) kiln::pthread::act_on_cancel();  // not masked: handlers may block
+  return code(r);
+}
+
 int pthread_cond_wait(pthread_cond_t* c, pthread_mutex_t* m) {
   if (!c || !m) return EINVAL;
-  return code(cond(c)->wait(*mutex(m)));
+  return cancellable_wait(cond(c), mutex(m), 0);
 }
 int pthread_cond_timedwait(pthread_cond_t* c, pthread_mutex_t* m, const struct timespec* abs) {
   if (!c || !m) return EINVAL;
   long long d = deadline(abs, c->clock);
   if (d < 0) return EINVAL;
-  return code(cond(c)->wait(*mutex(m), static_cast<uint64_t>(d)));
+  return cancellable_wait(cond(c), mutex(m), static_cast<uint64_t>(d));
 }
 int pthread_cond_signal(pthread_cond_t* c) {
   if (!c) return EINVAL;

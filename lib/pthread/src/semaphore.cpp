@@ -1,5 +1,6 @@
 // POSIX semaphores over kiln::Semaphore. Errors through errno, as POSIX
 // specifies for these calls.
+#include "cancel.h"
 #include <kiln/enosys.h>
 #include <kiln/plat/time.h>
 #include <kiln/sync.h>
@@ -32,7 +33,10 @@ int sem_destroy(sem_t* s) {
   return 0;
 }
 
+// sem_wait and sem_timedwait are cancellation points at entry (a cancel
+// does not wake a thread blocked in them).
 int sem_wait(sem_t* s) {
+  kiln::pthread::testcancel();
   if (!s || !s->initialized) return fail(EINVAL);
   auto r = sem(s)->down();
   return r.is_error() ? fail(r.error().code()) : 0;
@@ -44,6 +48,7 @@ int sem_trywait(sem_t* s) {
 }
 
 int sem_timedwait(sem_t* s, const struct timespec* abs) {
+  kiln::pthread::testcancel();
   if (!s || !s->initialized || !abs || abs->tv_nsec < 0 || abs->tv_nsec >= 1000000000) return fail(EINVAL);
   long long t = static_cast<long long>(abs->tv_sec) * 1000000000LL + abs->tv_nsec;
   long long d = static_cast<long long>(kiln_plat_monotonic_ns()) + (t - kiln_plat_wall_ns());

@@ -43,7 +43,7 @@ KILN_TEST(pthread, attributes) {
   KTEST_EXPECT_EQ(pthread_create(&t, &a, times_two, NULL), 0);
   KTEST_EXPECT_EQ(pthread_join(t, NULL), EINVAL); /* detached */
   KTEST_EXPECT_EQ(pthread_attr_destroy(&a), 0);
-  KTEST_EXPECT_EQ(pthread_cancel(pthread_self()), ENOTSUP);
+  KTEST_EXPECT_EQ(pthread_cancel(0), ESRCH);
 }
 
 KILN_TEST(pthread, mutex_types) {
@@ -374,4 +374,226 @@ KILN_TEST(pthread, thread_names) {
   KTEST_EXPECT_EQ(pthread_getname_np(pthread_self(), seen, 5), ERANGE);
   KTEST_EXPECT_EQ(pthread_setname_np(pthread_self(), "a name much longer than the limit"), ERANGE);
   KTEST_EXPECT_EQ(pthread_setname_np(pthread_self(), name), 0);
+}
+
+/* Barriers (issue 14): every round, all threads arrive before any leaves,
+ * and exactly one of them gets PTHREAD_BARRIER_SERIAL_THREAD. */
+#define BAR_THREADS 4
+#define BAR_ROUNDS 50
+static pthread_barrier_t bar;
+static volatile int bar_arrived[BAR_ROUNDS];
+static volatile int bar_serial[BAR_ROUNDS];
+static volatile int bar_early;
+static void* bar_worker(void* p) {
+  (void)p;
+  for (int r = 0; r < BAR_ROUNDS; r++) {
+    __atomic_add_fetch(&bar_arrived[r], 1, __ATOMIC_SEQ_CST);
+    if ((r & 3) == 0) sched_yield();
+    int rc = pthread_barrier_wait(&bar);
+    if (rc == PTHREAD_BARRIER_SERIAL_THREAD) __atomic_add_fetch(&bar_serial[r], 1, __ATOMIC_SEQ_CST);
+    else if (rc != 0) bar_early = 1000 + rc;
+    if (bar_arrived[r] != BAR_THREADS) bar_early = 1;  /* left before all arrived */
+  }
+  return NULL;
+}
+
+KILN_TEST(pthread, barrier_releases_all_together) {
+  pthread_barrierattr_t a;
+  KTEST_EXPECT_EQ(pthread_barrierattr_init(&a), 0);
+  int ps = -1;
+  KTEST_EXPECT_EQ(pthread_barrierattr_getpshared(&a, &ps), 0);
+  KTEST_EXPECT_EQ(ps, PTHREAD_PROCESS_PRIVATE);
+  KTEST_EXPECT_EQ(pthread_barrierattr_setpshared(&a, PTHREAD_PROCESS_SHARED), ENOTSUP);
+  KTEST_EXPECT_EQ(pthread_barrier_init(&bar, &a, 0), EINVAL);
+  KTEST_ASSERT(pthread_barrier_init(&bar, &a, BAR_THREADS) == 0);
+  KTEST_EXPECT_EQ(pthread_barrierattr_destroy(&a), 0);
+  pthread_t t[BAR_THREADS];
+  for (int i = 0; i < BAR_THREADS; i++) KTEST_ASSERT(pthread_create(&t[i], NULL, bar_worker, NULL) == 0);
+  for (int i = 0; i < BAR_THREADS; i++) KTEST_EXPECT_EQ(pthread_join(t[i], NULL), 0);
+  KTEST_EXPECT_EQ(bar_early, 0);
+  int serial_ok = 1;
+  for (int r = 0; r < BAR_ROUNDS; r++)
+    if (bar_serial[r] != 1) serial_ok = 0;
+  KTEST_EXPECT(serial_ok);
+  KTEST_EXPECT_EQ(pthread_barrier_destroy(&bar), 0);
+}
+
+/* Spinlocks: a counter under one stays exact with threads that yield or
+ * are preempted while holding it. */
+static pthread_spinlock_t spin;
+static long spin_counter;
+static void* spin_worker(void* p) {
+  (void)p;
+  for (int i = 0; i < 20000; i++) {
+    pthread_spin_lock(&spin);
+    long v = spin_counter;
+    if ((i & 255) == 0) sched_yield(); /* others must wait, not get in */
+    spin_counter = v + 1;
+    pthread_spin_unlock(&spin);
+  }
+  return NULL;
+}
+
+KILN_TEST(pthread, spinlock_counter_is_exact) {
+  KTEST_EXPECT_EQ(pthread_spin_init(&spin, PTHREAD_PROCESS_SHARED), ENOTSUP);
+  KTEST_ASSERT(pthread_spin_init(&spin, PTHREAD_PROCESS_PRIVATE) == 0);
+  KTEST_EXPECT_EQ(pthread_spin_trylock(&spin), 0);
+  KTEST_EXPECT_EQ(pthread_spin_trylock(&spin), EBUSY);
+  KTEST_EXPECT_EQ(pthread_spin_unlock(&spin), 0);
+  spin_counter = 0;
+  pthread_t t[4];
+  for (int i = 0; i < 4; i++) KTEST_ASSERT(pthread_create(&t[i], NULL, spin_worker, NULL) == 0);
+  for (int i = 0; i < 4; i++) KTEST_EXPECT_EQ(pthread_join(t[i], NULL), 0);
+  KTEST_EXPECT_EQ(spin_counter, 4 * 20000);
+  KTEST_EXPECT_EQ(pthread_spin_destroy(&spin), 0);
+}
+
+/* pthread_attr_setstacksize is honoured: a 256 KiB thread uses 192 KiB of
+ * stack (the 64 KiB default would hit the guard page), and
+ * pthread_getattr_np reports the stack it got. */
+static int deep(int n) {
+  volatile char buf[4096];
+  buf[0] = (char)n;
+  buf[4095] = (char)n;
+  return n == 0 ? buf[0] : deep(n - 1) + buf[4095] - (char)n + 1;
+}
+static void* stack_user(void* p) {
+  pthread_attr_t a;
+  size_t* out = p;
+  if (pthread_getattr_np(pthread_self(), &a) != 0) return NULL;
+  void* addr = NULL;
+  size_t size = 0;
+  pthread_attr_getstacksize(&a, &out[0]);
+  pthread_attr_getstack(&a, &addr, &size);
+  char here;
+  out[1] = (uintptr_t)&here > (uintptr_t)addr && (uintptr_t)&here < (uintptr_t)addr + size;
+  int detached = -1;
+  pthread_attr_getdetachstate(&a, &detached);
+  out[2] = detached == PTHREAD_CREATE_JOINABLE;
+  pthread_attr_destroy(&a);
+  out[3] = (size_t)deep(48);
+  return p;
+}
+
+KILN_TEST(pthread, stacksize_is_honoured_and_getattr_np_reports_it) {
+  pthread_attr_t a;
+  size_t out[4] = {0, 0, 0, 0};
+  pthread_t t;
+  KTEST_EXPECT_EQ(pthread_attr_init(&a), 0);
+  KTEST_EXPECT_EQ(pthread_attr_setstacksize(&a, 256 * 1024), 0);
+  KTEST_ASSERT(pthread_create(&t, &a, stack_user, out) == 0);
+  KTEST_EXPECT_EQ(pthread_join(t, NULL), 0);
+  KTEST_EXPECT(out[0] >= 256 * 1024);
+  KTEST_EXPECT_EQ(out[1], 1);
+  KTEST_EXPECT_EQ(out[2], 1);
+  KTEST_EXPECT_EQ(out[3], 48);
+  KTEST_EXPECT_EQ(pthread_attr_destroy(&a), 0);
+  KTEST_EXPECT_EQ(pthread_getattr_np(pthread_self(), &a), 0);
+  KTEST_EXPECT_EQ(pthread_attr_destroy(&a), 0);
+}
+
+/* Robust and priority mutexes are refused with the errno POSIX allows. */
+KILN_TEST(pthread, robust_and_priority_mutexes_refused) {
+  pthread_mutexattr_t a;
+  int v = -1;
+  KTEST_EXPECT_EQ(pthread_mutexattr_init(&a), 0);
+  KTEST_EXPECT_EQ(pthread_mutexattr_setrobust(&a, PTHREAD_MUTEX_ROBUST), EINVAL);
+  KTEST_EXPECT_EQ(pthread_mutexattr_setrobust(&a, PTHREAD_MUTEX_STALLED), 0);
+  KTEST_EXPECT_EQ(pthread_mutexattr_getrobust(&a, &v), 0);
+  KTEST_EXPECT_EQ(v, PTHREAD_MUTEX_STALLED);
+  KTEST_EXPECT_EQ(pthread_mutexattr_setprotocol(&a, PTHREAD_PRIO_INHERIT), ENOTSUP);
+  KTEST_EXPECT_EQ(pthread_mutexattr_setprotocol(&a, PTHREAD_PRIO_PROTECT), ENOTSUP);
+  KTEST_EXPECT_EQ(pthread_mutexattr_setprotocol(&a, PTHREAD_PRIO_NONE), 0);
+  pthread_mutex_t m;
+  KTEST_EXPECT_EQ(pthread_mutex_init(&m, &a), 0);
+  KTEST_EXPECT_EQ(pthread_mutex_consistent(&m), EINVAL); /* not robust */
+  KTEST_EXPECT_EQ(pthread_mutex_destroy(&m), 0);
+  KTEST_EXPECT_EQ(pthread_mutexattr_destroy(&a), 0);
+}
+
+/* Cleanup handlers: pop(1) runs one, pop(0) does not, pthread_exit runs
+ * the pushed ones newest first. */
+static char cleanup_log[16];
+static void note_cleanup(void* p) { strncat(cleanup_log, (const char*)p, sizeof cleanup_log - strlen(cleanup_log) - 1); }
+static void* cleanup_user(void* p) {
+  (void)p;
+  pthread_cleanup_push(note_cleanup, "a");
+  pthread_cleanup_push(note_cleanup, "b");
+  pthread_cleanup_pop(1); /* runs b */
+  pthread_cleanup_push(note_cleanup, "c");
+  pthread_cleanup_pop(0); /* c does not run */
+  pthread_cleanup_push(note_cleanup, "d");
+  pthread_exit((void*)7); /* runs d, then a */
+  pthread_cleanup_pop(0);
+  pthread_cleanup_pop(0);
+  return NULL;
+}
+
+KILN_TEST(pthread, cleanup_handlers_run_on_pop_and_exit) {
+  pthread_t t;
+  void* r = NULL;
+  cleanup_log[0] = 0;
+  KTEST_ASSERT(pthread_create(&t, NULL, cleanup_user, NULL) == 0);
+  KTEST_EXPECT_EQ(pthread_join(t, &r), 0);
+  KTEST_EXPECT_EQ((intptr_t)r, 7);
+  KTEST_EXPECT(strcmp(cleanup_log, "bda") == 0);
+}
+
+/* Deferred cancellation: a thread blocked in pthread_cond_wait is woken
+ * and cancelled, with the mutex re-acquired for its cleanup handler; one
+ * with cancellation disabled runs on until it enables it and reaches
+ * pthread_testcancel. */
+static pthread_mutex_t cancel_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t never = PTHREAD_COND_INITIALIZER;
+static volatile int cancel_waiting, cancel_cleanup_held, cancel_after_wait;
+static void unlock_cleanup(void* m) {
+  cancel_cleanup_held = pthread_mutex_trylock(&cancel_lock) == EBUSY; /* still ours */
+  pthread_mutex_unlock((pthread_mutex_t*)m);
+}
+static void* cond_waiter(void* p) {
+  (void)p;
+  pthread_mutex_lock(&cancel_lock);
+  pthread_cleanup_push(unlock_cleanup, &cancel_lock);
+  cancel_waiting = 1;
+  for (;;) pthread_cond_wait(&never, &cancel_lock);
+  cancel_after_wait = 1;
+  pthread_cleanup_pop(1);
+  return NULL;
+}
+static volatile int disabled_progress;
+static void* disabled_worker(void* p) {
+  (void)p;
+  int old = -1;
+  pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &old);
+  while (disabled_progress < 3) {
+    pthread_testcancel(); /* disabled: not acted on */
+    disabled_progress++;
+    sched_yield();
+  }
+  pthread_setcancelstate(old, NULL);
+  pthread_testcancel(); /* cancelled here */
+  disabled_progress = 100;
+  return NULL;
+}
+
+KILN_TEST(pthread, deferred_cancel_wakes_cond_wait_and_respects_state) {
+  pthread_t t;
+  void* r = NULL;
+  KTEST_ASSERT(pthread_create(&t, NULL, cond_waiter, NULL) == 0);
+  while (!cancel_waiting) sched_yield();
+  sched_yield();
+  KTEST_EXPECT_EQ(pthread_cancel(t), 0);
+  KTEST_EXPECT_EQ(pthread_join(t, &r), 0);
+  KTEST_EXPECT(r == PTHREAD_CANCELED);
+  KTEST_EXPECT_EQ(cancel_cleanup_held, 1);
+  KTEST_EXPECT_EQ(cancel_after_wait, 0);
+  KTEST_EXPECT_EQ(pthread_mutex_trylock(&cancel_lock), 0); /* the handler unlocked it */
+  pthread_mutex_unlock(&cancel_lock);
+
+  disabled_progress = 0;
+  KTEST_ASSERT(pthread_create(&t, NULL, disabled_worker, NULL) == 0);
+  KTEST_EXPECT_EQ(pthread_cancel(t), 0);
+  KTEST_EXPECT_EQ(pthread_join(t, &r), 0);
+  KTEST_EXPECT(r == PTHREAD_CANCELED);
+  KTEST_EXPECT_EQ(disabled_progress, 3);
 }

@@ -5,6 +5,7 @@
 #include "policy.h"
 #include <kiln/alloc.h>
 #include <kiln/arch/context.h>
+#include <kiln/arch/tls.h>
 #include <kiln/assert.h>
 #include <kiln/config.h>
 #include <kiln/deadline_queue.h>
@@ -13,6 +14,7 @@
 #include <kiln/plat/paging.h>
 #include <kiln/plat/time.h>
 #include <kiln/plat/timer.h>
+#include <kiln/plat/tls.h>
 #include <kiln/plat/wait.h>
 #include <kiln/print.h>
 #include <kiln/sched.h>
@@ -122,6 +124,7 @@ void schedule() {
   program_timer();
   if (next != prev) {
     hooks_switch(prev, next);
+    if (next->tls_pointer != prev->tls_pointer) kiln_plat_tls_set(next->tls_pointer);
     kiln_arch_context_switch(&prev->ctx, next->ctx);
   }
 }
@@ -132,6 +135,7 @@ void free_thread(Thread* t) {
     if (t->all_node.linked()) all_threads.remove(*t);
   }
   hooks_fini(t);
+  kiln_free(t->tls_block);
   if (t->stack) {
     kiln_plat_unguard(t->stack, kPage);
     kiln_free(t->stack);
@@ -190,6 +194,12 @@ int sched_init() {
   set_name(&idle_thread, "idle");
   idle_thread.state = Thread::State::Ready;
   idle_thread.ctx = kiln_arch_context_init(idle_stack, sizeof idle_stack, idle_loop, nullptr);
+  // main's thread-local storage was installed by boot (kiln/plat/tls.h);
+  // the idle thread gets its own, so what its hooks touch is nobody's.
+  main_thread.tls_pointer = kiln_arch_tls_pointer();
+  idle_thread.tls_block = kiln_memalign(kiln_arch_tls_block_align(), kiln_arch_tls_block_size());
+  if (!idle_thread.tls_block) return -ENOMEM;
+  idle_thread.tls_pointer = kiln_arch_tls_init(idle_thread.tls_block);
   if (hooks_init(&main_thread) < 0) return -ENOMEM;
   kiln_plat_timer_set_handler(on_timer);
   started = true;
@@ -229,6 +239,13 @@ Result<Thread*> thread_create(const char* name, void* (*fn)(void*), void* arg, s
     return Error(EAGAIN);
   }
   t->stack_size = stack_size;
+  t->tls_block = kiln_memalign(kiln_arch_tls_block_align(), kiln_arch_tls_block_size());
+  if (!t->tls_block) {
+    kiln_free(t->stack);
+    delete t;
+    return Error(EAGAIN);
+  }
+  t->tls_pointer = kiln_arch_tls_init(t->tls_block);
   int g = kiln_plat_guard(t->stack, kPage);
   if (g < 0 && !guard_warned) {
     guard_warned = true;
@@ -239,6 +256,7 @@ Result<Thread*> thread_create(const char* name, void* (*fn)(void*), void* arg, s
   t->arg = arg;
   if (hooks_init(t) < 0) {
     kiln_plat_unguard(t->stack, kPage);
+    kiln_free(t->tls_block);
     kiln_free(t->stack);
     delete t;
     return Error(EAGAIN);

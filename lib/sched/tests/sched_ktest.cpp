@@ -343,3 +343,38 @@ KILN_TEST(sched, red_zone_survives_preemption) {
   KTEST_EXPECT_EQ(redzone_errors, 0);
 }
 #endif
+
+// Kernel code's own thread_local (docs/threads.md, "Thread-local
+// storage"): each thread starts from the initial value, keeps its writes
+// across switches, and never sees another thread's.
+namespace {
+constinit thread_local long ktls_value = 5;
+constinit thread_local char ktls_zero[32] = {};
+void* ktls_worker(void* p) {
+  auto id = reinterpret_cast<uintptr_t>(p);
+  bool ok = ktls_value == 5 && ktls_zero[0] == 0 && ktls_zero[31] == 0;
+  ktls_value = static_cast<long>(100 + id);
+  ktls_zero[31] = static_cast<char>(id);
+  for (int i = 0; i < 50; ++i) {
+    yield();
+    if (ktls_value != static_cast<long>(100 + id) || ktls_zero[31] != static_cast<char>(id)) ok = false;
+  }
+  return reinterpret_cast<void*>(uintptr_t{ok});
+}
+}  // namespace
+
+KILN_TEST(sched, kernel_thread_local_is_per_thread) {
+  ktls_value = 77;
+  Thread* ts[4];
+  for (uintptr_t i = 0; i < 4; ++i) {
+    auto r = thread_create("ktls", ktls_worker, reinterpret_cast<void*>(i));
+    KTEST_ASSERT(r.ok());
+    ts[i] = r.value();
+  }
+  for (auto* t : ts) {
+    auto r = thread_join(t);
+    KTEST_ASSERT(r.ok());
+    KTEST_EXPECT_EQ(reinterpret_cast<uintptr_t>(r.value()), 1);
+  }
+  KTEST_EXPECT_EQ(ktls_value, 77);
+}

@@ -51,6 +51,7 @@ KILN_INIT(plat, 100, heap_map);
 extern "C" uintptr_t kiln_plat_main_stack(void) { return 0; }
 
 extern "C" void kiln_linuxu_install_crash_handlers();
+extern "C" void kiln_linuxu_tls_setup(long* sp);
 
 namespace {
 constinit uint64_t start_ns = 0;  // the process start on the monotonic clock
@@ -67,6 +68,7 @@ extern "C" KILN_NORETURN void kiln_linuxu_start(long* sp) {
   int argc = static_cast<int>(sp[0]);
   char** argv = reinterpret_cast<char**>(sp + 1);
   host_envp = argv + argc + 1;
+  kiln_linuxu_tls_setup(sp);
   kiln_linuxu_install_crash_handlers();
   start_ns = kiln_plat_monotonic_ns();
   kiln_boot_main(argc, argv);

@@ -1,5 +1,6 @@
 /* schedbench: thread create+join, context switch (two threads ping-pong
- * over semaphores) and malloc/free of small blocks. Plain POSIX C: the same
+ * over semaphores), malloc/free of small blocks and the cost of a
+ * thread-local access next to a global one. Plain POSIX C: the same
  * source builds for Kiln and for the host (glibc, pthreads), so `make
  * bench` compares them in one run. Prints "result <name> <ns per op>". */
 #include <pthread.h>
@@ -76,11 +77,35 @@ static double malloc_free(int n) {
   return (now_ns() - t0) / ops;
 }
 
+/* Nanoseconds per read-modify-write of a counter, a thread-local one
+ * (%fs:-offset) or a global one (rip-relative): the compiler barrier makes
+ * every iteration load and store it. */
+static __thread unsigned long tls_counter;
+static unsigned long global_counter;
+static double tls_access(int n) {
+  double t0 = now_ns();
+  for (int i = 0; i < n; i++) {
+    tls_counter++;
+    __asm__ volatile("" ::: "memory");
+  }
+  return (now_ns() - t0) / n;
+}
+static double global_access(int n) {
+  double t0 = now_ns();
+  for (int i = 0; i < n; i++) {
+    global_counter++;
+    __asm__ volatile("" ::: "memory");
+  }
+  return (now_ns() - t0) / n;
+}
+
 int main(int argc, char* argv[]) {
   int scale = argc > 1 ? atoi(argv[1]) : 1;
   if (scale < 1) scale = 1;
   printf("result create_join_ns %.1f\n", create_join(2000 * scale));
   printf("result context_switch_ns %.1f\n", pingpong(20000 * scale));
   printf("result malloc_free_ns %.1f\n", malloc_free(400000 * scale));
+  printf("result tls_access_ns %.2f\n", tls_access(20000000 * scale));
+  printf("result global_access_ns %.2f\n", global_access(20000000 * scale));
   return 0;
 }

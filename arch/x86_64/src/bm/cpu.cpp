@@ -95,5 +95,11 @@ extern "C" KILN_NORETURN void kiln_x86_start64(uint32_t entry, uint32_t info, ui
   DescPtr id{sizeof idt - 1, reinterpret_cast<uint64_t>(idt)};
   asm volatile("lidt %0" ::"m"(id) : "memory");
 
+  // wrfsbase where the CPU has it: the thread pointer (FS base) is
+  // switched with every thread (kiln/plat/tls.h), and the instruction is
+  // cheaper than wrmsr, which traps to the hypervisor.
+  using namespace kiln::x86;
+  if (cpuid(0).a >= 7 && (cpuid(7).b & 1)) write_cr4(read_cr4() | kCr4FsGsBase);  // CPUID.(7,0):EBX.FSGSBASE
+
   kiln_x86_bm_main(entry, info, eax);
 }

@@ -55,6 +55,20 @@ typedef struct {
   int pshared;
 } pthread_rwlockattr_t;
 
+typedef struct {
+  int initialized;
+  unsigned count; /* threads to wait for */
+  long long __bar[12];
+} pthread_barrier_t;
+
+typedef struct {
+  int is_initialized;
+  int pshared;
+} pthread_barrierattr_t;
+
+/* 0: free, 1: held (a thread that finds it held yields: one CPU). */
+typedef volatile int pthread_spinlock_t;
+
 typedef unsigned int pthread_key_t;
 
 typedef struct {

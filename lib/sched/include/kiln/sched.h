@@ -41,6 +41,13 @@ struct Thread {
   class WaitQueue* waiting_on = nullptr;
   void* specific[kThreadKeys] = {};
   void* libc_state = nullptr;  // per-thread libc data (newlib's struct _reent)
+  void* tls_block = nullptr;     // thread-local storage (kiln/arch/tls.h); main's is static
+  uintptr_t tls_pointer = 0;     // its thread pointer, installed when the thread runs
+  // lib/pthread's deferred cancellation (pthread_cancel sets cancel_pending
+  // from another thread, masked; the rest is the thread's own).
+  bool cancel_pending = false;
+  bool cancel_disabled = false;
+  bool at_cancel_point = false;  // blocked where a cancel may wake it
 };
 
 // Threads waiting for something.
@@ -62,6 +69,8 @@ class WaitQueue {
 };
 
 // Create a thread running fn(arg). stack_size 0 means the Kconfig default.
+// EAGAIN when its stack, its thread-local storage block or a hook's state
+// cannot be allocated.
 Result<Thread*> thread_create(const char* name, void* (*fn)(void*), void* arg,
                               size_t stack_size = 0);
 // Wait for t to exit and free it; yields fn's return value (or what it

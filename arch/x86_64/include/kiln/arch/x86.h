@@ -90,6 +90,9 @@ inline uint64_t read_cr4() {
   asm volatile("mov %%cr4, %0" : "=r"(v));
   return v;
 }
+inline void write_cr4(uint64_t v) { asm volatile("mov %0, %%cr4" ::"r"(v) : "memory"); }
+constexpr uint64_t kCr4FsGsBase = 1u << 16;  // rd/wr{fs,gs}base allowed
+constexpr uint32_t kMsrFsBase = 0xc0000100;
 inline void cli() { asm volatile("cli" ::: "memory"); }
 inline void sti() { asm volatile("sti" ::: "memory"); }
 // sti takes effect after the next instruction, so no interrupt is lost
