@@ -101,5 +101,11 @@ kiln_xen_test(rootfs SET rootfs APP rootfs
   EXPECT "rootfs: / = bin dev etc motd-link proc tmp" "rootfs: cat /etc/motd: embedded motd"
          "rootfs: stat /etc/motd: f 0644 14 bytes, 0 blocks" "shut down: poweroff, status 0")
 
+# Memory mapping (issue 14) on xen: the same checks as image.*.mm, and a
+# write to a read-only mapping crashing with the report naming it.
+kiln_xen_test(mm SET mm APP mm EXPECT "mm: 64 passed, 0 failed" "shut down: poweroff, status 0" REJECT "FAIL")
+kiln_xen_test(mm_write_read_only SET mm APP mm CMDLINE "-- rdonly" STATUS 125
+  EXPECT "(anonymous private, PROT_READ): the mapping is not writable" "shut down: crash")
+
 add_test(NAME xen.rig COMMAND ${XEN_RUN} --batch ${XEN_OUT} --timeout 60 ${_xen_guests})
 set_tests_properties(xen.rig PROPERTIES FIXTURES_SETUP xen_rig TIMEOUT 900 RESOURCE_LOCK xen_rig)

@@ -76,16 +76,11 @@ int fcntl(int fd, int cmd, ...) {
 // The file calls (open, stat, mkdir, ...) are lib/vfs's, or without it
 // ENOSYS stubs (nofs.cpp). pipe, pipe2 and socketpair are lib/fdtab's
 // (src/ipc_calls.cpp).
-// A unikernel is one process.
+// A unikernel is one process. brk and sbrk are lib/mm's (src/brk.cpp).
 int _fork(void) { return KILN_ENOSYS(); }
 int _execve(const char*, char* const*, char* const*) { return KILN_ENOSYS(); }
 int _wait(int*) { return KILN_ENOSYS(); }
 pid_t waitpid(pid_t, int*, int) { return KILN_ENOSYS(); }
-void* _sbrk(ptrdiff_t) {
-  KILN_ENOSYS();  // malloc uses Kiln's heap, never sbrk
-  errno = ENOMEM;
-  return reinterpret_cast<void*>(-1);
-}
 
 int _getpid(void) { return 1; }
 pid_t getppid(void) { return 0; }
@@ -121,7 +116,6 @@ void __assert_func(const char* file, int line, const char* func, const char* exp
 KILN_ALIAS(fork, _fork);
 KILN_ALIAS(execve, _execve);
 KILN_ALIAS(wait, _wait);
-KILN_ALIAS(sbrk, _sbrk);
 KILN_ALIAS(getpid, _getpid);
 KILN_ALIAS(kill, _kill);
 
