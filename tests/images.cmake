@@ -377,3 +377,10 @@ kiln_image_test(mm_exhaust SET mm APP mm ARGS exhaust
   EXPECT "ok: 2 MiB mappings until ENOMEM" "ok: a read-only page in each, the rest writable" "ok: all unmapped"
          "ok: the memory is back: one mapping of half of it" "mm: 4 passed, 0 failed"
   REJECT "FAIL")
+# lib/mm is in every newlib image, but an app that never maps memory links
+# none of it (KILN_SYSCALL_ON_USE): helloworld has no mm code and no mm table
+# entries; the mm image, which calls mmap, has them (the control).
+foreach(_p linuxu kvm)
+  add_test(NAME image.${_p}.mm_not_linked_without_use COMMAND sh -c
+    "nm ${I}/hello/helloworld_${_p}-x86_64.dbg | grep -E ' (kiln_sys_mmap|kiln_sysent_mmap|kiln_sysent_brk|kiln_mm_fault_hint|mmap|sbrk)$' && exit 1; nm ${I}/mm/mm_${_p}-x86_64.dbg | grep -cE ' (kiln_sysent_mmap|kiln_sysent_brk|kiln_mm_fault_hint)$' | grep -qx 3")
+endforeach()

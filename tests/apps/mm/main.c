@@ -305,7 +305,7 @@ static int exhaust(void) {
     }
   }
   printf("mm: %d protected, %d ENOMEM\n", prot, nomem);
-  check(prot >= n / 2 && !bad, "a read-only page in each, the rest writable");
+  check(prot == n && !bad, "a read-only page in each, the rest writable");
   for (int i = 0; i < n; ++i)
     if (munmap(maps[i], kLen) != 0) ++bad;
   kiln_alloc_get_stats(&h1);
