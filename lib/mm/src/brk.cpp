@@ -19,7 +19,6 @@ extern "C" {
 
 // Linux's brk returns the new break, or the old one when it cannot move.
 long kiln_sys_brk(unsigned long addr) {
-  KILN_SYSCALL_ANCHOR(brk);
   unsigned long cur = current_break();
   if (addr && addr != cur) {
     static bool logged;
@@ -28,7 +27,7 @@ long kiln_sys_brk(unsigned long addr) {
   }
   return static_cast<long>(cur);
 }
-KILN_SYSCALL_ON_USE(brk);
+KILN_SYSCALL(brk);
 
 int brk(void* addr) {
   if (static_cast<unsigned long>(kiln_sys_brk(reinterpret_cast<unsigned long>(addr))) ==

@@ -550,8 +550,9 @@ const char* mapping_hint(uintptr_t addr) {
 }  // namespace kiln::mm
 
 // The hint is linked only with mmap (mappings exist only then): its entry
-// is in a section the linker script does not KEEP, and kiln_sys_mmap
-// anchors it (as KILN_SYSCALL_ON_USE's entries are).
+// is in a section the linker script does not KEEP, and kiln_sys_mmap's
+// body refers to it with a no-op relocation (which follows the code where
+// it is inlined), so an image without mmap carries neither.
 extern "C" const kiln_fault_hint_entry kiln_mm_fault_hint;
 extern "C" const kiln_fault_hint_entry kiln_mm_fault_hint KILN_SECTION(".kiln_fault_hints.on_use")
     __attribute__((aligned(8))) = {kiln::mm::mapping_hint, "mm"};
@@ -560,67 +561,58 @@ extern "C" {
 
 long kiln_sys_mmap(unsigned long addr, unsigned long len, unsigned long prot, unsigned long flags, unsigned long fd,
                    unsigned long off) {
-  KILN_SYSCALL_ANCHOR(mmap);
-  KILN_LINK_ANCHOR("kiln_mm_fault_hint");
+  // Links the fault hint (above) with this code, inlined or not.
+  __asm__ volatile(".reloc ., BFD_RELOC_NONE, kiln_mm_fault_hint");
   return kiln::mm::do_mmap(addr, len, static_cast<int>(prot), static_cast<int>(flags), static_cast<int>(fd),
                            static_cast<off_t>(off));
 }
-KILN_SYSCALL_ON_USE(mmap);
+KILN_SYSCALL(mmap);
 
 long kiln_sys_munmap(unsigned long addr, size_t len) {
-  KILN_SYSCALL_ANCHOR(munmap);
   return kiln::mm::do_munmap(addr, len);
 }
-KILN_SYSCALL_ON_USE(munmap);
+KILN_SYSCALL(munmap);
 
 long kiln_sys_mprotect(unsigned long addr, size_t len, unsigned long prot) {
-  KILN_SYSCALL_ANCHOR(mprotect);
   return kiln::mm::do_mprotect(addr, len, static_cast<int>(prot));
 }
-KILN_SYSCALL_ON_USE(mprotect);
+KILN_SYSCALL(mprotect);
 
 long kiln_sys_mremap(unsigned long addr, unsigned long old_len, unsigned long new_len, unsigned long flags,
                      unsigned long) {
-  KILN_SYSCALL_ANCHOR(mremap);
   return kiln::mm::do_mremap(addr, old_len, new_len, static_cast<int>(flags));
 }
-KILN_SYSCALL_ON_USE(mremap);
+KILN_SYSCALL(mremap);
 
 long kiln_sys_madvise(unsigned long addr, size_t len, int advice) {
-  KILN_SYSCALL_ANCHOR(madvise);
   return kiln::mm::do_madvise(addr, len, advice);
 }
-KILN_SYSCALL_ON_USE(madvise);
+KILN_SYSCALL(madvise);
 
 long kiln_sys_msync(unsigned long addr, size_t len, int flags) {
-  KILN_SYSCALL_ANCHOR(msync);
   return kiln::mm::do_msync(addr, len, flags);
 }
-KILN_SYSCALL_ON_USE(msync);
+KILN_SYSCALL(msync);
 
 long kiln_sys_mlock(unsigned long addr, size_t len) {
-  KILN_SYSCALL_ANCHOR(mlock);
   return kiln::mm::do_mlock(addr, len);
 }
-KILN_SYSCALL_ON_USE(mlock);
+KILN_SYSCALL(mlock);
 
 long kiln_sys_munlock(unsigned long addr, size_t len) {
-  KILN_SYSCALL_ANCHOR(munlock);
   return kiln::mm::do_mlock(addr, len);
 }
-KILN_SYSCALL_ON_USE(munlock);
+KILN_SYSCALL(munlock);
 
 long kiln_sys_mlockall(int flags) {
-  KILN_SYSCALL_ANCHOR(mlockall);
   return flags & ~(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT) || !flags ? -EINVAL : 0;
 }
-KILN_SYSCALL_ON_USE(mlockall);
+KILN_SYSCALL(mlockall);
 
 long kiln_sys_munlockall(void) {
-  KILN_SYSCALL_ANCHOR(munlockall);
   return 0;
 }
-KILN_SYSCALL_ON_USE(munlockall);
+KILN_SYSCALL(munlockall);
 
 void* mmap(void* addr, size_t len, int prot, int flags, int fd, off_t off) {
   long r = kiln_sys_ret(kiln_sys_mmap(reinterpret_cast<unsigned long>(addr), len, static_cast<unsigned long>(prot),

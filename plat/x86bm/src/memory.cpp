@@ -9,7 +9,8 @@
 // the page under the boot stack is an unmapped guard page (and so is the
 // page under main's stack, main_stack.cpp). Table pages
 // come from free RAM after the image; a few spares stay reserved so
-// kiln_plat_guard can split large pages later.
+// kiln_plat_guard and kiln_plat_protect can split large pages later, and
+// past them splits use pages lib/mm gives (kiln_plat_paging_donate).
 //
 // Free memory (kiln_plat_mem_regions): RAM from the memory map minus low
 // memory (< 1 MiB), the image (up to _end), the boot structures, the

@@ -114,21 +114,4 @@ struct Thunk<F> {
   extern "C" const struct kiln_syscall_entry kiln_sysent_##name KILN_USED                           \
       KILN_SECTION(".kiln_syscalls") __attribute__((aligned(8))) = {                                \
           &::kiln::sys::Thunk<&kiln_sys_##name>::call, #name, KILN_NR_##name}
-
-// Like KILN_SYSCALL, but the entry is linked only when the image links
-// kiln_sys_<name> itself: the function's body says KILN_SYSCALL_ANCHOR(name),
-// a no-op relocation from wherever its code ends up (inlined into the POSIX
-// wrapper too) to the entry, which sits in a section the linker script does
-// not KEEP; so --gc-sections drops both when no code calls the function.
-// For calls a default library provides that most images never make
-// (lib/mm: an image without mmap keeps its size). syscall(2) then finds
-// the entry only in images that link the function.
-#define KILN_SYSCALL_ON_USE(name)                                                                    \
-  extern "C" const struct kiln_syscall_entry kiln_sysent_##name;                                    \
-  extern "C" const struct kiln_syscall_entry kiln_sysent_##name KILN_SECTION(".kiln_syscalls.on_use") \
-      __attribute__((aligned(8))) = {&::kiln::sys::Thunk<&kiln_sys_##name>::call, #name, KILN_NR_##name}
-#define KILN_SYSCALL_ANCHOR(name) KILN_LINK_ANCHOR("kiln_sysent_" #name)
-// Keeps the object named sym (a C string literal) whenever the code this
-// is in is linked: a relocation of type NONE to it.
-#define KILN_LINK_ANCHOR(sym) __asm__ volatile(".reloc ., BFD_RELOC_NONE, " sym)
 #endif
