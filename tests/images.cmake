@@ -346,6 +346,33 @@ kiln_image_test(rootfs_mount_not_a_dir SET rootfs APP rootfs OPTS vfs.mount=ramf
 kiln_image_test(rootfs_mount_syntax SET rootfs APP rootfs OPTS vfs.mount=ramfs STATUS 64
   EXPECT "kiln: error: bad value for option vfs.mount: 'ramfs'")
 
+# lib/process from an app (issue 14): uname and the host name (hostname=),
+# the environment from the configuration and env= (replacing HOME), the
+# user database from the embedded rootfs/etc (a malformed line skipped),
+# syscall(2) for an implemented and an unimplemented call.
+set(_process_common "process: pid 1 uid 0" "process: getpwnam www uid=33 gid=33 dir=/var/www shell=/usr/sbin/nologin"
+  "process: getpwuid 1000 alice" "process: getgrnam www gid=33 members alice bob" "process: users root www alice"
+  "kiln: warning: system call kexec_load (246) is not implemented (ENOSYS)" "process: kexec_load ENOSYS")
+kiln_image_test(process_identity SET process APP process OPTS hostname=web1 env=GREETING=hello env=HOME=/srv
+  EXPECT_RE "^process: uname Kiln [0-9]+\\.[0-9]+\\.[0-9]+ x86_64 web1$"
+  EXPECT "process: hostname web1" "process: env GREETING=hello" "process: env HOME=/srv"
+         "process: env PATH=/usr/local/bin:/usr/bin:/bin" "process: env KILN_FROM_HOST=(unset)"
+         "process: environ has 4 variables" "process: nofile 65536" ${_process_common})
+kiln_image_test(process_defaults SET process APP process
+  EXPECT "process: hostname kiln-test" "process: env GREETING=(unset)" "process: env HOME=/" ${_process_common})
+kiln_image_test(process_bad_env SET process APP process OPTS env=NOVALUE STATUS 64
+  EXPECT "kiln: error: bad value for option env: 'NOVALUE'" REJECT "process: uname")
+kiln_image_test(process_long_hostname SET process APP process
+  OPTS hostname=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa STATUS 64
+  EXPECT "kiln: error: bad value for option hostname" REJECT "process: uname")
+kiln_image_test(process_env_host_guest SET process APP process PLATFORMS kvm OPTS env.host=1
+  EXPECT "kiln: warning: env.host=1: this platform has no host environment" "process: env HOME=/")
+# linuxu with env.host=1: the host's variables come first, env= replaces one.
+add_test(NAME image.linuxu.process_env_host
+  COMMAND ${CHECK} --expect "process: env KILN_FROM_HOST=yes" --expect "process: env HOME=/override"
+          --expect "process: env GREETING=(unset)"
+          -- env -i KILN_FROM_HOST=yes HOME=/host ${I}/process/process_linuxu-x86_64 env.host=1 env=HOME=/override --)
+
 # Memory mapping (issue 14; docs/libc.md "Memory mapping"), app tests/apps/mm:
 # anonymous private and shared mappings, partial munmap, MAP_FIXED and
 # MAP_FIXED_NOREPLACE, mremap grow/shrink, file-backed MAP_PRIVATE and
@@ -378,8 +405,9 @@ kiln_image_test(mm_exhaust SET mm APP mm ARGS exhaust
          "ok: the memory is back: one mapping of half of it" "mm: 4 passed, 0 failed"
   REJECT "FAIL")
 # lib/mm is in every newlib image, but an app that never maps memory links
-# none of it (KILN_SYSCALL_ON_USE): helloworld has no mm code and no mm table
-# entries; the mm image, which calls mmap, has them (the control).
+# none of it (--gc-sections; its fault hint is in the not-kept
+# .kiln_fault_hints.on_use): helloworld has no mm code, table entries or
+# hint; the mm image, which calls mmap and syscall(2), has them (the control).
 foreach(_p linuxu kvm)
   add_test(NAME image.${_p}.mm_not_linked_without_use COMMAND sh -c
     "nm ${I}/hello/helloworld_${_p}-x86_64.dbg | grep -E ' (kiln_sys_mmap|kiln_sysent_mmap|kiln_sysent_brk|kiln_mm_fault_hint|mmap|sbrk)$' && exit 1; nm ${I}/mm/mm_${_p}-x86_64.dbg | grep -cE ' (kiln_sysent_mmap|kiln_sysent_brk|kiln_mm_fault_hint)$' | grep -qx 3")

@@ -101,6 +101,12 @@ kiln_xen_test(rootfs SET rootfs APP rootfs
   EXPECT "rootfs: / = bin dev etc motd-link proc tmp" "rootfs: cat /etc/motd: embedded motd"
          "rootfs: stat /etc/motd: f 0644 14 bytes, 0 blocks" "shut down: poweroff, status 0")
 
+# lib/process on xen (issue 14): the same facts as image.*.process_identity.
+kiln_xen_test(process SET process APP process CMDLINE "hostname=xen1 env=GREETING=hi --"
+  EXPECT_RE "^process: uname Kiln [0-9]+\\.[0-9]+\\.[0-9]+ x86_64 xen1$"
+  EXPECT "process: env GREETING=hi" "process: getpwnam www uid=33 gid=33 dir=/var/www shell=/usr/sbin/nologin"
+         "process: users root www alice" "process: kexec_load ENOSYS" "shut down: poweroff, status 0")
+
 # Memory mapping (issue 14) on xen: the same checks as image.*.mm, and a
 # write to a read-only mapping crashing with the report naming it.
 kiln_xen_test(mm SET mm APP mm EXPECT "mm: 64 passed, 0 failed" "shut down: poweroff, status 0" REJECT "FAIL")

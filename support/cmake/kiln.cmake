@@ -68,7 +68,8 @@ set(KILN_COMMON_FLAGS ${_opt} -g -fno-pie -fno-pic ${KILN_ARCH_FLAGS}
     -fno-stack-protector -ffunction-sections -fdata-sections
     -fno-omit-frame-pointer -Wall -Wextra
     # POSIX features Kiln provides, as newlib headers expect them announced.
-    -D_POSIX_TIMERS=200112L -D_POSIX_MONOTONIC_CLOCK=200112L)
+    -D_POSIX_TIMERS=200112L -D_POSIX_MONOTONIC_CLOCK=200112L -D_POSIX_CPUTIME=200112L
+    -D_POSIX_THREAD_CPUTIME=200112L)
 if(CONFIG_LIBPTHREAD)
   # Announce POSIX threads to newlib's headers (and later libstdc++).
   list(APPEND KILN_COMMON_FLAGS -D_POSIX_THREADS=200112L -D_POSIX_TIMEOUTS=200112L

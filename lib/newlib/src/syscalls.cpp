@@ -82,13 +82,6 @@ int _execve(const char*, char* const*, char* const*) { return KILN_ENOSYS(); }
 int _wait(int*) { return KILN_ENOSYS(); }
 pid_t waitpid(pid_t, int*, int) { return KILN_ENOSYS(); }
 
-int _getpid(void) { return 1; }
-pid_t getppid(void) { return 0; }
-uid_t getuid(void) { return 0; }
-uid_t geteuid(void) { return 0; }
-gid_t getgid(void) { return 0; }
-gid_t getegid(void) { return 0; }
-
 // Signals to ourselves end the image the way the signal would end a
 // process; there are no other processes.
 int _kill(int pid, int sig) {
@@ -116,21 +109,8 @@ void __assert_func(const char* file, int line, const char* func, const char* exp
 KILN_ALIAS(fork, _fork);
 KILN_ALIAS(execve, _execve);
 KILN_ALIAS(wait, _wait);
-KILN_ALIAS(getpid, _getpid);
 KILN_ALIAS(kill, _kill);
 
-long sysconf(int name) {
-  switch (name) {
-    case _SC_PAGESIZE: return 4096;
-    case _SC_NPROCESSORS_CONF:
-    case _SC_NPROCESSORS_ONLN: return 1;
-    case _SC_OPEN_MAX: return CONFIG_LIBFDTAB_MAX;
-    case _SC_CLK_TCK: return CLOCKS_PER_SEC;  // times() ticks (time.cpp)
-    default:
-      errno = EINVAL;
-      return -1;
-  }
-}
 
 }  // extern "C"
 

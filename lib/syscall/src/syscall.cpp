@@ -1,35 +1,36 @@
 // The system-call table: dispatch by Linux number over the entries the
 // libraries registered (KILN_SYSCALL), and syscall(2) for applications.
 #include <kiln/syscall.h>
-#include <kiln/init.h>
 #include <kiln/lock.h>
 #include <kiln/print.h>
 #include <stdarg.h>
 #include <stddef.h>
 
-extern "C" const kiln_syscall_entry __kiln_syscalls_start[], __kiln_syscalls_end[];
+// The linker defines these for the orphan section kiln_syscalls (see
+// kiln/syscall.h): referring to them keeps every entry in the image.
+extern "C" const kiln_syscall_entry __start_kiln_syscalls[], __stop_kiln_syscalls[];
 
 namespace {
 
-// Indexed by number, filled at boot from the registered entries. Until
-// then (code running before the early inits) dispatch scans the entries.
+// Indexed by number, filled from the registered entries at the first
+// dispatch (an init would keep the table in every image).
 constinit kiln_syscall_fn g_table[KILN_NR_COUNT];
 constinit bool g_ready = false;
 // One bit per number: its "not implemented" line was printed.
 constinit unsigned char g_logged[(KILN_NR_COUNT + 7) / 8];
 
-int build_table() {
-  for (auto e = __kiln_syscalls_start; e < __kiln_syscalls_end; ++e) {
+void build_table() {
+  kiln::IrqGuard g;
+  if (g_ready) return;
+  for (auto e = __start_kiln_syscalls; e < __stop_kiln_syscalls; ++e) {
     if (e->nr >= KILN_NR_COUNT) {
-      kiln_err("system call %s has number %u, past the table (%d)", e->name, e->nr, KILN_NR_COUNT);
-      return -1;
+      kiln_err("system call %s has number %u, past the table (%d): ignored", e->name, e->nr, KILN_NR_COUNT);
+      continue;
     }
     g_table[e->nr] = e->fn;
   }
-  g_ready = true;
-  return 0;
+  __atomic_store_n(&g_ready, true, __ATOMIC_RELEASE);
 }
-KILN_INIT(early, 010, build_table);
 
 #define KILN_NAME_CASE(nr, name) \
   case nr:                       \
@@ -48,7 +49,7 @@ const char* kiln_syscall_name(long nr) {
 }
 
 const kiln_syscall_entry* kiln_syscall_entry_for(long nr) {
-  for (auto e = __kiln_syscalls_start; e < __kiln_syscalls_end; ++e)
+  for (auto e = __start_kiln_syscalls; e < __stop_kiln_syscalls; ++e)
     if (e->nr == nr) return e;
   return nullptr;
 }
@@ -71,12 +72,8 @@ long kiln_sys_enosys(long nr) {
 
 long kiln_syscall(long nr, long a0, long a1, long a2, long a3, long a4, long a5) {
   if (kiln_unlikely(nr < 0 || nr >= KILN_NR_COUNT)) return kiln_sys_enosys(nr);
-  kiln_syscall_fn fn = nullptr;
-  if (kiln_likely(g_ready)) {
-    fn = g_table[nr];
-  } else if (auto e = kiln_syscall_entry_for(nr)) {
-    fn = e->fn;
-  }
+  if (kiln_unlikely(!__atomic_load_n(&g_ready, __ATOMIC_ACQUIRE))) build_table();
+  kiln_syscall_fn fn = g_table[nr];
   if (!fn) return kiln_sys_enosys(nr);
   return fn(a0, a1, a2, a3, a4, a5);
 }

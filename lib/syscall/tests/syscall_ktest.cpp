@@ -5,7 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
-extern "C" const kiln_syscall_entry __kiln_syscalls_start[], __kiln_syscalls_end[];
+extern "C" const kiln_syscall_entry __start_kiln_syscalls[], __stop_kiln_syscalls[];
 extern "C" long syscall(long nr, ...);
 
 KILN_TEST(syscall, dispatch_by_number_reaches_the_implementation) {
@@ -36,7 +36,7 @@ KILN_TEST(syscall, unregistered_numbers_fail_with_enosys) {
 
 KILN_TEST(syscall, every_entry_is_named_and_numbered_as_linux) {
   int n = 0;
-  for (auto e = __kiln_syscalls_start; e < __kiln_syscalls_end; ++e, ++n) {
+  for (auto e = __start_kiln_syscalls; e < __stop_kiln_syscalls; ++e, ++n) {
     const char* name = kiln_syscall_name(e->nr);
     KTEST_ASSERT(name != nullptr);
     KTEST_EXPECT(strcmp(name, e->name) == 0);

@@ -1,4 +1,5 @@
 // The linuxu platform: the image as an ordinary Linux process.
+#include <kiln/plat/hostenv.h>
 #include "hostfd.h"
 #include "syscall.h"
 #include <kiln/config.h>
@@ -57,9 +58,15 @@ constinit uint64_t start_ns = 0;  // the process start on the monotonic clock
 
 extern "C" uint64_t kiln_plat_start_ns(void) { return start_ns; }
 
+namespace {
+constinit char** host_envp = nullptr;  // after argv's NULL on the start stack
+}
+extern "C" char** kiln_plat_host_environ(void) { return host_envp; }
+
 extern "C" KILN_NORETURN void kiln_linuxu_start(long* sp) {
   int argc = static_cast<int>(sp[0]);
   char** argv = reinterpret_cast<char**>(sp + 1);
+  host_envp = argv + argc + 1;
   kiln_linuxu_install_crash_handlers();
   start_ns = kiln_plat_monotonic_ns();
   kiln_boot_main(argc, argv);

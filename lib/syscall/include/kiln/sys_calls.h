@@ -8,6 +8,9 @@
 
 struct stat;
 struct iovec;
+struct utsname;
+struct rlimit;
+struct rusage;
 
 #ifdef __cplusplus
 extern "C" {
@@ -23,6 +26,41 @@ long kiln_sys_dup(int fd);
 long kiln_sys_dup2(int fd, int to);
 long kiln_sys_readv(int fd, const struct iovec* iov, int n);
 long kiln_sys_writev(int fd, const struct iovec* iov, int n);
+
+// lib/process: identity, limits, usage.
+long kiln_sys_uname(struct utsname* u);
+long kiln_sys_sethostname(const char* name, size_t len);
+long kiln_sys_getpid(void);
+long kiln_sys_getppid(void);
+long kiln_sys_gettid(void);
+long kiln_sys_getpgrp(void);
+long kiln_sys_getpgid(pid_t pid);
+long kiln_sys_getsid(pid_t pid);
+long kiln_sys_setsid(void);
+long kiln_sys_setpgid(pid_t pid, pid_t pgid);
+long kiln_sys_getuid(void);
+long kiln_sys_geteuid(void);
+long kiln_sys_getgid(void);
+long kiln_sys_getegid(void);
+long kiln_sys_setuid(uid_t u);
+long kiln_sys_setgid(gid_t g);
+long kiln_sys_setreuid(uid_t r, uid_t e);
+long kiln_sys_setregid(gid_t r, gid_t e);
+long kiln_sys_setresuid(uid_t r, uid_t e, uid_t s);
+long kiln_sys_setresgid(gid_t r, gid_t e, gid_t s);
+long kiln_sys_getresuid(uid_t* r, uid_t* e, uid_t* s);
+long kiln_sys_getresgid(gid_t* r, gid_t* e, gid_t* s);
+long kiln_sys_getgroups(int n, gid_t* list);
+long kiln_sys_setgroups(size_t n, const gid_t* list);
+long kiln_sys_prlimit64(pid_t pid, int res, const struct rlimit* nl, struct rlimit* ol);
+long kiln_sys_getrlimit(int res, struct rlimit* l);
+long kiln_sys_setrlimit(int res, const struct rlimit* l);
+long kiln_sys_getrusage(int who, struct rusage* u);
+long kiln_sys_getpriority(int which, id_t who);
+long kiln_sys_setpriority(int which, id_t who, int prio);
+
+// lib/random.
+long kiln_sys_getrandom(void* buf, size_t n, unsigned flags);
 
 // lib/mm: memory mappings and the program break.
 long kiln_sys_mmap(unsigned long addr, unsigned long len, unsigned long prot, unsigned long flags, unsigned long fd,

@@ -99,7 +99,12 @@ struct Thunk<F> {
 }  // namespace kiln::sys
 
 // The entry's symbol is global, so two libraries registering one name is a
-// link error ("multiple definition of kiln_sysent_<name>").
+// link error ("multiple definition of kiln_sysent_<name>"). The section is
+// named as a C identifier and left to the linker (no KEEP): the entries,
+// and the implementations only they reach, stay in an image only when
+// something dispatches by number (kiln_syscall refers to
+// __start_kiln_syscalls), so an image that calls write() directly does not
+// carry every system call.
 // Unwrap a Result in a kiln_sys_* function; on error return its negative errno.
 #define KILN_TRY_SYS(expr)                                   \
   ({                                                         \
@@ -112,6 +117,6 @@ struct Thunk<F> {
 #define KILN_SYSCALL(name)                                                                          \
   extern "C" const struct kiln_syscall_entry kiln_sysent_##name;                                    \
   extern "C" const struct kiln_syscall_entry kiln_sysent_##name KILN_USED                           \
-      KILN_SECTION(".kiln_syscalls") __attribute__((aligned(8))) = {                                \
+      KILN_SECTION("kiln_syscalls") __attribute__((aligned(8))) = {                                \
           &::kiln::sys::Thunk<&kiln_sys_##name>::call, #name, KILN_NR_##name}
 #endif
