@@ -172,7 +172,12 @@ static void files(void) {
   check(pread(fd, b, 100, 0) == 100 && is_pat(b, 100, 0), "... nor at munmap");
   p = mmap(NULL, PG, PROT_READ, MAP_PRIVATE, fd, PG);
   check(p != MAP_FAILED && is_pat(p, PG, PG), "a mapping at a file offset");
-  if (p != MAP_FAILED) munmap(p, PG);
+  if (p != MAP_FAILED) {
+    unsigned char* q = mremap(p, PG, 2 * PG, MREMAP_MAYMOVE);
+    check(q != MAP_FAILED && is_pat(q, n - PG, PG) && all(q + n - PG, 3 * PG - n, 0),
+          "mremap of a file mapping: the grown part is the file's next bytes");
+    munmap(q != MAP_FAILED ? q : p, 2 * PG);
+  }
   errno = 0;
   check(mmap(NULL, PG, PROT_READ, MAP_PRIVATE, fd, 100) == MAP_FAILED && errno == EINVAL, "unaligned offset: EINVAL");
   errno = 0;
