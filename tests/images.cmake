@@ -497,3 +497,43 @@ add_test(NAME runner.disk_missing_file
 # symlinks out) refused, a read-only mount, a missing folder; the host
 # checks what the guest wrote (tests/tools/hostfs_test.sh).
 add_test(NAME image.linuxu.hostfs COMMAND ${KILN_SRC}/tests/tools/hostfs_test.sh ${I}/hostfs/hostfs_linuxu-x86_64)
+
+# Memory mapping (issue 14; docs/libc.md "Memory mapping"), app tests/apps/mm:
+# anonymous private and shared mappings, partial munmap, MAP_FIXED and
+# MAP_FIXED_NOREPLACE, mremap grow/shrink, file-backed MAP_PRIVATE and
+# MAP_SHARED on ramfs, mprotect, madvise, 1000 mappings without a leak,
+# ENOMEM; real page rights: a write to a read-only mapping, a read of a
+# PROT_NONE one and a touch of an unmapped hole crash with a report naming
+# the mapping; 2 MiB mappings until ENOMEM, each with a read-only page.
+kiln_image_test(mm SET mm APP mm
+  EXPECT "ok: the rest keeps its contents" "ok: MAP_FIXED over a mapping replaces it (zeros at that address)"
+         "ok: mremap grow (MREMAP_MAYMOVE) keeps the contents" "ok: writes to a private mapping do not reach the file"
+         "ok: after msync, read() sees the mapping's bytes" "ok: the heap is back where it was (no leak)"
+         "ok: a 1 TiB mapping: ENOMEM" "mm: 65 passed, 0 failed"
+  REJECT "FAIL")
+kiln_image_test(mm_write_read_only SET mm APP mm ARGS rdonly STATUS 125
+  EXPECT "mm: read 1, now writing to a PROT_READ mapping"
+  EXPECT_RE "CRASH: .*(page fault|SIGSEGV)"
+            "  in mmap mapping 0x[0-9a-f]+-0x[0-9a-f]+ \\(anonymous private, PROT_READ\\): the mapping is not writable"
+            "#[0-9]+ 0x[0-9a-f]+ main(\\.cold)?\\+0x"
+  REJECT "the write went through")
+kiln_image_test(mm_read_prot_none SET mm APP mm ARGS none STATUS 125
+  EXPECT_RE "CRASH: .*(page fault|SIGSEGV)"
+            "  in mmap mapping 0x[0-9a-f]+-0x[0-9a-f]+ \\(anonymous private, PROT_NONE\\): no access is allowed"
+  REJECT "FAIL")
+kiln_image_test(mm_unmapped_hole SET mm APP mm ARGS hole STATUS 125
+  EXPECT "mm: the rest is fine, now touching the unmapped page"
+  EXPECT_RE "CRASH: .*(page fault|SIGSEGV)" "  in an unmapped part \\(munmap\\) of the mmap block 0x[0-9a-f]+-0x[0-9a-f]+"
+  REJECT "the write went through")
+kiln_image_test(mm_exhaust SET mm APP mm ARGS exhaust
+  EXPECT "ok: 2 MiB mappings until ENOMEM" "ok: a read-only page in each, the rest writable" "ok: all unmapped"
+         "ok: the memory is back: one mapping of half of it" "mm: 4 passed, 0 failed"
+  REJECT "FAIL")
+# lib/mm is in every newlib image, but an app that never maps memory links
+# none of it (--gc-sections; its fault hint is in the not-kept
+# .kiln_fault_hints.on_use): helloworld has no mm code, table entries or
+# hint; the mm image, which calls mmap and syscall(2), has them (the control).
+foreach(_p linuxu kvm)
+  add_test(NAME image.${_p}.mm_not_linked_without_use COMMAND sh -c
+    "nm ${I}/hello/helloworld_${_p}-x86_64.dbg | grep -E ' (kiln_sys_mmap|kiln_sysent_mmap|kiln_sysent_brk|kiln_mm_fault_hint|mmap|sbrk|_ZN4kiln2mm.*)$' && exit 1; nm ${I}/mm/mm_${_p}-x86_64.dbg | grep -cE ' (kiln_sysent_mmap|kiln_sysent_brk|kiln_mm_fault_hint)$' | grep -qx 3")
+endforeach()

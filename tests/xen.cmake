@@ -123,5 +123,12 @@ kiln_xen_test(process SET process APP process CMDLINE "hostname=xen1 env=GREETIN
   EXPECT_RE "^process: uname Kiln [0-9]+\\.[0-9]+\\.[0-9]+ x86_64 xen1$"
   EXPECT "process: env GREETING=hi" "process: getpwnam www uid=33 gid=33 dir=/var/www shell=/usr/sbin/nologin"
          "process: users root www alice" "process: kexec_load ENOSYS" "shut down: poweroff, status 0")
+
+# Memory mapping (issue 14) on xen: the same checks as image.*.mm, and a
+# write to a read-only mapping crashing with the report naming it.
+kiln_xen_test(mm SET mm APP mm EXPECT "mm: 65 passed, 0 failed" "shut down: poweroff, status 0" REJECT "FAIL")
+kiln_xen_test(mm_write_read_only SET mm APP mm CMDLINE "-- rdonly" STATUS 125
+  EXPECT "(anonymous private, PROT_READ): the mapping is not writable" "shut down: crash")
+
 add_test(NAME xen.rig COMMAND ${XEN_RUN} --batch ${XEN_OUT} --timeout 60 ${_xen_guests})
 set_tests_properties(xen.rig PROPERTIES FIXTURES_SETUP xen_rig TIMEOUT 900 RESOURCE_LOCK xen_rig)

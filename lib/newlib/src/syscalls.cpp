@@ -81,13 +81,6 @@ int fcntl(int fd, int cmd, ...) {
 // The file calls (open, stat, mkdir, ...) are lib/vfs's, or without it
 // ENOSYS stubs (nofs.cpp). pipe, pipe2 and socketpair are lib/fdtab's
 // (src/ipc_calls.cpp).
-// A unikernel is one process: fork, exec*, wait*, posix_spawn*, system and
-// popen are process.cpp's.
-void* _sbrk(ptrdiff_t) {
-  KILN_ENOSYS();  // malloc uses Kiln's heap, never sbrk
-  errno = ENOMEM;
-  return reinterpret_cast<void*>(-1);
-}
 
 // Signals to ourselves end the image the way the signal would end a
 // process; there are no other processes.
@@ -113,7 +106,6 @@ void __assert_func(const char* file, int line, const char* func, const char* exp
 
 // The POSIX names (newlib's x86_64-elf build has only the _ forms).
 #define KILN_ALIAS(name, target) __typeof__(target) name __attribute__((alias(#target)))
-KILN_ALIAS(sbrk, _sbrk);
 KILN_ALIAS(kill, _kill);
 
 

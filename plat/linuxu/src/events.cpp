@@ -193,3 +193,13 @@ extern "C" int kiln_plat_unguard(void* addr, size_t len) {
   long r = syscall(kMprotect, reinterpret_cast<long>(addr), static_cast<long>(len), 3 /* RW */);
   return r < 0 ? static_cast<int>(r) : 0;
 }
+
+// Mappings (lib/mm): the host's mprotect on the heap's pages (the heap is
+// one host mapping, so any page-aligned part of it can be changed).
+extern "C" int kiln_plat_protect(void* addr, size_t len, unsigned prot) {
+  long r = syscall(kMprotect, reinterpret_cast<long>(addr), static_cast<long>(len), static_cast<long>(prot & 7));
+  return r < 0 ? static_cast<int>(r) : 0;
+}
+
+// The host keeps its own page tables.
+extern "C" int kiln_plat_paging_donate(void*) { return -ENOSYS; }

@@ -9,7 +9,8 @@
 // the page under the boot stack is an unmapped guard page (and so is the
 // page under main's stack, main_stack.cpp). Table pages
 // come from free RAM after the image; a few spares stay reserved so
-// kiln_plat_guard can split large pages later.
+// kiln_plat_guard and kiln_plat_protect can split large pages later, and
+// past them splits use pages lib/mm gives (kiln_plat_paging_donate).
 //
 // Free memory (kiln_plat_mem_regions): RAM from the memory map minus low
 // memory (< 1 MiB), the image (up to _end), the boot structures, the
@@ -62,8 +63,17 @@ uint64_t carve_zeroed_page() {
   return p;
 }
 
+// Pages given by kiln_plat_paging_donate, a list through their first word.
+constinit uint64_t donated = 0;
+
 uint64_t alloc_spare_page() {
-  if (spare_next >= spare_end) return 0;
+  if (spare_next >= spare_end) {
+    uint64_t p = donated;
+    if (!p) return 0;
+    donated = *reinterpret_cast<uint64_t*>(p);
+    __builtin_memset(reinterpret_cast<void*>(p), 0, kPage);
+    return p;
+  }
   uint64_t p = spare_next;
   spare_next += kPage;
   __builtin_memset(reinterpret_cast<void*>(p), 0, kPage);
@@ -199,6 +209,26 @@ int protect(void* addr, size_t len, unsigned prot) {
 extern "C" int kiln_plat_guard(void* addr, size_t len) { return protect(addr, len, kiln::x86::kProtNone); }
 extern "C" int kiln_plat_unguard(void* addr, size_t len) {
   return protect(addr, len, kiln::x86::kProtRead | kiln::x86::kProtWrite);
+}
+
+// Mappings (lib/mm): the identity map's rights for a heap range. x86 has
+// no write-only pages: write implies read.
+extern "C" int kiln_plat_protect(void* addr, size_t len, unsigned prot) {
+  unsigned p = kiln::x86::kProtNone;
+  if (prot & KILN_PLAT_PROT_READ) p |= kiln::x86::kProtRead;
+  if (prot & KILN_PLAT_PROT_WRITE) p |= kiln::x86::kProtRead | kiln::x86::kProtWrite;
+  if (prot & KILN_PLAT_PROT_EXEC) p |= kiln::x86::kProtRead | kiln::x86::kProtExec;
+  return protect(addr, len, p);
+}
+
+extern "C" int kiln_plat_paging_donate(void* page) {
+  uint64_t a = reinterpret_cast<uint64_t>(page);
+  if (!a || (a & (kiln::bm::kPage - 1))) return -EINVAL;
+  unsigned long f = kiln_plat_irq_save();
+  *static_cast<uint64_t*>(page) = kiln::bm::donated;
+  kiln::bm::donated = a;
+  kiln_plat_irq_restore(f);
+  return 0;
 }
 
 // The boot module wins over the archive embedded at build time.

@@ -62,6 +62,21 @@ long kiln_sys_setpriority(int which, id_t who, int prio);
 // lib/random.
 long kiln_sys_getrandom(void* buf, size_t n, unsigned flags);
 
+// lib/mm: memory mappings and the program break.
+long kiln_sys_mmap(unsigned long addr, unsigned long len, unsigned long prot, unsigned long flags, unsigned long fd,
+                   unsigned long off);
+long kiln_sys_munmap(unsigned long addr, size_t len);
+long kiln_sys_mprotect(unsigned long addr, size_t len, unsigned long prot);
+long kiln_sys_mremap(unsigned long addr, unsigned long old_len, unsigned long new_len, unsigned long flags,
+                     unsigned long new_addr);
+long kiln_sys_madvise(unsigned long addr, size_t len, int advice);
+long kiln_sys_msync(unsigned long addr, size_t len, int flags);
+long kiln_sys_mlock(unsigned long addr, size_t len);
+long kiln_sys_munlock(unsigned long addr, size_t len);
+long kiln_sys_mlockall(int flags);
+long kiln_sys_munlockall(void);
+long kiln_sys_brk(unsigned long addr);
+
 #ifdef __cplusplus
 }
 #endif
