@@ -41,6 +41,7 @@ struct Thread {
   class WaitQueue* waiting_on = nullptr;
   void* specific[kThreadKeys] = {};
   void* libc_state = nullptr;  // per-thread libc data (newlib's struct _reent)
+  void* signal_state = nullptr;  // per-thread signal mask and pending set (lib/signal)
 };
 
 // Threads waiting for something.

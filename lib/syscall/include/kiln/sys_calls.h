@@ -4,10 +4,26 @@
 #pragma once
 #include <stddef.h>
 #include <sys/types.h>
+#include <sys/_sigset.h>
 #include <kiln/compiler.h>
 
 struct stat;
 struct iovec;
+struct timespec;
+struct itimerval;
+struct itimerspec;
+struct sigevent;
+struct sigaltstack;
+struct __kiln_siginfo;  // siginfo_t (Kiln's <signal.h>)
+
+// Linux's struct kernel_sigaction (rt_sigaction's, not the libc's struct
+// sigaction): the handler, flags, restorer, then the 64-bit mask.
+struct kiln_ksigaction {
+  void* handler;
+  unsigned long flags;
+  void (*restorer)(void);
+  __sigset_t mask;
+};
 
 #ifdef __cplusplus
 extern "C" {
@@ -23,6 +39,29 @@ long kiln_sys_dup(int fd);
 long kiln_sys_dup2(int fd, int to);
 long kiln_sys_readv(int fd, const struct iovec* iov, int n);
 long kiln_sys_writev(int fd, const struct iovec* iov, int n);
+
+// lib/signal: signals within the image (Linux's numbers and structures;
+// timer ids are the kernel's ints, sets are 64-bit, setsize must be 8).
+long kiln_sys_rt_sigaction(int sig, const struct kiln_ksigaction* act, struct kiln_ksigaction* old,
+                           size_t setsize);
+long kiln_sys_rt_sigprocmask(int how, const __sigset_t* set, __sigset_t* old, size_t setsize);
+long kiln_sys_rt_sigpending(__sigset_t* set, size_t setsize);
+long kiln_sys_rt_sigsuspend(const __sigset_t* set, size_t setsize);
+long kiln_sys_rt_sigtimedwait(const __sigset_t* set, struct __kiln_siginfo* info, const struct timespec* ts,
+                              size_t setsize);
+long kiln_sys_kill(pid_t pid, int sig);
+long kiln_sys_tkill(pid_t tid, int sig);
+long kiln_sys_tgkill(pid_t tgid, pid_t tid, int sig);
+long kiln_sys_pause(void);
+long kiln_sys_sigaltstack(const struct sigaltstack* ss, struct sigaltstack* old);
+long kiln_sys_alarm(unsigned int seconds);
+long kiln_sys_setitimer(int which, const struct itimerval* value, struct itimerval* old);
+long kiln_sys_getitimer(int which, struct itimerval* value);
+long kiln_sys_timer_create(clockid_t clock, struct sigevent* ev, int* id);
+long kiln_sys_timer_settime(int id, int flags, const struct itimerspec* value, struct itimerspec* old);
+long kiln_sys_timer_gettime(int id, struct itimerspec* value);
+long kiln_sys_timer_getoverrun(int id);
+long kiln_sys_timer_delete(int id);
 
 #ifdef __cplusplus
 }
