@@ -353,7 +353,7 @@ kiln_image_test(rootfs_mount_syntax SET rootfs APP rootfs OPTS vfs.mount=ramfs S
 # Signals within the image (issue 14, lib/signal; docs/libc.md "Signals") ----
 kiln_image_test(signals SET signals APP signals
   EXPECT "handler ok: signo 10 code 0" "masking ok" "sigsuspend ok" "nanosleep EINTR ok"
-         "pipe read EINTR ok" "setitimer periodic ok: 3" "timer_create SIGEV_SIGNAL ok: value 4242"
+         "pipe read EINTR ok" "SA_RESTART read ok" "setitimer periodic ok: 3" "timer_create SIGEV_SIGNAL ok: value 4242"
          "timer_create SIGEV_THREAD ok" "sigsetjmp/siglongjmp ok" "ignored SIGPIPE gives EPIPE ok"
          "sigaltstack ok" "signals: ok"
   REJECT "FAIL")
@@ -369,7 +369,17 @@ foreach(_p linuxu:128 kvm:0)
     EXPECT "writing to a closed pipe" "kiln: killed by signal 13 (SIGPIPE)" REJECT "still alive")
   kiln_image_test(signals_sigterm_default SET signals APP signals PLATFORMS ${_plat} ARGS term STATUS ${_term}
     EXPECT "raising SIGTERM" "kiln: killed by signal 15 (SIGTERM)" REJECT "still alive")
+  # Posted from timer context (the image idles in pause): the default action at once.
+  math(EXPR _alrm "${_base} + 14")
+  kiln_image_test(signals_alarm_default SET signals APP signals PLATFORMS ${_plat} ARGS alarm STATUS ${_alrm}
+    EXPECT "alarm in 1 s" "kiln: killed by signal 14 (SIGALRM)" REJECT "still alive")
 endforeach()
-kiln_image_test(signals_host_sigterm SET signals APP signals PLATFORMS linuxu ARGS host
-  SIGNAL_AFTER "waiting for SIGTERM=SIGTERM"
-  EXPECT "handler got signal 15, exiting cleanly" REJECT "killed by signal")
+foreach(_s TERM:15 INT:2)
+  string(REPLACE ":" ";" _ss ${_s})
+  list(GET _ss 0 _name)
+  list(GET _ss 1 _num)
+  string(TOLOWER ${_name} _lname)
+  kiln_image_test(signals_host_sig${_lname} SET signals APP signals PLATFORMS linuxu ARGS host
+    SIGNAL_AFTER "waiting for SIGTERM or SIGINT=SIG${_name}"
+    EXPECT "handler got signal ${_num}, exiting cleanly" REJECT "killed by signal")
+endforeach()

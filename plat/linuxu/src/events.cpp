@@ -13,6 +13,7 @@
 #include "hostfd.h"
 #include "syscall.h"
 #include <kiln/assert.h>
+#include <kiln/config.h>
 #include <kiln/plat/irq.h>
 #include <kiln/plat/paging.h>
 #include <kiln/plat/signal.h>
@@ -32,10 +33,14 @@ volatile int masked;
 volatile int pending;
 void (*timer_handler)();
 // Host signals for the image (kiln/plat/signal.h): bit n is signal n.
+// Compiled only with lib/signal, the contract's one user, so an image
+// without signals is the same as before.
+#if CONFIG_LIBSIGNAL
 volatile unsigned long host_signals;
 void (*signal_handler)(int);
 constexpr int kForwarded[] = {1 /* SIGHUP */, 2 /* SIGINT */, 10 /* SIGUSR1 */, 12 /* SIGUSR2 */,
                               15 /* SIGTERM */};
+#endif
 int timer_id = -1;
 
 struct Sigevent {
@@ -50,7 +55,11 @@ struct Itimerspec {
 };
 
 void on_alarm(int signo, void*, void* uc) {
+#if CONFIG_LIBSIGNAL
   if (signo != kSigAlrm) __atomic_fetch_or(&host_signals, 1ul << signo, __ATOMIC_RELAXED);
+#else
+  (void)signo;
+#endif
   pending = 1;
   if (masked || !timer_handler) return;
   // Redirect the interrupted code into kiln_linuxu_preempt, as if it had
@@ -89,9 +98,11 @@ void poll_watched(const Timespec* timeout) {
 
 // The host's signals that arrived: lib/signal's handler for each. Masked.
 void run_host_signals() {
+#if CONFIG_LIBSIGNAL
   if (unsigned long sigs = __atomic_exchange_n(&host_signals, 0ul, __ATOMIC_RELAXED); sigs && signal_handler)
     for (int n = 1; n < 64; ++n)
       if (sigs & (1ul << n)) signal_handler(n);
+#endif
 }
 
 }  // namespace
@@ -171,11 +182,13 @@ extern "C" void kiln_plat_timer_set_handler(void (*handler)(void)) {
 // where lib/signal's handler marks them pending for a thread. A signal
 // during an idle ppoll/clock_nanosleep ends it (EINTR), so a blocked thread
 // wakes at once.
+#if CONFIG_LIBSIGNAL
 extern "C" void kiln_plat_signal_set_handler(void (*handler)(int)) {
   signal_handler = handler;
   KernelSigaction act{on_alarm, kSaSiginfo | kSaRestorer | kSaRestart, kiln_linuxu_sigreturn, 0};
   for (int n : kForwarded) syscall(kRtSigaction, n, reinterpret_cast<long>(&act), 0, 8);
 }
+#endif
 
 extern "C" void kiln_plat_timer_set_deadline(uint64_t deadline_ns) {
   if (timer_id < 0) return;

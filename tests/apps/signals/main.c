@@ -2,8 +2,9 @@
  *   signals           every check below, then "signals: ok"
  *   signals pipe      a write to a pipe with no reader: SIGPIPE, status 141
  *   signals term      raise(SIGTERM) with no handler: status 143
- *   signals host      waits for SIGTERM from outside (linuxu: the test
- *                     harness sends it), the handler's flag ends main */
+ *   signals host      waits for SIGTERM or SIGINT from outside (linuxu: the
+ *                     test harness sends it), the handler's flag ends main
+ *   signals alarm     alarm(1) with no handler, then pause(): status 142 */
 #include <errno.h>
 #include <pthread.h>
 #include <setjmp.h>
@@ -118,6 +119,12 @@ static void suspend(void) {
   printf("sigsuspend ok\n");
 }
 
+static void* late_writer(void* arg) {
+  usleep(150000);
+  write(*(int*)arg, "r", 1);
+  return NULL;
+}
+
 static void eintr(void) {
   install(SIGALRM, on_sig, 0);  /* no SA_RESTART */
   got_sig = 0;
@@ -138,9 +145,17 @@ static void eintr(void) {
   CHECK(n == -1 && errno == EINTR && got_sig == SIGALRM);
   printf("pipe read EINTR ok\n");
 
-  /* With SA_RESTART the read goes on and gets the byte written later by
-   * the timer's thread... here: a restart then a second signal that
-   * interrupts without SA_RESTART is enough to show both paths. */
+  /* With SA_RESTART the handler runs and the read goes on: it returns the
+   * byte a thread writes after the signal. */
+  install(SIGALRM, on_sig, SA_RESTART);
+  got_sig = 0;
+  pthread_t w;
+  CHECK(pthread_create(&w, NULL, late_writer, &p[1]) == 0);
+  arm_ms(30);
+  n = read(p[0], &c, 1);
+  CHECK(n == 1 && c == 'r' && got_sig == SIGALRM);
+  pthread_join(w, NULL);
+  printf("SA_RESTART read ok\n");
   close(p[0]);
   close(p[1]);
 }
@@ -267,9 +282,17 @@ int main(int argc, char** argv) {
     printf("still alive after SIGTERM\n");
     return 1;
   }
+  if (!strcmp(what, "alarm")) {
+    printf("alarm in 1 s\n");
+    alarm(1);
+    pause();
+    printf("still alive after SIGALRM\n");
+    return 1;
+  }
   if (!strcmp(what, "host")) {
     install(SIGTERM, on_term, 0);
-    printf("waiting for SIGTERM\n");
+    install(SIGINT, on_term, 0);
+    printf("waiting for SIGTERM or SIGINT\n");
     fflush(stdout);
     while (!term) pause();
     printf("handler got signal %d, exiting cleanly\n", (int)term);

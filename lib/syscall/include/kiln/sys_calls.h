@@ -4,7 +4,6 @@
 #pragma once
 #include <stddef.h>
 #include <sys/types.h>
-#include <sys/_sigset.h>
 #include <kiln/compiler.h>
 
 struct stat;
@@ -22,7 +21,7 @@ struct kiln_ksigaction {
   void* handler;
   unsigned long flags;
   void (*restorer)(void);
-  __sigset_t mask;
+  unsigned long mask;  // 64-bit set: bit n - 1 is signal n
 };
 
 #ifdef __cplusplus
@@ -44,10 +43,10 @@ long kiln_sys_writev(int fd, const struct iovec* iov, int n);
 // timer ids are the kernel's ints, sets are 64-bit, setsize must be 8).
 long kiln_sys_rt_sigaction(int sig, const struct kiln_ksigaction* act, struct kiln_ksigaction* old,
                            size_t setsize);
-long kiln_sys_rt_sigprocmask(int how, const __sigset_t* set, __sigset_t* old, size_t setsize);
-long kiln_sys_rt_sigpending(__sigset_t* set, size_t setsize);
-long kiln_sys_rt_sigsuspend(const __sigset_t* set, size_t setsize);
-long kiln_sys_rt_sigtimedwait(const __sigset_t* set, struct __kiln_siginfo* info, const struct timespec* ts,
+long kiln_sys_rt_sigprocmask(int how, const unsigned long* set, unsigned long* old, size_t setsize);
+long kiln_sys_rt_sigpending(unsigned long* set, size_t setsize);
+long kiln_sys_rt_sigsuspend(const unsigned long* set, size_t setsize);
+long kiln_sys_rt_sigtimedwait(const unsigned long* set, struct __kiln_siginfo* info, const struct timespec* ts,
                               size_t setsize);
 long kiln_sys_kill(pid_t pid, int sig);
 long kiln_sys_tkill(pid_t tid, int sig);
