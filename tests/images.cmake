@@ -353,7 +353,7 @@ kiln_image_test(rootfs_mount_syntax SET rootfs APP rootfs OPTS vfs.mount=ramfs S
 # Signals within the image (issue 14, lib/signal; docs/libc.md "Signals") ----
 kiln_image_test(signals SET signals APP signals
   EXPECT "handler ok: signo 10 code 0" "masking ok" "sigsuspend ok" "nanosleep EINTR ok"
-         "pipe read EINTR ok" "SA_RESTART read ok" "setitimer periodic ok: 3" "timer_create SIGEV_SIGNAL ok: value 4242"
+         "pipe read EINTR ok" "SA_RESTART read ok" "sem_wait EINTR ok" "setitimer periodic ok: 3" "timer_create SIGEV_SIGNAL ok: value 4242"
          "timer_create SIGEV_THREAD ok" "sigsetjmp/siglongjmp ok" "ignored SIGPIPE gives EPIPE ok"
          "sigaltstack ok" "signals: ok"
   REJECT "FAIL")
@@ -374,6 +374,8 @@ foreach(_p linuxu:128 kvm:0)
   kiln_image_test(signals_alarm_default SET signals APP signals PLATFORMS ${_plat} ARGS alarm STATUS ${_alrm}
     EXPECT "alarm in 1 s" "kiln: killed by signal 14 (SIGALRM)" REJECT "still alive")
 endforeach()
+kiln_image_test(signals_console_read_eintr SET signals APP signals PLATFORMS kvm ARGS console
+  EXPECT "console read EINTR ok")
 foreach(_s TERM:15 INT:2)
   string(REPLACE ":" ";" _ss ${_s})
   list(GET _ss 0 _name)

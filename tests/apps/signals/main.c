@@ -4,9 +4,11 @@
  *   signals term      raise(SIGTERM) with no handler: status 143
  *   signals host      waits for SIGTERM or SIGINT from outside (linuxu: the
  *                     test harness sends it), the handler's flag ends main
- *   signals alarm     alarm(1) with no handler, then pause(): status 142 */
+ *   signals alarm     alarm(1) with no handler, then pause(): status 142
+ *   signals console   a blocking console read that alarm(1) interrupts */
 #include <errno.h>
 #include <pthread.h>
+#include <semaphore.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdint.h>
@@ -156,6 +158,16 @@ static void eintr(void) {
   CHECK(n == 1 && c == 'r' && got_sig == SIGALRM);
   pthread_join(w, NULL);
   printf("SA_RESTART read ok\n");
+
+  install(SIGALRM, on_sig, 0);
+  sem_t sem;
+  CHECK(sem_init(&sem, 0, 0) == 0);
+  got_sig = 0;
+  arm_ms(30);
+  errno = 0;
+  CHECK(sem_wait(&sem) == -1 && errno == EINTR && got_sig == SIGALRM);
+  sem_destroy(&sem);
+  printf("sem_wait EINTR ok\n");
   close(p[0]);
   close(p[1]);
 }
@@ -281,6 +293,16 @@ int main(int argc, char** argv) {
     raise(SIGTERM);
     printf("still alive after SIGTERM\n");
     return 1;
+  }
+  if (!strcmp(what, "console")) {  /* kvm: no console input arrives */
+    install(SIGALRM, on_sig, 0);
+    alarm(1);
+    char c;
+    errno = 0;
+    ssize_t n = read(0, &c, 1);
+    if (n == -1 && errno == EINTR && got_sig == SIGALRM) printf("console read EINTR ok\n");
+    else printf("console read: %d errno %d\n", (int)n, errno);
+    return 0;
   }
   if (!strcmp(what, "alarm")) {
     printf("alarm in 1 s\n");
