@@ -7,6 +7,8 @@
 # kiln_image_test(<name> SET <set> APP <app> [PLATFORMS linuxu kvm]
 #   [OPTS <kiln option>...] [ARGS <app arg>...] [STATUS n]
 #   [MACHINE microvm|pc|q35] [BOOT pvh|multiboot] [MEM size] [INITRD file] [QEMU arg...]
+#   [MACHINE microvm|pc|q35] [BOOT pvh|multiboot] [MEM size] [INITRD file]
+#   [SIGNAL_AFTER "text=SIGNAME"] (linuxu: send the process SIGNAME once it printed text)
 #   [EXPECT text...] [EXPECT_RE regex...] [REJECT text...] [EACH_LINE prefix=regex...])
 set(I ${KILN_TEST_IMAGES})
 set(RUN ${KILN_SRC}/support/run.sh)
@@ -14,6 +16,8 @@ set(RUN ${KILN_SRC}/support/run.sh)
 function(kiln_image_test NAME)
   cmake_parse_arguments(T "" "SET;APP;STATUS;MACHINE;BOOT;MEM;STDIN;INITRD"
                         "PLATFORMS;OPTS;ARGS;EXPECT;EXPECT_RE;REJECT;EACH_LINE;QEMU" ${ARGN})
+  cmake_parse_arguments(T "" "SET;APP;STATUS;MACHINE;BOOT;MEM;STDIN;INITRD;SIGNAL_AFTER"
+                        "PLATFORMS;OPTS;ARGS;EXPECT;EXPECT_RE;REJECT;EACH_LINE" ${ARGN})
   if(NOT DEFINED T_STATUS)
     set(T_STATUS 0)
   endif()
@@ -23,6 +27,9 @@ function(kiln_image_test NAME)
   set(_checks --status ${T_STATUS})
   if(DEFINED T_STDIN)
     list(APPEND _checks --stdin ${T_STDIN})
+  endif()
+  if(DEFINED T_SIGNAL_AFTER)
+    list(APPEND _checks --signal-after ${T_SIGNAL_AFTER})
   endif()
   foreach(_k EXPECT EXPECT_RE REJECT EACH_LINE)
     string(TOLOWER ${_k} _flag)
@@ -536,4 +543,38 @@ kiln_image_test(mm_exhaust SET mm APP mm ARGS exhaust
 foreach(_p linuxu kvm)
   add_test(NAME image.${_p}.mm_not_linked_without_use COMMAND sh -c
     "nm ${I}/hello/helloworld_${_p}-x86_64.dbg | grep -E ' (kiln_sys_mmap|kiln_sysent_mmap|kiln_sysent_brk|kiln_mm_fault_hint|mmap|sbrk|_ZN4kiln2mm.*)$' && exit 1; nm ${I}/mm/mm_${_p}-x86_64.dbg | grep -cE ' (kiln_sysent_mmap|kiln_sysent_brk|kiln_mm_fault_hint)$' | grep -qx 3")
+# Signals within the image (issue 14, lib/signal; docs/libc.md "Signals") ----
+kiln_image_test(signals SET signals APP signals
+  EXPECT "handler ok: signo 10 code 0" "masking ok" "sigsuspend ok" "nanosleep EINTR ok"
+         "pipe read EINTR ok" "SA_RESTART read ok" "sem_wait EINTR ok" "setitimer periodic ok: 3" "timer_create SIGEV_SIGNAL ok: value 4242"
+         "timer_create SIGEV_THREAD ok" "sigsetjmp/siglongjmp ok" "ignored SIGPIPE gives EPIPE ok"
+         "sigaltstack ok" "signals: ok"
+  REJECT "FAIL")
+# 128 + N is the status; on kvm it arrives as N: isa-debug-exit carries 7
+# bits (docs/kvm.md), so the kvm runs check the line and 13 / 15.
+foreach(_p linuxu:128 kvm:0)
+  string(REPLACE ":" ";" _pp ${_p})
+  list(GET _pp 0 _plat)
+  list(GET _pp 1 _base)
+  math(EXPR _pipe "${_base} + 13")
+  math(EXPR _term "${_base} + 15")
+  kiln_image_test(signals_sigpipe_kills SET signals APP signals PLATFORMS ${_plat} ARGS pipe STATUS ${_pipe}
+    EXPECT "writing to a closed pipe" "kiln: killed by signal 13 (SIGPIPE)" REJECT "still alive")
+  kiln_image_test(signals_sigterm_default SET signals APP signals PLATFORMS ${_plat} ARGS term STATUS ${_term}
+    EXPECT "raising SIGTERM" "kiln: killed by signal 15 (SIGTERM)" REJECT "still alive")
+  # Posted from timer context (the image idles in pause): the default action at once.
+  math(EXPR _alrm "${_base} + 14")
+  kiln_image_test(signals_alarm_default SET signals APP signals PLATFORMS ${_plat} ARGS alarm STATUS ${_alrm}
+    EXPECT "alarm in 1 s" "kiln: killed by signal 14 (SIGALRM)" REJECT "still alive")
+endforeach()
+kiln_image_test(signals_console_read_eintr SET signals APP signals PLATFORMS kvm ARGS console
+  EXPECT "console read EINTR ok")
+foreach(_s TERM:15 INT:2)
+  string(REPLACE ":" ";" _ss ${_s})
+  list(GET _ss 0 _name)
+  list(GET _ss 1 _num)
+  string(TOLOWER ${_name} _lname)
+  kiln_image_test(signals_host_sig${_lname} SET signals APP signals PLATFORMS linuxu ARGS host
+    SIGNAL_AFTER "waiting for SIGTERM or SIGINT=SIG${_name}"
+    EXPECT "handler got signal ${_num}, exiting cleanly" REJECT "killed by signal")
 endforeach()

@@ -34,6 +34,10 @@ macro(kiln_xen_test NAME)
   set_tests_properties(image.xen.${NAME} PROPERTIES FIXTURES_REQUIRED xen_rig)
 endmacro()
 
+kiln_xen_test(signals SET signals APP signals
+  EXPECT "sigsuspend ok" "pipe read EINTR ok" "timer_create SIGEV_THREAD ok" "signals: ok" REJECT "FAIL")
+kiln_xen_test(signals_sigterm_default SET signals APP signals CMDLINE "-- term" STATUS 143
+  EXPECT "kiln: killed by signal 15 (SIGTERM)")
 kiln_xen_test(helloworld SET hello APP helloworld CMDLINE "-- a \"b c\""
   EXPECT "Hello world!" "argv[1] = a" "argv[2] = b c" "shut down: poweroff, status 0")
 kiln_xen_test(hellocpp SET hellocpp APP hellocpp CMDLINE "-- 42" STATUS 42

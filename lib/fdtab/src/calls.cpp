@@ -17,9 +17,17 @@ long kiln_sys_read(int fd, void* buf, size_t n) {
 }
 KILN_SYSCALL(read);
 
+// A write to a pipe or socket whose other end is gone fails with EPIPE and
+// raises SIGPIPE for the caller (default: the image ends with 141; ignored
+// or handled: EPIPE). send() with MSG_NOSIGNAL does not come here.
 long kiln_sys_write(int fd, const void* buf, size_t n) {
-  kiln::FileRef f = KILN_TRY_SYS(kiln::fd_get(fd));
-  return ret(f->write(buf, n));
+  long r;
+  {
+    kiln::FileRef f = KILN_TRY_SYS(kiln::fd_get(fd));
+    r = ret(f->write(buf, n));
+  }
+  if (r == -EPIPE) kiln_signal_pipe();
+  return r;
 }
 KILN_SYSCALL(write);
 
@@ -47,8 +55,13 @@ long kiln_sys_dup2(int fd, int to) { return ret(kiln::fd_dup2(fd, to)); }
 KILN_SYSCALL(dup2);
 
 // newlib's x86_64-elf build calls the _ names; applications the POSIX ones.
-int _read(int fd, void* buf, size_t n) { return static_cast<int>(kiln_sys_ret(kiln_sys_read(fd, buf, n))); }
-int _write(int fd, const void* buf, size_t n) { return static_cast<int>(kiln_sys_ret(kiln_sys_write(fd, buf, n))); }
+// read and write restart after handlers installed with SA_RESTART.
+int _read(int fd, void* buf, size_t n) {
+  return static_cast<int>(kiln_sys_ret(KILN_SYS_RESTART(kiln_sys_read(fd, buf, n))));
+}
+int _write(int fd, const void* buf, size_t n) {
+  return static_cast<int>(kiln_sys_ret(KILN_SYS_RESTART(kiln_sys_write(fd, buf, n))));
+}
 int _close(int fd) { return static_cast<int>(kiln_sys_ret(kiln_sys_close(fd))); }
 int _fstat(int fd, struct stat* st) { return static_cast<int>(kiln_sys_ret(kiln_sys_fstat(fd, st))); }
 off_t _lseek(int fd, off_t off, int whence) { return kiln_sys_ret(kiln_sys_lseek(fd, off, whence)); }

@@ -3,6 +3,7 @@
 // buffered and never blocks for long).
 #include <kiln/file.h>
 #include <kiln/plat/console.h>
+#include <kiln/sigpoint.h>  // kiln/config.h when there is one
 
 namespace kiln {
 namespace {
@@ -12,7 +13,16 @@ class Console final : public File {
   constexpr Console() = default;
   Result<size_t> read(void* buf, size_t n) override {
     kiln_plat_console_flush();  // show the prompt before waiting
-    if (nonblocking() && n && !kiln_plat_console_readable()) return Error(EAGAIN);
+    if (n && !kiln_plat_console_readable()) {
+      if (nonblocking()) return Error(EAGAIN);
+#if defined(CONFIG_LIBSIGNAL) && CONFIG_LIBSIGNAL
+      // With signals, wait as every descriptor does, so a signal to handle
+      // ends the wait (EINTR); the platform's read then finds the input.
+      // Without them the platform's read blocks by itself (smaller image).
+      while (!kiln_plat_console_readable())
+        if (wait_for(*this, kPollIn, 0) == kWaitInterrupted) return Error(EINTR);
+#endif
+    }
     long r = kiln_plat_console_read(static_cast<char*>(buf), n);
     if (r < 0) return Error(static_cast<int>(-r));
     return Ok(static_cast<size_t>(r));

@@ -20,6 +20,7 @@
 // lwIP's locks): a harvesting thread takes the item off the ready list
 // (kScanning) and holds a reference on it and on its file meanwhile.
 #include <kiln/file.h>
+#include <kiln/sigpoint.h>
 #include <kiln/ipc.h>
 #include <kiln/lock.h>
 #include <kiln/plat/irq.h>
@@ -409,6 +410,10 @@ Result<int> epoll_wait_ns(int epfd, epoll_event* out, int max, int64_t timeout_n
     w.begin();
     n = ep->harvest(out, max);
     if (n || timeout_ns == 0) break;
+    if (kiln_signal_interrupted()) {  // never restarted, as on Linux
+      n = -1;
+      break;
+    }
     uint64_t now = kiln_plat_monotonic_ns();
     if (timeout_ns > 0 && now >= deadline) break;
     unsigned long m = kiln_plat_irq_save();
@@ -419,6 +424,7 @@ Result<int> epoll_wait_ns(int epfd, epoll_event* out, int max, int64_t timeout_n
     kiln_plat_irq_restore(m);
   }
   w.unwatch(watch);
+  if (n < 0) return Error(EINTR);
   return Ok(n);
 }
 

@@ -5,6 +5,7 @@
 // Buffers under 8 bytes are EINVAL. Readable when the count is not 0,
 // writable when 1 more fits.
 #include <kiln/file.h>
+#include <kiln/sigpoint.h>
 #include <kiln/ipc.h>
 #include <kiln/lock.h>
 #include <kiln/plat/irq.h>
@@ -42,7 +43,7 @@ class EventFd final : public File {
         return Ok(size_t{8});
       }
       if (nonblocking()) return Error(EAGAIN);
-      wait_for(*this, kPollIn, 0);
+      if (wait_for(*this, kPollIn, 0) == kWaitInterrupted) return Error(EINTR);
     }
   }
 
@@ -76,6 +77,10 @@ class EventFd final : public File {
         w.watch(*this, watch);
         watching = true;
         continue;  // checks again with the watch in place: no lost wake-up
+      }
+      if (kiln_signal_interrupted()) {
+        w.unwatch(watch);
+        return Error(EINTR);
       }
       unsigned long m = kiln_plat_irq_save();
       w.sleep(0, false);

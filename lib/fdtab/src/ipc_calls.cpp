@@ -1,5 +1,6 @@
 // The C calls of pipes, socketpair, eventfd and epoll (the Files are in
 // pipe.cpp, eventfd.cpp, epoll.cpp): negative results as errno.
+#include <kiln/sigpoint.h>
 #include <kiln/ipc.h>
 #include <errno.h>
 #include <sys/epoll.h>
@@ -9,6 +10,7 @@
 namespace {
 
 int fail(kiln::Error e) {
+  if (e.code() == EINTR) kiln_signal_deliver();  // epoll_wait: the handler runs as it returns
   errno = e.code();
   return -1;
 }
@@ -67,7 +69,7 @@ int epoll_wait(int epfd, struct epoll_event* events, int maxevents, int timeout)
   return result(kiln::epoll_wait_ns(epfd, events, maxevents, timeout < 0 ? -1 : int64_t{timeout} * 1000000));
 }
 
-// The signal mask is ignored: Kiln has no signals yet (docs/ipc.md).
+// The signal mask is not applied during the wait (docs/libc.md, "Signals").
 int epoll_pwait(int epfd, struct epoll_event* events, int maxevents, int timeout, const sigset_t*) {
   return epoll_wait(epfd, events, maxevents, timeout);
 }

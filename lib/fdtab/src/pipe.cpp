@@ -113,7 +113,7 @@ class End final : public File {
       }
       if (eof) return Ok(size_t{0});
       if (nonblocking()) return Error(EAGAIN);
-      wait_for(*this, kPollIn, 0);
+      if (wait_for(*this, kPollIn, 0) == kWaitInterrupted) return Error(EINTR);
     }
   }
 
@@ -159,7 +159,7 @@ class End final : public File {
       }
       if (broken) {
         if (done) return Ok(done);
-        return Error(EPIPE);  // no SIGPIPE: Kiln has no signals yet
+        return Error(EPIPE);  // SIGPIPE is raised by the write call (calls.cpp)
       }
       if (put_n) {
         done += put_n;
@@ -173,7 +173,10 @@ class End final : public File {
         if (done) return Ok(done);
         return Error(EAGAIN);
       }
-      wait_for(*this, kPollOut, 0);
+      if (wait_for(*this, kPollOut, 0) == kWaitInterrupted) {
+        if (done) return Ok(done);
+        return Error(EINTR);
+      }
     }
     return Ok(done);
   }

@@ -13,6 +13,7 @@
 #include <kiln/file.h>
 #include <kiln/plat/irq.h>
 #include <kiln/plat/time.h>
+#include <kiln/sigpoint.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -78,6 +79,10 @@ int poll_ns(struct pollfd* fds, nfds_t n, int64_t timeout_ns) {
       if (fds[i].revents) ++ready;
     }
     if (ready || timeout_ns == 0) break;
+    if (kiln_signal_interrupted()) {  // never restarted, as on Linux
+      ready = -1;
+      break;
+    }
     uint64_t now = kiln_plat_monotonic_ns();
     if (timeout_ns > 0 && now >= deadline) break;
     unsigned long m = kiln_plat_irq_save();
@@ -91,6 +96,10 @@ int poll_ns(struct pollfd* fds, nfds_t n, int64_t timeout_ns) {
   }
   for (nfds_t i = 0; i < n; ++i) w.unwatch(slots[i].watch);
   if (slots != small) delete[] slots;
+  if (ready < 0) {
+    kiln_signal_deliver();  // the handler runs as the call returns
+    return fail(EINTR);
+  }
   return ready;
 }
 

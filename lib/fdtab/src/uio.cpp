@@ -31,12 +31,21 @@ KILN_SYSCALL(readv);
 
 long kiln_sys_writev(int fd, const struct iovec* iov, int n) {
   if (!valid(iov, n)) return -EINVAL;
-  kiln::FileRef f = KILN_TRY_SYS(kiln::fd_get(fd));
-  return kiln::sys::ret(f->writev(iov, n));
+  long r;
+  {
+    kiln::FileRef f = KILN_TRY_SYS(kiln::fd_get(fd));
+    r = kiln::sys::ret(f->writev(iov, n));
+  }
+  if (r == -EPIPE) kiln_signal_pipe();  // as write (calls.cpp)
+  return r;
 }
 KILN_SYSCALL(writev);
 
-ssize_t readv(int fd, const struct iovec* iov, int n) { return kiln_sys_ret(kiln_sys_readv(fd, iov, n)); }
-ssize_t writev(int fd, const struct iovec* iov, int n) { return kiln_sys_ret(kiln_sys_writev(fd, iov, n)); }
+ssize_t readv(int fd, const struct iovec* iov, int n) {
+  return kiln_sys_ret(KILN_SYS_RESTART(kiln_sys_readv(fd, iov, n)));
+}
+ssize_t writev(int fd, const struct iovec* iov, int n) {
+  return kiln_sys_ret(KILN_SYS_RESTART(kiln_sys_writev(fd, iov, n)));
+}
 
 }  // extern "C"

@@ -15,6 +15,7 @@
 #include <kiln/plat/irq.h>
 #include <kiln/plat/time.h>
 #include <kiln/plat/wait.h>
+#include <kiln/sigpoint.h>
 
 namespace kiln {
 
@@ -81,9 +82,14 @@ void Waiter::begin() {
   seq_ = ready_seq();
 }
 
+// The one place lib/fdtab's blocking calls meet signals: a thread with a
+// signal to handle does not sleep (checked under the caller's mask, so a
+// signal posted after the check wakes the sleep) and returns after every
+// wake-up; poll, select, epoll_wait and wait_for's callers then fail with
+// EINTR.
 void Waiter::sleep(uint64_t deadline, bool broadcast) {
   for (;;) {
-    if (woken() || (broadcast && ready_seq() != seq_)) return;
+    if (woken() || (broadcast && ready_seq() != seq_) || kiln_signal_interrupted()) return;
     kiln_plat_wait_event(deadline);
     // Every sleeper returns on any wake-up: one that watches only files
     // which wake their own waiters goes back to sleep unless one did.
@@ -101,6 +107,10 @@ unsigned wait_for(File& f, unsigned events, uint64_t deadline) {
     w.begin();
     r = f.poll(events);
     if (r) break;
+    if (kiln_signal_interrupted()) {
+      r = kWaitInterrupted;
+      break;
+    }
     uint64_t now = kiln_plat_monotonic_ns();
     if (deadline && now >= deadline) break;
     unsigned long m = kiln_plat_irq_save();

@@ -9,7 +9,9 @@
 
 namespace kiln::newlib {
 
-// Return once the monotonic clock has reached deadline_ns.
-void sleep_until(uint64_t deadline_ns);
+// Return true once the monotonic clock has reached deadline_ns, or false
+// early when a signal is to be handled (kiln/sigpoint.h): the sleep call
+// then fails with EINTR.
+bool sleep_until(uint64_t deadline_ns);
 
 }  // namespace kiln::newlib

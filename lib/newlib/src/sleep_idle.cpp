@@ -4,6 +4,8 @@
 #include "sleep.h"
 #include <kiln/plat/time.h>
 
-void kiln::newlib::sleep_until(uint64_t deadline_ns) {
+// No scheduler, so no lib/signal (it selects the scheduler): never interrupted.
+bool kiln::newlib::sleep_until(uint64_t deadline_ns) {
   while (kiln_plat_monotonic_ns() < deadline_ns) kiln_plat_idle_until(deadline_ns);
+  return true;
 }

@@ -82,17 +82,34 @@ int fcntl(int fd, int cmd, ...) {
 // ENOSYS stubs (nofs.cpp). pipe, pipe2 and socketpair are lib/fdtab's
 // (src/ipc_calls.cpp).
 
-// Signals to ourselves end the image the way the signal would end a
-// process; there are no other processes.
+#if !CONFIG_LIBSIGNAL
+// Without lib/signal there are no handlers: a signal to ourselves takes its
+// default action (docs/libc.md, "Signals"): the ones that end a process end
+// the image with 128 + the signal (core signals: the crash report), the
+// ignored ones do nothing. With lib/signal, kill and raise are its own.
 int _kill(int pid, int sig) {
   if (pid != 1 && pid != 0 && pid != -1) {
     errno = ESRCH;
     return -1;
   }
   if (sig == 0) return 0;
-  if (sig == SIGABRT) kiln_panic("abort() called");
-  kiln_panic("killed by signal %d", sig);
+  if (sig < 1 || sig > 64) {
+    errno = EINVAL;
+    return -1;
+  }
+  switch (sig) {
+    case 17: case 18: case 19: case 20: case 21: case 22: case 23: case 28:  // SIGCHLD..SIGURG, SIGWINCH
+      return 0;
+    case 3: case 4: case 5: case 6: case 7: case 8: case 11: case 24: case 25: case 31:
+      if (sig == 6) kiln_panic("abort() called");
+      kiln_panic("killed by signal %d", sig);
+    default:
+      break;
+  }
+  kiln_printk(KILN_LOG_INFO, "killed by signal %d", sig);  // "kiln: killed by signal N"
+  kiln_boot_exit(128 + sig);
 }
+#endif
 
 KILN_NORETURN void _exit(int status) { kiln_boot_exit(status); }
 
@@ -106,7 +123,9 @@ void __assert_func(const char* file, int line, const char* func, const char* exp
 
 // The POSIX names (newlib's x86_64-elf build has only the _ forms).
 #define KILN_ALIAS(name, target) __typeof__(target) name __attribute__((alias(#target)))
+#if !CONFIG_LIBSIGNAL
 KILN_ALIAS(kill, _kill);
+#endif
 
 
 }  // extern "C"

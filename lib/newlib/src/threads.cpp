@@ -7,7 +7,10 @@
 #include "sleep.h"
 #include <kiln/alloc.h>
 #include <kiln/assert.h>
+#include <kiln/lock.h>
+#include <kiln/plat/time.h>
 #include <kiln/sched.h>
+#include <kiln/sigpoint.h>
 #include <kiln/sync.h>
 #include <errno.h>
 #include <reent.h>
@@ -98,4 +101,15 @@ KILN_THREAD_HOOKS({reent_init, reent_fini, reent_switch, nullptr, "newlib reent"
 
 // Sleeping (time.cpp, through sleep.h): only the calling thread blocks,
 // the others keep running; the CPU idles only when no thread is ready.
-void kiln::newlib::sleep_until(uint64_t deadline_ns) { kiln::sleep_until(deadline_ns); }
+// A sleeper waits on a queue nobody wakes but a signal (lib/signal's
+// kiln::wake), so it returns at its deadline or when it has a signal to
+// handle. The check and the wait are under one mask: no signal is missed.
+bool kiln::newlib::sleep_until(uint64_t deadline_ns) {
+  static constinit kiln::WaitQueue sleepers;
+  kiln::IrqGuard g;
+  while (kiln_plat_monotonic_ns() < deadline_ns) {
+    if (kiln_signal_interrupted()) return false;
+    sleepers.wait(deadline_ns);
+  }
+  return true;
+}

@@ -4,6 +4,7 @@
 #include <sys/timeb.h>
 #include <kiln/init.h>
 #include <kiln/plat/time.h>
+#include <kiln/sigpoint.h>
 #include <errno.h>
 #include <sys/time.h>
 #include <sys/times.h>
@@ -88,7 +89,9 @@ clock_t _times(struct tms* t) {
 clock_t times(struct tms* t) __attribute__((alias("_times")));
 
 // The sleep calls: how they wait is sleep.h's (the calling thread blocks
-// when the scheduler is in the image, else the CPU idles).
+// when the scheduler is in the image, else the CPU idles). A signal to
+// handle ends them early (EINTR, never restarted, as on Linux); the
+// handler runs before they return (kiln/sigpoint.h).
 namespace {
 bool valid(const struct timespec* ts) {
   return ts && ts->tv_sec >= 0 && ts->tv_nsec >= 0 && ts->tv_nsec < 1000000000;
@@ -99,7 +102,20 @@ uint64_t to_ns(const struct timespec* ts) {
   if (s > kMaxSec) s = kMaxSec;
   return s * 1000000000u + static_cast<uint64_t>(ts->tv_nsec);
 }
-void sleep_for_ns(uint64_t ns) { kiln::newlib::sleep_until(kiln_plat_monotonic_ns() + ns); }
+// Sleeps ns; on a signal returns the time left (> 0), after its handler ran.
+uint64_t sleep_for_ns(uint64_t ns) {
+  uint64_t deadline = kiln_plat_monotonic_ns() + ns;
+  if (kiln::newlib::sleep_until(deadline)) return 0;
+  uint64_t now = kiln_plat_monotonic_ns();
+  uint64_t left = deadline > now ? deadline - now : 1;
+  kiln_signal_deliver();
+  return left;
+}
+void set_rem(struct timespec* rem, uint64_t left) {
+  if (!rem) return;
+  rem->tv_sec = static_cast<time_t>(left / 1000000000u);
+  rem->tv_nsec = static_cast<long>(left % 1000000000u);
+}
 }  // namespace
 
 int nanosleep(const struct timespec* req, struct timespec* rem) {
@@ -107,8 +123,12 @@ int nanosleep(const struct timespec* req, struct timespec* rem) {
     errno = EINVAL;
     return -1;
   }
-  sleep_for_ns(to_ns(req));
-  if (rem) rem->tv_sec = rem->tv_nsec = 0;  // no signals interrupt a sleep
+  uint64_t left = sleep_for_ns(to_ns(req));
+  set_rem(rem, left);
+  if (left) {
+    errno = EINTR;
+    return -1;
+  }
   return 0;
 }
 
@@ -116,36 +136,48 @@ int nanosleep(const struct timespec* req, struct timespec* rem) {
 int clock_nanosleep(clockid_t id, int flags, const struct timespec* req, struct timespec* rem) {
   if (!valid(req)) return EINVAL;
   uint64_t ns = to_ns(req);
+  uint64_t left = 0;
   switch (id) {
     case CLOCK_MONOTONIC:
-      if (flags & TIMER_ABSTIME) kiln::newlib::sleep_until(ns);
-      else sleep_for_ns(ns);
+      if (flags & TIMER_ABSTIME) {
+        if (!kiln::newlib::sleep_until(ns)) {
+          kiln_signal_deliver();
+          return EINTR;  // rem is not used for an absolute sleep
+        }
+      } else {
+        left = sleep_for_ns(ns);
+      }
       break;
     case CLOCK_REALTIME:
       if (flags & TIMER_ABSTIME) {
         // A wall-clock deadline, turned into a monotonic one now (the wall
         // clock is not stepped while the image runs).
         int64_t wall = kiln_plat_wall_ns();
-        if (wall >= 0 && ns > static_cast<uint64_t>(wall)) sleep_for_ns(ns - static_cast<uint64_t>(wall));
+        if (wall >= 0 && ns > static_cast<uint64_t>(wall) && sleep_for_ns(ns - static_cast<uint64_t>(wall)))
+          return EINTR;
       } else {
-        sleep_for_ns(ns);
+        left = sleep_for_ns(ns);
       }
       break;
     default:
       return EINVAL;  // includes the CPU-time clocks, as POSIX allows
   }
-  if (rem && !(flags & TIMER_ABSTIME)) rem->tv_sec = rem->tv_nsec = 0;
-  return 0;
+  if (!(flags & TIMER_ABSTIME)) set_rem(rem, left);
+  return left ? EINTR : 0;
 }
 
 int usleep(useconds_t us) {
-  sleep_for_ns(uint64_t{us} * 1000u);
+  if (sleep_for_ns(uint64_t{us} * 1000u)) {
+    errno = EINTR;
+    return -1;
+  }
   return 0;
 }
 
+// The seconds left when a signal ended the sleep, rounded up.
 unsigned sleep(unsigned s) {
-  sleep_for_ns(uint64_t{s} * 1000000000u);
-  return 0;
+  uint64_t left = sleep_for_ns(uint64_t{s} * 1000000000u);
+  return static_cast<unsigned>((left + 999999999u) / 1000000000u);
 }
 
 // The clock is the platform's (the host's on linuxu, the hypervisor's or

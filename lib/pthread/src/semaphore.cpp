@@ -1,6 +1,7 @@
 // POSIX semaphores over kiln::Semaphore. Errors through errno, as POSIX
 // specifies for these calls.
 #include "cancel.h"
+#include <kiln/sigpoint.h>
 #include <kiln/enosys.h>
 #include <kiln/plat/time.h>
 #include <kiln/sync.h>
@@ -38,7 +39,8 @@ int sem_destroy(sem_t* s) {
 int sem_wait(sem_t* s) {
   kiln::pthread::testcancel();
   if (!s || !s->initialized) return fail(EINVAL);
-  auto r = sem(s)->down();
+  auto r = sem(s)->down(0, true);  // EINTR when a signal handler is due
+  if (r.is_error() && r.error().code() == EINTR) kiln_signal_deliver();
   return r.is_error() ? fail(r.error().code()) : 0;
 }
 
@@ -52,7 +54,8 @@ int sem_timedwait(sem_t* s, const struct timespec* abs) {
   if (!s || !s->initialized || !abs || abs->tv_nsec < 0 || abs->tv_nsec >= 1000000000) return fail(EINVAL);
   long long t = static_cast<long long>(abs->tv_sec) * 1000000000LL + abs->tv_nsec;
   long long d = static_cast<long long>(kiln_plat_monotonic_ns()) + (t - kiln_plat_wall_ns());
-  auto r = sem(s)->down(d < 1 ? 1 : static_cast<uint64_t>(d));
+  auto r = sem(s)->down(d < 1 ? 1 : static_cast<uint64_t>(d), true);
+  if (r.is_error() && r.error().code() == EINTR) kiln_signal_deliver();
   return r.is_error() ? fail(r.error().code()) : 0;
 }
 

@@ -4,6 +4,7 @@
 #include <kiln/assert.h>
 #include <kiln/lock.h>
 #include <kiln/plat/time.h>
+#include <kiln/sigpoint.h>
 #include <kiln/sync.h>
 
 namespace kiln {
@@ -59,9 +60,10 @@ MutexGuard::~MutexGuard() {
     kiln_panic("MutexGuard: cannot unlock mutex %p (errno %d)", static_cast<void*>(&m_), r.error().code());
 }
 
-Result<void> Semaphore::down(uint64_t deadline) {
+Result<void> Semaphore::down(uint64_t deadline, bool interruptible) {
   IrqGuard g;
   while (count_ == 0) {
+    if (interruptible && kiln_signal_interrupted()) return Error(EINTR);
     if (!waiters_.wait(deadline)) return Error(ETIMEDOUT);
   }
   --count_;

@@ -10,6 +10,7 @@
 #include <kiln/enosys.h>
 #include <kiln/file.h>
 #include <kiln/print.h>
+#include <kiln/sigpoint.h>
 #include <poll.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -152,9 +153,18 @@ int connect(int fd, const struct sockaddr* addr, socklen_t len) {
   return k.s >= 0 ? lwip_connect(k.s, addr, len) : -1;
 }
 
+// EPIPE from a send raises SIGPIPE, unless MSG_NOSIGNAL (docs/libc.md).
+static ssize_t piped(ssize_t r, int flags) {
+  if (r < 0 && errno == EPIPE && !(flags & MSG_NOSIGNAL)) {
+    kiln_signal_pipe();
+    errno = EPIPE;
+  }
+  return r;
+}
+
 ssize_t send(int fd, const void* buf, size_t n, int flags) {
   Sock k(fd);
-  return k.s >= 0 ? lwip_send(k.s, buf, n, flags) : -1;
+  return piped(k.s >= 0 ? lwip_send(k.s, buf, n, flags) : -1, flags);
 }
 
 ssize_t recv(int fd, void* buf, size_t n, int flags) {
@@ -164,7 +174,7 @@ ssize_t recv(int fd, void* buf, size_t n, int flags) {
 
 ssize_t sendto(int fd, const void* buf, size_t n, int flags, const struct sockaddr* to, socklen_t tolen) {
   Sock k(fd);
-  return k.s >= 0 ? lwip_sendto(k.s, buf, n, flags, to, tolen) : -1;
+  return piped(k.s >= 0 ? lwip_sendto(k.s, buf, n, flags, to, tolen) : -1, flags);
 }
 
 ssize_t recvfrom(int fd, void* buf, size_t n, int flags, struct sockaddr* from, socklen_t* fromlen) {
@@ -174,7 +184,7 @@ ssize_t recvfrom(int fd, void* buf, size_t n, int flags, struct sockaddr* from, 
 
 ssize_t sendmsg(int fd, const struct msghdr* msg, int flags) {
   Sock k(fd);
-  return k.s >= 0 ? lwip_sendmsg(k.s, msg, flags) : -1;
+  return piped(k.s >= 0 ? lwip_sendmsg(k.s, msg, flags) : -1, flags);
 }
 
 ssize_t recvmsg(int fd, struct msghdr* msg, int flags) {

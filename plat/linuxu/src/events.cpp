@@ -1,5 +1,6 @@
 // Asynchronous events on linuxu: the one-shot timer (a POSIX timer that
-// raises SIGALRM), masking, and preemption.
+// raises SIGALRM), masking, preemption, and the host's signals that
+// lib/signal forwards to the application (kiln/plat/signal.h).
 //
 // Masking is a flag, not a signal mask: kiln_plat_irq_save costs no system
 // call. A timer signal that arrives while events are masked only records
@@ -12,8 +13,10 @@
 #include "hostfd.h"
 #include "syscall.h"
 #include <kiln/assert.h>
+#include <kiln/config.h>
 #include <kiln/plat/irq.h>
 #include <kiln/plat/paging.h>
+#include <kiln/plat/signal.h>
 #include <kiln/plat/time.h>
 #include <kiln/plat/timer.h>
 #include <errno.h>
@@ -29,6 +32,15 @@ constexpr int kSigAlrm = 14;
 volatile int masked;
 volatile int pending;
 void (*timer_handler)();
+// Host signals for the image (kiln/plat/signal.h): bit n is signal n.
+// Compiled only with lib/signal, the contract's one user, so an image
+// without signals is the same as before.
+#if CONFIG_LIBSIGNAL
+volatile unsigned long host_signals;
+void (*signal_handler)(int);
+constexpr int kForwarded[] = {1 /* SIGHUP */, 2 /* SIGINT */, 10 /* SIGUSR1 */, 12 /* SIGUSR2 */,
+                              15 /* SIGTERM */};
+#endif
 int timer_id = -1;
 
 struct Sigevent {
@@ -42,7 +54,12 @@ struct Itimerspec {
   Timespec value;
 };
 
-void on_alarm(int, void*, void* uc) {
+void on_alarm(int signo, void*, void* uc) {
+#if CONFIG_LIBSIGNAL
+  if (signo != kSigAlrm) __atomic_fetch_or(&host_signals, 1ul << signo, __ATOMIC_RELAXED);
+#else
+  (void)signo;
+#endif
   pending = 1;
   if (masked || !timer_handler) return;
   // Redirect the interrupted code into kiln_linuxu_preempt, as if it had
@@ -79,6 +96,15 @@ void poll_watched(const Timespec* timeout) {
     if (watched[i].fd >= 0 && watched[i].revents) watches[i].fn(watches[i].arg);
 }
 
+// The host's signals that arrived: lib/signal's handler for each. Masked.
+void run_host_signals() {
+#if CONFIG_LIBSIGNAL
+  if (unsigned long sigs = __atomic_exchange_n(&host_signals, 0ul, __ATOMIC_RELAXED); sigs && signal_handler)
+    for (int n = 1; n < 64; ++n)
+      if (sigs & (1ul << n)) signal_handler(n);
+#endif
+}
+
 }  // namespace
 
 int linuxu::watch_fd(int fd, void (*fn)(void*), void* arg) {
@@ -113,6 +139,7 @@ extern "C" void kiln_linuxu_run_pending() {
       Timespec zero{0, 0};
       poll_watched(&zero);
     }
+    run_host_signals();
     if (timer_handler) timer_handler();
   }
   __atomic_signal_fence(__ATOMIC_SEQ_CST);
@@ -150,6 +177,19 @@ extern "C" void kiln_plat_timer_set_handler(void (*handler)(void)) {
   timer_id = id;
 }
 
+// The host's signals for the application go through the event path of the
+// timer signal (on_alarm): pending, then handled once events are unmasked,
+// where lib/signal's handler marks them pending for a thread. A signal
+// during an idle ppoll/clock_nanosleep ends it (EINTR), so a blocked thread
+// wakes at once.
+#if CONFIG_LIBSIGNAL
+extern "C" void kiln_plat_signal_set_handler(void (*handler)(int)) {
+  signal_handler = handler;
+  KernelSigaction act{on_alarm, kSaSiginfo | kSaRestorer | kSaRestart, kiln_linuxu_sigreturn, 0};
+  for (int n : kForwarded) syscall(kRtSigaction, n, reinterpret_cast<long>(&act), 0, 8);
+}
+#endif
+
 extern "C" void kiln_plat_timer_set_deadline(uint64_t deadline_ns) {
   if (timer_id < 0) return;
   if (deadline_ns == 0) deadline_ns = 1;  // 0 would disarm
@@ -168,6 +208,12 @@ extern "C" void kiln_plat_timer_cancel(void) {
 // fd becomes readable (its callback runs here, masked); masked, so the
 // timer's work waits for the caller's restore.
 extern "C" void kiln_plat_idle_until(uint64_t deadline_ns) {
+  // The idle thread stays masked (it checks the timers itself), so a host
+  // signal that ended the idle sleep is handed over here: the thread it
+  // wakes runs next.
+  struct HostSignals {
+    ~HostSignals() { run_host_signals(); }
+  } at_return;
   if (pending) return;
   if (nwatched) {
     uint64_t now = kiln_plat_monotonic_ns();

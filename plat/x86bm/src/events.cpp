@@ -119,3 +119,8 @@ extern "C" void kiln_plat_idle_until(uint64_t deadline_ns) {
   if (hw::devices_pending()) hw::run_devices();
   kiln_plat_irq_restore(f);
 }
+
+// Signals from outside the image (kiln/plat/signal.h): none on the
+// bare-metal platforms yet; the ACPI power button or xen's shutdown request
+// could become SIGTERM here later.
+extern "C" void kiln_plat_signal_set_handler(void (*)(int)) {}

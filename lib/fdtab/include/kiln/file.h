@@ -73,6 +73,10 @@ struct WaitEntry {
   void (*notify)(WaitEntry& e, unsigned events) = nullptr;
 };
 constexpr unsigned kWaitGone = 1u << 31;
+// What wait_for returns when the calling thread has a signal to handle
+// (kiln/sigpoint.h): the blocking call fails with EINTR, or returns what it
+// already transferred.
+constexpr unsigned kWaitInterrupted = 1u << 30;
 
 class WaitList {
  public:
@@ -178,7 +182,8 @@ class Waiter {
   // Called with events masked, after the checks and arming: returns at
   // once if a watched file woke (or, broadcast, any ready_wake ran) since
   // begin(); else sleeps until that, any wake-up (broadcast) or the
-  // monotonic deadline (0: none).
+  // monotonic deadline (0: none). Also returns when the calling thread has
+  // a signal to handle (kiln_signal_interrupted): the caller checks.
   void sleep(uint64_t deadline_ns, bool broadcast);
   bool woken() const { return __atomic_load_n(&woken_, __ATOMIC_ACQUIRE); }
 
@@ -188,9 +193,9 @@ class Waiter {
   uint64_t seq_ = 0;
 };
 
-// Blocks until f.poll(events) reports something (returned) or the
-// monotonic deadline (0: none; returns 0). A file that cannot arm is
-// re-checked every 10 ms.
+// Blocks until f.poll(events) reports something (returned), the
+// monotonic deadline (0: none; returns 0) or a signal to handle (returns
+// kWaitInterrupted). A file that cannot arm is re-checked every 10 ms.
 unsigned wait_for(File& f, unsigned events, uint64_t deadline_ns);
 
 // Readiness changes of the files that do not wake their own waiters

@@ -48,6 +48,7 @@ struct Thread {
   bool cancel_pending = false;
   bool cancel_disabled = false;
   bool at_cancel_point = false;  // blocked where a cancel may wake it
+  void* signal_state = nullptr;  // per-thread signal mask and pending set (lib/signal)
 };
 
 // Threads waiting for something.

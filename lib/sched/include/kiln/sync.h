@@ -49,7 +49,9 @@ class [[nodiscard]] MutexGuard {
 class Semaphore {
  public:
   constexpr explicit Semaphore(unsigned initial = 0) : count_(initial) {}
-  Result<void> down(uint64_t deadline_ns = 0);
+  // interruptible: EINTR as soon as the thread has a signal to handle
+  // (kiln/sigpoint.h; sem_wait), checked before every sleep.
+  Result<void> down(uint64_t deadline_ns = 0, bool interruptible = false);
   bool try_down();
   void up();
   unsigned value() const { return count_; }

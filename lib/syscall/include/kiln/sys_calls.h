@@ -11,6 +11,21 @@ struct iovec;
 struct utsname;
 struct rlimit;
 struct rusage;
+struct timespec;
+struct itimerval;
+struct itimerspec;
+struct sigevent;
+struct sigaltstack;
+struct __kiln_siginfo;  // siginfo_t (Kiln's <signal.h>)
+
+// Linux's struct kernel_sigaction (rt_sigaction's, not the libc's struct
+// sigaction): the handler, flags, restorer, then the 64-bit mask.
+struct kiln_ksigaction {
+  void* handler;
+  unsigned long flags;
+  void (*restorer)(void);
+  unsigned long mask;  // 64-bit set: bit n - 1 is signal n
+};
 
 #ifdef __cplusplus
 extern "C" {
@@ -76,6 +91,28 @@ long kiln_sys_munlock(unsigned long addr, size_t len);
 long kiln_sys_mlockall(int flags);
 long kiln_sys_munlockall(void);
 long kiln_sys_brk(unsigned long addr);
+// lib/signal: signals within the image (Linux's numbers and structures;
+// timer ids are the kernel's ints, sets are 64-bit, setsize must be 8).
+long kiln_sys_rt_sigaction(int sig, const struct kiln_ksigaction* act, struct kiln_ksigaction* old,
+                           size_t setsize);
+long kiln_sys_rt_sigprocmask(int how, const unsigned long* set, unsigned long* old, size_t setsize);
+long kiln_sys_rt_sigpending(unsigned long* set, size_t setsize);
+long kiln_sys_rt_sigsuspend(const unsigned long* set, size_t setsize);
+long kiln_sys_rt_sigtimedwait(const unsigned long* set, struct __kiln_siginfo* info, const struct timespec* ts,
+                              size_t setsize);
+long kiln_sys_kill(pid_t pid, int sig);
+long kiln_sys_tkill(pid_t tid, int sig);
+long kiln_sys_tgkill(pid_t tgid, pid_t tid, int sig);
+long kiln_sys_pause(void);
+long kiln_sys_sigaltstack(const struct sigaltstack* ss, struct sigaltstack* old);
+long kiln_sys_alarm(unsigned int seconds);
+long kiln_sys_setitimer(int which, const struct itimerval* value, struct itimerval* old);
+long kiln_sys_getitimer(int which, struct itimerval* value);
+long kiln_sys_timer_create(clockid_t clock, struct sigevent* ev, int* id);
+long kiln_sys_timer_settime(int id, int flags, const struct itimerspec* value, struct itimerspec* old);
+long kiln_sys_timer_gettime(int id, struct itimerspec* value);
+long kiln_sys_timer_getoverrun(int id);
+long kiln_sys_timer_delete(int id);
 
 #ifdef __cplusplus
 }

@@ -24,6 +24,7 @@
 #include <errno.h>
 #include <stdint.h>
 #include <kiln/compiler.h>
+#include <kiln/sigpoint.h>
 #include <kiln/arch/syscall_nr.h>
 #include <kiln/sys_calls.h>
 
@@ -49,8 +50,11 @@ KILN_EXTERN_C const struct kiln_syscall_entry* kiln_syscall_entry_for(long nr);
 KILN_EXTERN_C long kiln_sys_enosys(long nr);
 
 // The libc side of the convention: a negative errno becomes -1 and errno.
+// A call interrupted by a signal runs its handler here, on the way out
+// (the safe point of kiln/sigpoint.h), before errno is set.
 static inline long kiln_sys_ret(long r) {
   if (kiln_unlikely(r < 0 && r > -4096)) {
+    if (r == -EINTR) kiln_signal_deliver();
     errno = (int)-r;
     return -1;
   }
