@@ -1,0 +1,76 @@
+// x86_64: which string-function variants this CPU runs (string.S), chosen
+// once at boot from CPUID. Until this init runs the SSE2 variants are in
+// place (string.S's initial pointers), which every x86_64 CPU has.
+#include <kiln/init.h>
+#include <kiln/print.h>
+#include <kiln/string_fns.h>
+#include <stdint.h>
+
+extern "C" {
+// string.S: the dispatch pointers, thresholds and variants.
+extern void* kiln_x86_memmove_impl;
+extern void* kiln_x86_memset_impl;
+extern void* kiln_x86_strlen_impl;
+extern uint64_t kiln_x86_movsb_min;
+extern uint64_t kiln_x86_stosb_min;
+void kiln_x86_memmove_sse2();
+void kiln_x86_memmove_erms();
+void kiln_x86_memset_sse2();
+void kiln_x86_memset_erms();
+void kiln_x86_strlen_sse2();
+void kiln_x86_strlen_avx2();
+}
+
+namespace {
+
+constinit const char* variant = "sse2 (not selected yet)";
+
+void cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4]) {
+  asm volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3]) : "a"(leaf), "c"(sub));
+}
+
+int string_select() {
+  uint32_t r[4];
+  cpuid(0, 0, r);
+  uint32_t max_leaf = r[0];
+  cpuid(1, 0, r);
+  uint32_t ecx1 = r[2];
+  uint32_t ebx7 = 0, edx7 = 0;
+  if (max_leaf >= 7) {
+    cpuid(7, 0, r);
+    ebx7 = r[1];
+    edx7 = r[3];
+  }
+  bool erms = ebx7 & (1u << 9);
+  bool fsrm = edx7 & (1u << 4);
+  // AVX2 only when the OS (boot.S on the bare-metal platforms, the host
+  // kernel on linuxu) enabled the YMM state: OSXSAVE and XCR0 bits 1-2.
+  bool avx2 = false;
+  if ((ebx7 & (1u << 5)) && (ecx1 & (1u << 27)) && (ecx1 & (1u << 28))) {
+    uint32_t lo, hi;
+    asm volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+    avx2 = (lo & 6) == 6;
+  }
+  if (erms) {
+    // rep movsb/stosb start slowly without FSRM (fast short rep movsb):
+    // below ~2 KiB the SSE2 loop wins. With FSRM they win from ~1 KiB
+    // (measured with tests/bench/libcbench, docs/libc.md).
+    kiln_x86_movsb_min = fsrm ? 1024 : 2048;
+    kiln_x86_stosb_min = fsrm ? 1024 : 2048;
+    kiln_x86_memmove_impl = reinterpret_cast<void*>(&kiln_x86_memmove_erms);
+    kiln_x86_memset_impl = reinterpret_cast<void*>(&kiln_x86_memset_erms);
+  }
+  if (avx2) kiln_x86_strlen_impl = reinterpret_cast<void*>(&kiln_x86_strlen_avx2);
+  variant = erms ? (fsrm ? (avx2 ? "erms+fsrm, strlen avx2" : "erms+fsrm, strlen sse2")
+                         : (avx2 ? "erms, strlen avx2" : "erms, strlen sse2"))
+                 : (avx2 ? "sse2, strlen avx2" : "sse2");
+  kiln_info("string functions: %s", variant);
+  return 0;
+}
+
+}  // namespace
+
+// Early: before the allocator and the platform drivers copy anything big.
+KILN_INIT(early, 001, string_select);
+
+const char* kiln_string_variant() { return variant; }

@@ -1,0 +1,569 @@
+/* x86_64 string and memory functions: memcpy, memmove, memset, memcmp,
+ * strlen (docs/libc.md, "String and memory functions").
+ *
+ * memcpy, memmove, memset and strlen jump through a pointer to one of
+ * their variants; select.cpp sets the pointers once at boot from CPUID
+ * (KILN_INIT early 001). The pointers start at the SSE2 variants, which
+ * every x86_64 CPU runs, so code that runs before that init (the boot,
+ * the platform's early setup) gets correct, fast-enough copies.
+ *
+ * Variants:
+ *   memmove_sse2   sizes up to 128 bytes with overlapping unaligned loads
+ *                  (all loads before any store, so overlap is safe),
+ *                  larger with a 64-byte loop of aligned stores, forward
+ *                  or backward as the overlap requires
+ *   memmove_erms   the same, but non-overlapping copies of at least
+ *                  kiln_x86_movsb_min bytes with `rep movsb` (ERMS)
+ *   memset_sse2 / memset_erms   the same shape, `rep stosb`
+ *   strlen_sse2    aligned 16-byte loads (never cross a page the string
+ *                  does not touch), 64 bytes per loop step
+ *   strlen_avx2    aligned 32-byte loads, 128 bytes per loop step
+ * memcpy is memmove (the overlap test costs one compare on the large
+ * path). memcmp has one SSE2 version.
+ *
+ * SSE and AVX registers are caller-saved in the SysV ABI, and every
+ * interrupt entry on kvm and xen saves the whole FPU/SSE/AVX state (xsave,
+ * entry.S) before any handler runs, so these functions may use them in
+ * kernel code, interrupt handlers and apps alike (docs/libc.md).
+ *
+ * Built for the host test (tests/host/test_string.cpp) with
+ * KILN_STRING_HOST_TEST, the public names get a kiln_host_ prefix so they
+ * do not replace the host C library's. */
+
+#ifdef KILN_STRING_HOST_TEST
+#define PUBLIC(name) kiln_host_##name
+#else
+#define PUBLIC(name) name
+#endif
+
+#define FUNC(name) \
+	.section .text.name, "ax"; \
+	.globl name; \
+	.type name, @function; \
+	.balign 32; \
+name:
+
+#define END(name) .size name, . - name
+
+/* ---------------------------------------------------------------------- */
+/* The dispatch pointers and thresholds, set by kiln_x86_string_select.    */
+
+	.section .data.kiln_x86_string, "aw"
+	.balign 8
+	.globl kiln_x86_memmove_impl, kiln_x86_memset_impl, kiln_x86_strlen_impl
+	.globl kiln_x86_movsb_min, kiln_x86_stosb_min
+kiln_x86_memmove_impl:	.quad kiln_x86_memmove_sse2
+kiln_x86_memset_impl:	.quad kiln_x86_memset_sse2
+kiln_x86_strlen_impl:	.quad kiln_x86_strlen_sse2
+/* rep movsb / rep stosb from this many bytes on (the erms variants). */
+kiln_x86_movsb_min:	.quad 2048
+kiln_x86_stosb_min:	.quad 2048
+
+/* ---------------------------------------------------------------------- */
+
+FUNC(PUBLIC(memcpy))
+	jmp *kiln_x86_memmove_impl(%rip)
+END(PUBLIC(memcpy))
+
+FUNC(PUBLIC(memmove))
+	jmp *kiln_x86_memmove_impl(%rip)
+END(PUBLIC(memmove))
+
+FUNC(PUBLIC(memset))
+	jmp *kiln_x86_memset_impl(%rip)
+END(PUBLIC(memset))
+
+FUNC(PUBLIC(strlen))
+	jmp *kiln_x86_strlen_impl(%rip)
+END(PUBLIC(strlen))
+
+/* ---------------------------------------------------------------------- */
+/* void* memmove(void* dst [rdi], const void* src [rsi], size_t n [rdx])   */
+
+.macro MEMMOVE name, erms
+FUNC(\name)
+	movq %rdi, %rax
+	cmpq $16, %rdx
+	jb .Lm_lt16_\@
+	cmpq $32, %rdx
+	ja .Lm_gt32_\@
+	/* 16..32 */
+	movdqu (%rsi), %xmm0
+	movdqu -16(%rsi,%rdx), %xmm1
+	movdqu %xmm0, (%rdi)
+	movdqu %xmm1, -16(%rdi,%rdx)
+	ret
+.Lm_lt16_\@:
+	cmpl $8, %edx
+	jb .Lm_lt8_\@
+	movq (%rsi), %rcx
+	movq -8(%rsi,%rdx), %r8
+	movq %rcx, (%rdi)
+	movq %r8, -8(%rdi,%rdx)
+	ret
+.Lm_lt8_\@:
+	cmpl $4, %edx
+	jb .Lm_lt4_\@
+	movl (%rsi), %ecx
+	movl -4(%rsi,%rdx), %r8d
+	movl %ecx, (%rdi)
+	movl %r8d, -4(%rdi,%rdx)
+	ret
+.Lm_lt4_\@:
+	testl %edx, %edx
+	jz .Lm_ret_\@
+	movzbl (%rsi), %ecx
+	cmpl $2, %edx
+	jb .Lm_one_\@
+	movzwl -2(%rsi,%rdx), %r8d
+	movb %cl, (%rdi)
+	movw %r8w, -2(%rdi,%rdx)
+	ret
+.Lm_one_\@:
+	movb %cl, (%rdi)
+.Lm_ret_\@:
+	ret
+.Lm_gt32_\@:
+	cmpq $64, %rdx
+	ja .Lm_gt64_\@
+	movdqu (%rsi), %xmm0
+	movdqu 16(%rsi), %xmm1
+	movdqu -32(%rsi,%rdx), %xmm2
+	movdqu -16(%rsi,%rdx), %xmm3
+	movdqu %xmm0, (%rdi)
+	movdqu %xmm1, 16(%rdi)
+	movdqu %xmm2, -32(%rdi,%rdx)
+	movdqu %xmm3, -16(%rdi,%rdx)
+	ret
+.Lm_gt64_\@:
+	cmpq $128, %rdx
+	ja .Lm_gt128_\@
+	movdqu (%rsi), %xmm0
+	movdqu 16(%rsi), %xmm1
+	movdqu 32(%rsi), %xmm2
+	movdqu 48(%rsi), %xmm3
+	movdqu -64(%rsi,%rdx), %xmm4
+	movdqu -48(%rsi,%rdx), %xmm5
+	movdqu -32(%rsi,%rdx), %xmm6
+	movdqu -16(%rsi,%rdx), %xmm7
+	movdqu %xmm0, (%rdi)
+	movdqu %xmm1, 16(%rdi)
+	movdqu %xmm2, 32(%rdi)
+	movdqu %xmm3, 48(%rdi)
+	movdqu %xmm4, -64(%rdi,%rdx)
+	movdqu %xmm5, -48(%rdi,%rdx)
+	movdqu %xmm6, -32(%rdi,%rdx)
+	movdqu %xmm7, -16(%rdi,%rdx)
+	ret
+.Lm_gt128_\@:
+	/* rcx = dst - src: below n (unsigned) means dst lies inside the
+	 * source, after its start: copy backward. */
+	movq %rdi, %rcx
+	subq %rsi, %rcx
+	cmpq %rdx, %rcx
+	jb .Lm_backward_\@
+.if \erms
+	cmpq kiln_x86_movsb_min(%rip), %rdx
+	jb .Lm_forward_\@
+	/* src - dst below n: the source starts inside the destination.
+	 * rep movsb is correct then, but slow for close regions: loop. */
+	movq %rsi, %rcx
+	subq %rdi, %rcx
+	cmpq %rdx, %rcx
+	jb .Lm_forward_\@
+	movq %rdx, %rcx
+	rep movsb
+	ret
+.endif
+.Lm_forward_\@:
+	/* Head (16) and tail (64) are loaded first and stored last: with an
+	 * overlapping source behind the destination the loop overwrites
+	 * them. */
+	movdqu (%rsi), %xmm8
+	movdqu -64(%rsi,%rdx), %xmm4
+	movdqu -48(%rsi,%rdx), %xmm5
+	movdqu -32(%rsi,%rdx), %xmm6
+	movdqu -16(%rsi,%rdx), %xmm7
+	leaq -64(%rdi,%rdx), %r9       /* where the tail goes */
+	leaq 16(%rdi), %r8
+	andq $-16, %r8                 /* first aligned destination after the head */
+	movq %rsi, %r10
+	subq %rdi, %r10                /* src - dst */
+	cmpq %r9, %r8
+	jae 2f
+1:	movdqu (%r8,%r10), %xmm0
+	movdqu 16(%r8,%r10), %xmm1
+	movdqu 32(%r8,%r10), %xmm2
+	movdqu 48(%r8,%r10), %xmm3
+	movdqa %xmm0, (%r8)
+	movdqa %xmm1, 16(%r8)
+	movdqa %xmm2, 32(%r8)
+	movdqa %xmm3, 48(%r8)
+	addq $64, %r8
+	cmpq %r9, %r8
+	jb 1b
+2:	movdqu %xmm8, (%rdi)
+	movdqu %xmm4, (%r9)
+	movdqu %xmm5, 16(%r9)
+	movdqu %xmm6, 32(%r9)
+	movdqu %xmm7, 48(%r9)
+	ret
+.Lm_backward_\@:
+	/* Mirror image: head (64) and tail (16) first, the loop walks down
+	 * from the aligned end. */
+	movdqu (%rsi), %xmm4
+	movdqu 16(%rsi), %xmm5
+	movdqu 32(%rsi), %xmm6
+	movdqu 48(%rsi), %xmm7
+	movdqu -16(%rsi,%rdx), %xmm8
+	leaq -16(%rdi,%rdx), %r9       /* where the tail goes */
+	leaq (%rdi,%rdx), %r8
+	andq $-16, %r8                 /* aligned end, within 16 of the real end */
+	movq %rsi, %r10
+	subq %rdi, %r10                /* src - dst */
+	leaq 64(%rdi), %r11            /* the head covers below this */
+	cmpq %r11, %r8
+	jbe 2f
+1:	subq $64, %r8
+	movdqu 48(%r8,%r10), %xmm3
+	movdqu 32(%r8,%r10), %xmm2
+	movdqu 16(%r8,%r10), %xmm1
+	movdqu (%r8,%r10), %xmm0
+	movdqa %xmm3, 48(%r8)
+	movdqa %xmm2, 32(%r8)
+	movdqa %xmm1, 16(%r8)
+	movdqa %xmm0, (%r8)
+	cmpq %r11, %r8
+	ja 1b
+2:	movdqu %xmm8, (%r9)
+	movdqu %xmm4, (%rdi)
+	movdqu %xmm5, 16(%rdi)
+	movdqu %xmm6, 32(%rdi)
+	movdqu %xmm7, 48(%rdi)
+	ret
+END(\name)
+.endm
+
+	MEMMOVE kiln_x86_memmove_sse2, 0
+	MEMMOVE kiln_x86_memmove_erms, 1
+
+/* ---------------------------------------------------------------------- */
+/* void* memset(void* dst [rdi], int c [esi], size_t n [rdx])              */
+
+.macro MEMSET name, erms
+FUNC(\name)
+	movq %rdi, %rax
+	movzbl %sil, %ecx
+	movabsq $0x0101010101010101, %r8
+	imulq %r8, %rcx                /* c in every byte */
+	cmpq $16, %rdx
+	jb .Ls_lt16_\@
+	movq %rcx, %xmm0
+	punpcklqdq %xmm0, %xmm0
+	cmpq $32, %rdx
+	ja .Ls_gt32_\@
+	movdqu %xmm0, (%rdi)
+	movdqu %xmm0, -16(%rdi,%rdx)
+	ret
+.Ls_lt16_\@:
+	cmpl $8, %edx
+	jb .Ls_lt8_\@
+	movq %rcx, (%rdi)
+	movq %rcx, -8(%rdi,%rdx)
+	ret
+.Ls_lt8_\@:
+	cmpl $4, %edx
+	jb .Ls_lt4_\@
+	movl %ecx, (%rdi)
+	movl %ecx, -4(%rdi,%rdx)
+	ret
+.Ls_lt4_\@:
+	testl %edx, %edx
+	jz .Ls_ret_\@
+	movb %cl, (%rdi)
+	cmpl $2, %edx
+	jb .Ls_ret_\@
+	movw %cx, -2(%rdi,%rdx)
+.Ls_ret_\@:
+	ret
+.Ls_gt32_\@:
+	cmpq $64, %rdx
+	ja .Ls_gt64_\@
+	movdqu %xmm0, (%rdi)
+	movdqu %xmm0, 16(%rdi)
+	movdqu %xmm0, -32(%rdi,%rdx)
+	movdqu %xmm0, -16(%rdi,%rdx)
+	ret
+.Ls_gt64_\@:
+	cmpq $128, %rdx
+	ja .Ls_gt128_\@
+	movdqu %xmm0, (%rdi)
+	movdqu %xmm0, 16(%rdi)
+	movdqu %xmm0, 32(%rdi)
+	movdqu %xmm0, 48(%rdi)
+	movdqu %xmm0, -64(%rdi,%rdx)
+	movdqu %xmm0, -48(%rdi,%rdx)
+	movdqu %xmm0, -32(%rdi,%rdx)
+	movdqu %xmm0, -16(%rdi,%rdx)
+	ret
+.Ls_gt128_\@:
+.if \erms
+	cmpq kiln_x86_stosb_min(%rip), %rdx
+	jb .Ls_loop_\@
+	movq %rdi, %r9
+	movl %ecx, %eax
+	movq %rdx, %rcx
+	rep stosb
+	movq %r9, %rax
+	ret
+.endif
+.Ls_loop_\@:
+	movdqu %xmm0, (%rdi)
+	leaq -64(%rdi,%rdx), %r9       /* the tail */
+	leaq 16(%rdi), %r8
+	andq $-16, %r8
+	cmpq %r9, %r8
+	jae 2f
+1:	movdqa %xmm0, (%r8)
+	movdqa %xmm0, 16(%r8)
+	movdqa %xmm0, 32(%r8)
+	movdqa %xmm0, 48(%r8)
+	addq $64, %r8
+	cmpq %r9, %r8
+	jb 1b
+2:	movdqu %xmm0, (%r9)
+	movdqu %xmm0, 16(%r9)
+	movdqu %xmm0, 32(%r9)
+	movdqu %xmm0, 48(%r9)
+	ret
+END(\name)
+.endm
+
+	MEMSET kiln_x86_memset_sse2, 0
+	MEMSET kiln_x86_memset_erms, 1
+
+/* ---------------------------------------------------------------------- */
+/* int memcmp(const void* a [rdi], const void* b [rsi], size_t n [rdx]):
+ * reads only the n bytes of each. */
+
+FUNC(PUBLIC(memcmp))
+	cmpq $16, %rdx
+	jb .Lc_lt16
+	leaq -16(%rdx), %r8            /* offset of the last 16 */
+	xorl %ecx, %ecx
+	cmpq $32, %rdx
+	ja .Lc_big
+	/* 16..32: the first 16, then the last 16 (lowest offset first, so
+	 * the first difference decides) */
+	movdqu (%rdi), %xmm0
+	movdqu (%rsi), %xmm1
+	pcmpeqb %xmm1, %xmm0
+	pmovmskb %xmm0, %eax
+	xorl $0xffff, %eax
+	jnz .Lc_diff
+	jmp .Lc_last
+.Lc_big:
+	leaq -32(%rdx), %r9
+1:	movdqu (%rdi,%rcx), %xmm0
+	movdqu (%rsi,%rcx), %xmm1
+	movdqu 16(%rdi,%rcx), %xmm2
+	movdqu 16(%rsi,%rcx), %xmm3
+	pcmpeqb %xmm1, %xmm0
+	pcmpeqb %xmm3, %xmm2
+	pmovmskb %xmm0, %eax
+	pmovmskb %xmm2, %r10d
+	shll $16, %r10d
+	orl %r10d, %eax
+	xorl $0xffffffff, %eax
+	jnz .Lc_diff
+	addq $32, %rcx
+	cmpq %r9, %rcx
+	jb 1b
+	/* 1..32 bytes left: 16 from n-32, then 16 from n-16 (overlapping what
+	 * is already known equal) */
+	movq %r9, %rcx
+	movdqu (%rdi,%rcx), %xmm0
+	movdqu (%rsi,%rcx), %xmm1
+	pcmpeqb %xmm1, %xmm0
+	pmovmskb %xmm0, %eax
+	xorl $0xffff, %eax
+	jnz .Lc_diff
+.Lc_last:
+	movq %r8, %rcx
+	movdqu (%rdi,%rcx), %xmm0
+	movdqu (%rsi,%rcx), %xmm1
+	pcmpeqb %xmm1, %xmm0
+	pmovmskb %xmm0, %eax
+	xorl $0xffff, %eax
+	jnz .Lc_diff
+	xorl %eax, %eax
+	ret
+.Lc_diff:
+	bsfl %eax, %eax
+	addq %rcx, %rax
+	movzbl (%rdi,%rax), %ecx
+	movzbl (%rsi,%rax), %edx
+	movl %ecx, %eax
+	subl %edx, %eax
+	ret
+.Lc_lt16:
+	cmpl $8, %edx
+	jb .Lc_lt8
+	movq (%rdi), %r8
+	movq (%rsi), %r9
+	cmpq %r9, %r8
+	jne .Lc_q
+	movq -8(%rdi,%rdx), %r8
+	movq -8(%rsi,%rdx), %r9
+	cmpq %r9, %r8
+	jne .Lc_q
+	xorl %eax, %eax
+	ret
+.Lc_q:	/* first differing byte decides: compare big-endian */
+	bswapq %r8
+	bswapq %r9
+	cmpq %r9, %r8
+	sbbl %eax, %eax
+	orl $1, %eax
+	ret
+.Lc_lt8:
+	cmpl $4, %edx
+	jb .Lc_lt4
+	movl (%rdi), %r8d
+	movl (%rsi), %r9d
+	cmpl %r9d, %r8d
+	jne .Lc_d
+	movl -4(%rdi,%rdx), %r8d
+	movl -4(%rsi,%rdx), %r9d
+	cmpl %r9d, %r8d
+	jne .Lc_d
+	xorl %eax, %eax
+	ret
+.Lc_d:
+	bswapl %r8d
+	bswapl %r9d
+	cmpl %r9d, %r8d
+	sbbl %eax, %eax
+	orl $1, %eax
+	ret
+.Lc_lt4:
+	xorl %eax, %eax
+	testl %edx, %edx
+	jz 2f
+1:	movzbl (%rdi), %eax
+	movzbl (%rsi), %ecx
+	subl %ecx, %eax
+	jnz 2f
+	incq %rdi
+	incq %rsi
+	decl %edx
+	jnz 1b
+2:	ret
+END(PUBLIC(memcmp))
+
+/* ---------------------------------------------------------------------- */
+/* size_t strlen(const char* s [rdi]): aligned loads only, so no load
+ * touches a page the string does not. */
+
+FUNC(kiln_x86_strlen_sse2)
+	pxor %xmm0, %xmm0
+	movq %rdi, %rax
+	andq $-16, %rax
+	movdqa (%rax), %xmm1
+	pcmpeqb %xmm0, %xmm1
+	pmovmskb %xmm1, %edx
+	movl %edi, %ecx
+	andl $15, %ecx
+	shrl %cl, %edx                 /* drop the bytes before s */
+	testl %edx, %edx
+	jz 1f
+	bsfl %edx, %eax
+	ret
+1:	addq $16, %rax
+	/* 16 at a time up to a 64-byte boundary, then 64 at a time */
+2:	testl $63, %eax
+	jz 3f
+	movdqa (%rax), %xmm1
+	pcmpeqb %xmm0, %xmm1
+	pmovmskb %xmm1, %edx
+	testl %edx, %edx
+	jnz .Ll_found
+	addq $16, %rax
+	jmp 2b
+3:	movdqa (%rax), %xmm1
+	movdqa 16(%rax), %xmm2
+	movdqa 32(%rax), %xmm3
+	movdqa 48(%rax), %xmm4
+	pminub %xmm2, %xmm1
+	pminub %xmm4, %xmm3
+	pminub %xmm3, %xmm1
+	pcmpeqb %xmm0, %xmm1
+	pmovmskb %xmm1, %edx
+	testl %edx, %edx
+	jnz 4f
+	addq $64, %rax
+	jmp 3b
+4:	/* in one of these four: find which */
+	movdqa (%rax), %xmm1
+	pcmpeqb %xmm0, %xmm1
+	pmovmskb %xmm1, %edx
+	testl %edx, %edx
+	jnz .Ll_found
+	addq $16, %rax
+	jmp 4b
+.Ll_found:
+	bsfl %edx, %edx
+	addq %rdx, %rax
+	subq %rdi, %rax
+	ret
+END(kiln_x86_strlen_sse2)
+
+FUNC(kiln_x86_strlen_avx2)
+	vpxor %xmm0, %xmm0, %xmm0
+	movq %rdi, %rax
+	andq $-32, %rax
+	vpcmpeqb (%rax), %ymm0, %ymm1
+	vpmovmskb %ymm1, %edx
+	movl %edi, %ecx
+	andl $31, %ecx
+	shrl %cl, %edx
+	testl %edx, %edx
+	jz 1f
+	bsfl %edx, %eax
+	vzeroupper
+	ret
+1:	addq $32, %rax
+2:	testl $127, %eax
+	jz 3f
+	vpcmpeqb (%rax), %ymm0, %ymm1
+	vpmovmskb %ymm1, %edx
+	testl %edx, %edx
+	jnz .Lv_found
+	addq $32, %rax
+	jmp 2b
+3:	vmovdqa (%rax), %ymm1
+	vmovdqa 64(%rax), %ymm3
+	vpminub 32(%rax), %ymm1, %ymm1
+	vpminub 96(%rax), %ymm3, %ymm3
+	vpminub %ymm3, %ymm1, %ymm1
+	vpcmpeqb %ymm0, %ymm1, %ymm1
+	vpmovmskb %ymm1, %edx
+	testl %edx, %edx
+	jnz 4f
+	subq $-128, %rax
+	jmp 3b
+4:	vpcmpeqb (%rax), %ymm0, %ymm1
+	vpmovmskb %ymm1, %edx
+	testl %edx, %edx
+	jnz .Lv_found
+	addq $32, %rax
+	jmp 4b
+.Lv_found:
+	bsfl %edx, %edx
+	addq %rdx, %rax
+	subq %rdi, %rax
+	vzeroupper
+	ret
+END(kiln_x86_strlen_avx2)
+
+	.section .note.GNU-stack, "", @progbits
