@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
+#include <ostream>
 #include <vector>
 
 extern "C" {
@@ -252,6 +253,8 @@ struct Variant {
   void (*strlen_impl)();
   uint64_t rep_min;  // the erms threshold to test with
 };
+
+void PrintTo(const Variant& v, std::ostream* os) { *os << v.name; }
 
 bool have_avx2() { return __builtin_cpu_supports("avx2"); }
 
