@@ -24,6 +24,7 @@ size_t kiln_host_strlen(const char*);
 extern void* kiln_x86_memmove_impl;
 extern void* kiln_x86_memset_impl;
 extern void* kiln_x86_strlen_impl;
+extern void* kiln_x86_memcmp_impl;
 extern uint64_t kiln_x86_movsb_min;
 extern uint64_t kiln_x86_stosb_min;
 void kiln_x86_memmove_sse2();
@@ -32,6 +33,12 @@ void kiln_x86_memset_sse2();
 void kiln_x86_memset_erms();
 void kiln_x86_strlen_sse2();
 void kiln_x86_strlen_avx2();
+void kiln_x86_memmove_avx2();
+void kiln_x86_memmove_avx2_erms();
+void kiln_x86_memset_avx2();
+void kiln_x86_memset_avx2_erms();
+void kiln_x86_memcmp_sse2();
+void kiln_x86_memcmp_avx2();
 }
 
 namespace {
@@ -251,7 +258,9 @@ struct Variant {
   void (*memmove_impl)();
   void (*memset_impl)();
   void (*strlen_impl)();
+  void (*memcmp_impl)();
   uint64_t rep_min;  // the erms threshold to test with
+  bool avx2;
 };
 
 void PrintTo(const Variant& v, std::ostream* os) { *os << v.name; }
@@ -264,6 +273,7 @@ struct Use {
     kiln_x86_memmove_impl = reinterpret_cast<void*>(v.memmove_impl);
     kiln_x86_memset_impl = reinterpret_cast<void*>(v.memset_impl);
     kiln_x86_strlen_impl = reinterpret_cast<void*>(v.strlen_impl);
+    kiln_x86_memcmp_impl = reinterpret_cast<void*>(v.memcmp_impl);
     kiln_x86_movsb_min = v.rep_min;
     kiln_x86_stosb_min = v.rep_min;
   }
@@ -271,6 +281,7 @@ struct Use {
     kiln_x86_memmove_impl = reinterpret_cast<void*>(&kiln_x86_memmove_sse2);
     kiln_x86_memset_impl = reinterpret_cast<void*>(&kiln_x86_memset_sse2);
     kiln_x86_strlen_impl = reinterpret_cast<void*>(&kiln_x86_strlen_sse2);
+    kiln_x86_memcmp_impl = reinterpret_cast<void*>(&kiln_x86_memcmp_sse2);
     kiln_x86_movsb_min = 2048;
     kiln_x86_stosb_min = 2048;
   }
@@ -279,7 +290,7 @@ struct Use {
 class StringVariant : public ::testing::TestWithParam<Variant> {
  protected:
   void SetUp() override {
-    if (GetParam().strlen_impl == &kiln_x86_strlen_avx2 && !have_avx2())
+    if (GetParam().avx2 && !have_avx2())
       GTEST_SKIP() << "this CPU has no AVX2";
   }
 };
@@ -309,6 +320,11 @@ TEST_P(StringVariant, StrlenLengthsAlignmentsAndPageEnd) {
   EXPECT_EQ(check_strlen(kiln_host_strlen), 0u);
 }
 
+TEST_P(StringVariant, MemcmpSignAndFirstDifference) {
+  Use u(GetParam());
+  EXPECT_EQ(check_cmp(kiln_host_memcmp), 0u);
+}
+
 TEST_P(StringVariant, NothingReadOrWrittenPastTheEnd) {
   Use u(GetParam());
   EXPECT_EQ(check_page_end(kiln_host_memmove, kiln_host_memset, kiln_host_memcmp), 0u);
@@ -317,15 +333,21 @@ TEST_P(StringVariant, NothingReadOrWrittenPastTheEnd) {
 INSTANTIATE_TEST_SUITE_P(
     Variants, StringVariant,
     ::testing::Values(
-        Variant{"sse2", kiln_x86_memmove_sse2, kiln_x86_memset_sse2, kiln_x86_strlen_sse2, 2048},
-        Variant{"erms", kiln_x86_memmove_erms, kiln_x86_memset_erms, kiln_x86_strlen_sse2, 2048},
-        // rep movsb/stosb from just above the 128-byte unrolled cases on,
-        // so the size sweep covers the rep-string path and its overlap test.
-        Variant{"erms_low", kiln_x86_memmove_erms, kiln_x86_memset_erms, kiln_x86_strlen_sse2, 129},
-        Variant{"erms_fsrm_avx2", kiln_x86_memmove_erms, kiln_x86_memset_erms, kiln_x86_strlen_avx2, 1024}),
+        Variant{"sse2", kiln_x86_memmove_sse2, kiln_x86_memset_sse2, kiln_x86_strlen_sse2,
+                kiln_x86_memcmp_sse2, 2048, false},
+        Variant{"erms", kiln_x86_memmove_erms, kiln_x86_memset_erms, kiln_x86_strlen_sse2,
+                kiln_x86_memcmp_sse2, 2048, false},
+        // rep movsb/stosb from just above the unrolled cases on, so the
+        // size sweep covers the rep-string path and its overlap test.
+        Variant{"erms_low", kiln_x86_memmove_erms, kiln_x86_memset_erms, kiln_x86_strlen_sse2,
+                kiln_x86_memcmp_sse2, 129, false},
+        Variant{"avx2", kiln_x86_memmove_avx2, kiln_x86_memset_avx2, kiln_x86_strlen_avx2,
+                kiln_x86_memcmp_avx2, 2048, true},
+        Variant{"avx2_erms", kiln_x86_memmove_avx2_erms, kiln_x86_memset_avx2_erms, kiln_x86_strlen_avx2,
+                kiln_x86_memcmp_avx2, 2048, true},
+        Variant{"avx2_erms_low", kiln_x86_memmove_avx2_erms, kiln_x86_memset_avx2_erms,
+                kiln_x86_strlen_avx2, kiln_x86_memcmp_avx2, 257, true}),
     [](const ::testing::TestParamInfo<Variant>& i) { return std::string(i.param.name); });
-
-TEST(String, MemcmpSignAndFirstDifference) { EXPECT_EQ(check_cmp(kiln_host_memcmp), 0u); }
 
 TEST(String, DefaultBeforeSelectionIsSse2) {
   // What code running before the boot's choice gets (string.S's initial
@@ -333,6 +355,7 @@ TEST(String, DefaultBeforeSelectionIsSse2) {
   EXPECT_EQ(kiln_x86_memmove_impl, reinterpret_cast<void*>(&kiln_x86_memmove_sse2));
   EXPECT_EQ(kiln_x86_memset_impl, reinterpret_cast<void*>(&kiln_x86_memset_sse2));
   EXPECT_EQ(kiln_x86_strlen_impl, reinterpret_cast<void*>(&kiln_x86_strlen_sse2));
+  EXPECT_EQ(kiln_x86_memcmp_impl, reinterpret_cast<void*>(&kiln_x86_memcmp_sse2));
 }
 
 // The checkers catch broken implementations (so a pass means something).

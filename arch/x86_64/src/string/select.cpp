@@ -11,6 +11,7 @@ extern "C" {
 extern void* kiln_x86_memmove_impl;
 extern void* kiln_x86_memset_impl;
 extern void* kiln_x86_strlen_impl;
+extern void* kiln_x86_memcmp_impl;
 extern uint64_t kiln_x86_movsb_min;
 extern uint64_t kiln_x86_stosb_min;
 void kiln_x86_memmove_sse2();
@@ -19,6 +20,11 @@ void kiln_x86_memset_sse2();
 void kiln_x86_memset_erms();
 void kiln_x86_strlen_sse2();
 void kiln_x86_strlen_avx2();
+void kiln_x86_memmove_avx2();
+void kiln_x86_memmove_avx2_erms();
+void kiln_x86_memset_avx2();
+void kiln_x86_memset_avx2_erms();
+void kiln_x86_memcmp_avx2();
 }
 
 namespace {
@@ -51,19 +57,23 @@ int string_select() {
     asm volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
     avx2 = (lo & 6) == 6;
   }
-  if (erms) {
-    // rep movsb/stosb start slowly without FSRM (fast short rep movsb):
-    // below ~2 KiB the SSE2 loop wins. With FSRM they win from ~1 KiB
-    // (measured with tests/bench/libcbench, docs/libc.md).
-    kiln_x86_movsb_min = fsrm ? 1024 : 2048;
-    kiln_x86_stosb_min = fsrm ? 1024 : 2048;
-    kiln_x86_memmove_impl = reinterpret_cast<void*>(&kiln_x86_memmove_erms);
-    kiln_x86_memset_impl = reinterpret_cast<void*>(&kiln_x86_memset_erms);
+  // rep movsb/stosb start slowly (tens of cycles) and, without FSRM (fast
+  // short rep movsb), win only from ~2 KiB on over the vector loops.
+  uint64_t rep_min = fsrm ? 1024 : 2048;
+  kiln_x86_movsb_min = rep_min;
+  kiln_x86_stosb_min = rep_min;
+  auto set = [](void*& slot, void (*fn)()) { slot = reinterpret_cast<void*>(fn); };
+  if (avx2) {
+    set(kiln_x86_memmove_impl, erms ? &kiln_x86_memmove_avx2_erms : &kiln_x86_memmove_avx2);
+    set(kiln_x86_memset_impl, erms ? &kiln_x86_memset_avx2_erms : &kiln_x86_memset_avx2);
+    set(kiln_x86_memcmp_impl, &kiln_x86_memcmp_avx2);
+    set(kiln_x86_strlen_impl, &kiln_x86_strlen_avx2);
+  } else if (erms) {
+    set(kiln_x86_memmove_impl, &kiln_x86_memmove_erms);
+    set(kiln_x86_memset_impl, &kiln_x86_memset_erms);
   }
-  if (avx2) kiln_x86_strlen_impl = reinterpret_cast<void*>(&kiln_x86_strlen_avx2);
-  variant = erms ? (fsrm ? (avx2 ? "erms+fsrm, strlen avx2" : "erms+fsrm, strlen sse2")
-                         : (avx2 ? "erms, strlen avx2" : "erms, strlen sse2"))
-                 : (avx2 ? "sse2, strlen avx2" : "sse2");
+  variant = avx2 ? (erms ? (fsrm ? "avx2, erms, fsrm" : "avx2, erms") : "avx2")
+                 : (erms ? (fsrm ? "sse2, erms, fsrm" : "sse2, erms") : "sse2");
   kiln_info("string functions: %s", variant);
   return 0;
 }

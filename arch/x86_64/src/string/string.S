@@ -1,25 +1,28 @@
 /* x86_64 string and memory functions: memcpy, memmove, memset, memcmp,
  * strlen (docs/libc.md, "String and memory functions").
  *
- * memcpy, memmove, memset and strlen jump through a pointer to one of
- * their variants; select.cpp sets the pointers once at boot from CPUID
+ * memcpy, memmove, memset, memcmp and strlen jump through a pointer to one
+ * of their variants; select.cpp sets the pointers once at boot from CPUID
  * (KILN_INIT early 001). The pointers start at the SSE2 variants, which
  * every x86_64 CPU runs, so code that runs before that init (the boot,
- * the platform's early setup) gets correct, fast-enough copies.
+ * the platform's early setup) gets correct copies.
  *
- * Variants:
+ * Variants (memcpy is memmove: the overlap test costs one compare on the
+ * large path only):
  *   memmove_sse2   sizes up to 128 bytes with overlapping unaligned loads
  *                  (all loads before any store, so overlap is safe),
  *                  larger with a 64-byte loop of aligned stores, forward
  *                  or backward as the overlap requires
  *   memmove_erms   the same, but non-overlapping copies of at least
  *                  kiln_x86_movsb_min bytes with `rep movsb` (ERMS)
- *   memset_sse2 / memset_erms   the same shape, `rep stosb`
- *   strlen_sse2    aligned 16-byte loads (never cross a page the string
- *                  does not touch), 64 bytes per loop step
+ *   memmove_avx2, memmove_avx2_erms   32-byte vectors: up to 256 bytes
+ *                  unrolled, 128 bytes per loop step
+ *   memset_*       the same four shapes, `rep stosb` from kiln_x86_stosb_min
+ *   memcmp_sse2, memcmp_avx2   16 / 32-byte compares; the first
+ *                  difference decides, no byte past n is read
+ *   strlen_sse2    aligned 16-byte loads (never cross into a page the
+ *                  string does not touch), 64 bytes per loop step
  *   strlen_avx2    aligned 32-byte loads, 128 bytes per loop step
- * memcpy is memmove (the overlap test costs one compare on the large
- * path). memcmp has one SSE2 version.
  *
  * SSE and AVX registers are caller-saved in the SysV ABI, and every
  * interrupt entry on kvm and xen saves the whole FPU/SSE/AVX state (xsave,
@@ -50,11 +53,12 @@ name:
 
 	.section .data.kiln_x86_string, "aw"
 	.balign 8
-	.globl kiln_x86_memmove_impl, kiln_x86_memset_impl, kiln_x86_strlen_impl
+	.globl kiln_x86_memmove_impl, kiln_x86_memset_impl, kiln_x86_strlen_impl, kiln_x86_memcmp_impl
 	.globl kiln_x86_movsb_min, kiln_x86_stosb_min
 kiln_x86_memmove_impl:	.quad kiln_x86_memmove_sse2
 kiln_x86_memset_impl:	.quad kiln_x86_memset_sse2
 kiln_x86_strlen_impl:	.quad kiln_x86_strlen_sse2
+kiln_x86_memcmp_impl:	.quad kiln_x86_memcmp_sse2
 /* rep movsb / rep stosb from this many bytes on (the erms variants). */
 kiln_x86_movsb_min:	.quad 2048
 kiln_x86_stosb_min:	.quad 2048
@@ -72,6 +76,10 @@ END(PUBLIC(memmove))
 FUNC(PUBLIC(memset))
 	jmp *kiln_x86_memset_impl(%rip)
 END(PUBLIC(memset))
+
+FUNC(PUBLIC(memcmp))
+	jmp *kiln_x86_memcmp_impl(%rip)
+END(PUBLIC(memcmp))
 
 FUNC(PUBLIC(strlen))
 	jmp *kiln_x86_strlen_impl(%rip)
@@ -346,7 +354,7 @@ END(\name)
 /* int memcmp(const void* a [rdi], const void* b [rsi], size_t n [rdx]):
  * reads only the n bytes of each. */
 
-FUNC(PUBLIC(memcmp))
+FUNC(kiln_x86_memcmp_sse2)
 	cmpq $16, %rdx
 	jb .Lc_lt16
 	leaq -16(%rdx), %r8            /* offset of the last 16 */
@@ -459,7 +467,7 @@ FUNC(PUBLIC(memcmp))
 	decl %edx
 	jnz 1b
 2:	ret
-END(PUBLIC(memcmp))
+END(kiln_x86_memcmp_sse2)
 
 /* ---------------------------------------------------------------------- */
 /* size_t strlen(const char* s [rdi]): aligned loads only, so no load
@@ -565,5 +573,348 @@ FUNC(kiln_x86_strlen_avx2)
 	vzeroupper
 	ret
 END(kiln_x86_strlen_avx2)
+
+
+/* ---------------------------------------------------------------------- */
+/* AVX2 variants: the same shapes with 32-byte vectors (sizes up to 256
+ * unrolled, 128 bytes per loop step). vzeroupper before every return
+ * after a ymm register was written, so SSE code after them pays no
+ * transition penalty. */
+
+.macro MEMMOVE_AVX2 name, erms
+FUNC(\name)
+	movq %rdi, %rax
+	cmpq $32, %rdx
+	jb .La_lt32_\@
+	cmpq $64, %rdx
+	ja .La_gt64_\@
+	vmovdqu (%rsi), %ymm0
+	vmovdqu -32(%rsi,%rdx), %ymm1
+	vmovdqu %ymm0, (%rdi)
+	vmovdqu %ymm1, -32(%rdi,%rdx)
+	vzeroupper
+	ret
+.La_lt32_\@:
+	cmpl $16, %edx
+	jb .La_lt16_\@
+	vmovdqu (%rsi), %xmm0
+	vmovdqu -16(%rsi,%rdx), %xmm1
+	vmovdqu %xmm0, (%rdi)
+	vmovdqu %xmm1, -16(%rdi,%rdx)
+	ret
+.La_lt16_\@:
+	cmpl $8, %edx
+	jb .La_lt8_\@
+	movq (%rsi), %rcx
+	movq -8(%rsi,%rdx), %r8
+	movq %rcx, (%rdi)
+	movq %r8, -8(%rdi,%rdx)
+	ret
+.La_lt8_\@:
+	cmpl $4, %edx
+	jb .La_lt4_\@
+	movl (%rsi), %ecx
+	movl -4(%rsi,%rdx), %r8d
+	movl %ecx, (%rdi)
+	movl %r8d, -4(%rdi,%rdx)
+	ret
+.La_lt4_\@:
+	testl %edx, %edx
+	jz .La_ret_\@
+	movzbl (%rsi), %ecx
+	cmpl $2, %edx
+	jb .La_one_\@
+	movzwl -2(%rsi,%rdx), %r8d
+	movb %cl, (%rdi)
+	movw %r8w, -2(%rdi,%rdx)
+	ret
+.La_one_\@:
+	movb %cl, (%rdi)
+.La_ret_\@:
+	ret
+.La_gt64_\@:
+	cmpq $128, %rdx
+	ja .La_gt128_\@
+	vmovdqu (%rsi), %ymm0
+	vmovdqu 32(%rsi), %ymm1
+	vmovdqu -64(%rsi,%rdx), %ymm2
+	vmovdqu -32(%rsi,%rdx), %ymm3
+	vmovdqu %ymm0, (%rdi)
+	vmovdqu %ymm1, 32(%rdi)
+	vmovdqu %ymm2, -64(%rdi,%rdx)
+	vmovdqu %ymm3, -32(%rdi,%rdx)
+	vzeroupper
+	ret
+.La_gt128_\@:
+	cmpq $256, %rdx
+	ja .La_gt256_\@
+	vmovdqu (%rsi), %ymm0
+	vmovdqu 32(%rsi), %ymm1
+	vmovdqu 64(%rsi), %ymm2
+	vmovdqu 96(%rsi), %ymm3
+	vmovdqu -128(%rsi,%rdx), %ymm4
+	vmovdqu -96(%rsi,%rdx), %ymm5
+	vmovdqu -64(%rsi,%rdx), %ymm6
+	vmovdqu -32(%rsi,%rdx), %ymm7
+	vmovdqu %ymm0, (%rdi)
+	vmovdqu %ymm1, 32(%rdi)
+	vmovdqu %ymm2, 64(%rdi)
+	vmovdqu %ymm3, 96(%rdi)
+	vmovdqu %ymm4, -128(%rdi,%rdx)
+	vmovdqu %ymm5, -96(%rdi,%rdx)
+	vmovdqu %ymm6, -64(%rdi,%rdx)
+	vmovdqu %ymm7, -32(%rdi,%rdx)
+	vzeroupper
+	ret
+.La_gt256_\@:
+	movq %rdi, %rcx
+	subq %rsi, %rcx
+	cmpq %rdx, %rcx
+	jb .La_backward_\@
+.if \erms
+	cmpq kiln_x86_movsb_min(%rip), %rdx
+	jb .La_forward_\@
+	movq %rsi, %rcx
+	subq %rdi, %rcx
+	cmpq %rdx, %rcx
+	jb .La_forward_\@
+	movq %rdx, %rcx
+	rep movsb
+	ret
+.endif
+.La_forward_\@:
+	vmovdqu (%rsi), %ymm8
+	vmovdqu -128(%rsi,%rdx), %ymm4
+	vmovdqu -96(%rsi,%rdx), %ymm5
+	vmovdqu -64(%rsi,%rdx), %ymm6
+	vmovdqu -32(%rsi,%rdx), %ymm7
+	leaq -128(%rdi,%rdx), %r9      /* where the tail goes */
+	leaq 32(%rdi), %r8
+	andq $-32, %r8
+	movq %rsi, %r10
+	subq %rdi, %r10
+1:	vmovdqu (%r8,%r10), %ymm0
+	vmovdqu 32(%r8,%r10), %ymm1
+	vmovdqu 64(%r8,%r10), %ymm2
+	vmovdqu 96(%r8,%r10), %ymm3
+	vmovdqa %ymm0, (%r8)
+	vmovdqa %ymm1, 32(%r8)
+	vmovdqa %ymm2, 64(%r8)
+	vmovdqa %ymm3, 96(%r8)
+	subq $-128, %r8
+	cmpq %r9, %r8
+	jb 1b
+	vmovdqu %ymm8, (%rdi)
+	vmovdqu %ymm4, (%r9)
+	vmovdqu %ymm5, 32(%r9)
+	vmovdqu %ymm6, 64(%r9)
+	vmovdqu %ymm7, 96(%r9)
+	vzeroupper
+	ret
+.La_backward_\@:
+	vmovdqu (%rsi), %ymm4
+	vmovdqu 32(%rsi), %ymm5
+	vmovdqu 64(%rsi), %ymm6
+	vmovdqu 96(%rsi), %ymm7
+	vmovdqu -32(%rsi,%rdx), %ymm8
+	leaq -32(%rdi,%rdx), %r9       /* where the tail goes */
+	leaq (%rdi,%rdx), %r8
+	andq $-32, %r8
+	movq %rsi, %r10
+	subq %rdi, %r10
+	leaq 128(%rdi), %r11           /* the head covers below this */
+1:	subq $128, %r8
+	vmovdqu 96(%r8,%r10), %ymm3
+	vmovdqu 64(%r8,%r10), %ymm2
+	vmovdqu 32(%r8,%r10), %ymm1
+	vmovdqu (%r8,%r10), %ymm0
+	vmovdqa %ymm3, 96(%r8)
+	vmovdqa %ymm2, 64(%r8)
+	vmovdqa %ymm1, 32(%r8)
+	vmovdqa %ymm0, (%r8)
+	cmpq %r11, %r8
+	ja 1b
+	vmovdqu %ymm8, (%r9)
+	vmovdqu %ymm4, (%rdi)
+	vmovdqu %ymm5, 32(%rdi)
+	vmovdqu %ymm6, 64(%rdi)
+	vmovdqu %ymm7, 96(%rdi)
+	vzeroupper
+	ret
+END(\name)
+.endm
+
+	MEMMOVE_AVX2 kiln_x86_memmove_avx2, 0
+	MEMMOVE_AVX2 kiln_x86_memmove_avx2_erms, 1
+
+.macro MEMSET_AVX2 name, erms
+FUNC(\name)
+	movq %rdi, %rax
+	cmpq $16, %rdx
+	jb .Lt_lt16_\@
+	vmovd %esi, %xmm0
+	vpbroadcastb %xmm0, %ymm0
+	cmpq $32, %rdx
+	jb .Lt_lt32_\@
+	cmpq $64, %rdx
+	ja .Lt_gt64_\@
+	vmovdqu %ymm0, (%rdi)
+	vmovdqu %ymm0, -32(%rdi,%rdx)
+	vzeroupper
+	ret
+.Lt_lt32_\@:
+	vmovdqu %xmm0, (%rdi)
+	vmovdqu %xmm0, -16(%rdi,%rdx)
+	vzeroupper
+	ret
+.Lt_lt16_\@:
+	movzbl %sil, %ecx
+	movabsq $0x0101010101010101, %r8
+	imulq %r8, %rcx
+	cmpl $8, %edx
+	jb .Lt_lt8_\@
+	movq %rcx, (%rdi)
+	movq %rcx, -8(%rdi,%rdx)
+	ret
+.Lt_lt8_\@:
+	cmpl $4, %edx
+	jb .Lt_lt4_\@
+	movl %ecx, (%rdi)
+	movl %ecx, -4(%rdi,%rdx)
+	ret
+.Lt_lt4_\@:
+	testl %edx, %edx
+	jz .Lt_ret_\@
+	movb %cl, (%rdi)
+	cmpl $2, %edx
+	jb .Lt_ret_\@
+	movw %cx, -2(%rdi,%rdx)
+.Lt_ret_\@:
+	ret
+.Lt_gt64_\@:
+	cmpq $128, %rdx
+	ja .Lt_gt128_\@
+	vmovdqu %ymm0, (%rdi)
+	vmovdqu %ymm0, 32(%rdi)
+	vmovdqu %ymm0, -64(%rdi,%rdx)
+	vmovdqu %ymm0, -32(%rdi,%rdx)
+	vzeroupper
+	ret
+.Lt_gt128_\@:
+	cmpq $256, %rdx
+	ja .Lt_gt256_\@
+	vmovdqu %ymm0, (%rdi)
+	vmovdqu %ymm0, 32(%rdi)
+	vmovdqu %ymm0, 64(%rdi)
+	vmovdqu %ymm0, 96(%rdi)
+	vmovdqu %ymm0, -128(%rdi,%rdx)
+	vmovdqu %ymm0, -96(%rdi,%rdx)
+	vmovdqu %ymm0, -64(%rdi,%rdx)
+	vmovdqu %ymm0, -32(%rdi,%rdx)
+	vzeroupper
+	ret
+.Lt_gt256_\@:
+.if \erms
+	cmpq kiln_x86_stosb_min(%rip), %rdx
+	jb .Lt_loop_\@
+	vzeroupper
+	movq %rdi, %r9
+	movzbl %sil, %eax
+	movq %rdx, %rcx
+	rep stosb
+	movq %r9, %rax
+	ret
+.endif
+.Lt_loop_\@:
+	vmovdqu %ymm0, (%rdi)
+	leaq -128(%rdi,%rdx), %r9      /* the tail */
+	leaq 32(%rdi), %r8
+	andq $-32, %r8
+1:	vmovdqa %ymm0, (%r8)
+	vmovdqa %ymm0, 32(%r8)
+	vmovdqa %ymm0, 64(%r8)
+	vmovdqa %ymm0, 96(%r8)
+	subq $-128, %r8
+	cmpq %r9, %r8
+	jb 1b
+	vmovdqu %ymm0, (%r9)
+	vmovdqu %ymm0, 32(%r9)
+	vmovdqu %ymm0, 64(%r9)
+	vmovdqu %ymm0, 96(%r9)
+	vzeroupper
+	ret
+END(\name)
+.endm
+
+	MEMSET_AVX2 kiln_x86_memset_avx2, 0
+	MEMSET_AVX2 kiln_x86_memset_avx2_erms, 1
+
+/* memcmp, AVX2: up to 32 bytes the SSE2 code; then 64 bytes per step.
+ * The equal-mask plus one has its lowest set bit at the first
+ * difference. */
+FUNC(kiln_x86_memcmp_avx2)
+	cmpq $32, %rdx
+	jbe kiln_x86_memcmp_sse2
+	xorl %ecx, %ecx
+	cmpq $64, %rdx
+	jbe .Lca_small
+	leaq -64(%rdx), %r9
+1:	vmovdqu (%rdi,%rcx), %ymm0
+	vmovdqu 32(%rdi,%rcx), %ymm1
+	vpcmpeqb (%rsi,%rcx), %ymm0, %ymm0
+	vpcmpeqb 32(%rsi,%rcx), %ymm1, %ymm1
+	vpand %ymm1, %ymm0, %ymm2
+	vpmovmskb %ymm2, %eax
+	incl %eax
+	jnz .Lca_diff64
+	addq $64, %rcx
+	cmpq %r9, %rcx
+	jb 1b
+	/* the last 64, overlapping what is known equal */
+	movq %r9, %rcx
+	vmovdqu (%rdi,%rcx), %ymm0
+	vmovdqu 32(%rdi,%rcx), %ymm1
+	vpcmpeqb (%rsi,%rcx), %ymm0, %ymm0
+	vpcmpeqb 32(%rsi,%rcx), %ymm1, %ymm1
+	vpand %ymm1, %ymm0, %ymm2
+	vpmovmskb %ymm2, %eax
+	incl %eax
+	jnz .Lca_diff64
+	xorl %eax, %eax
+	vzeroupper
+	ret
+.Lca_small:
+	/* 33..64: the first 32, then the last 32 */
+	vmovdqu (%rdi), %ymm0
+	vpcmpeqb (%rsi), %ymm0, %ymm0
+	vpmovmskb %ymm0, %eax
+	incl %eax
+	jnz .Lca_found
+	leaq -32(%rdx), %rcx
+	vmovdqu (%rdi,%rcx), %ymm0
+	vpcmpeqb (%rsi,%rcx), %ymm0, %ymm0
+	vpmovmskb %ymm0, %eax
+	incl %eax
+	jnz .Lca_found
+	xorl %eax, %eax
+	vzeroupper
+	ret
+.Lca_diff64:
+	vpmovmskb %ymm0, %eax
+	incl %eax
+	jnz .Lca_found
+	vpmovmskb %ymm1, %eax
+	incl %eax
+	addq $32, %rcx
+.Lca_found:
+	bsfl %eax, %eax
+	addq %rcx, %rax
+	movzbl (%rdi,%rax), %ecx
+	movzbl (%rsi,%rax), %edx
+	movl %ecx, %eax
+	subl %edx, %eax
+	vzeroupper
+	ret
+END(kiln_x86_memcmp_avx2)
 
 	.section .note.GNU-stack, "", @progbits
