@@ -1,7 +1,9 @@
 // x86_64: which string-function variants this CPU runs (string.S), chosen
 // once at boot from CPUID. Until this init runs the SSE2 variants are in
 // place (string.S's initial pointers), which every x86_64 CPU has.
+#include <errno.h>
 #include <kiln/init.h>
+#include <kiln/option.h>
 #include <kiln/print.h>
 #include <kiln/string_fns.h>
 #include <stdint.h>
@@ -31,6 +33,32 @@ namespace {
 
 constinit const char* variant = "sse2 (not selected yet)";
 
+// string.variant=: what the CPU may use, for measuring and testing the
+// variants (auto: everything it has).
+enum Cap : unsigned { kErms = 1, kAvx2 = 2, kAll = 3 };
+constinit unsigned allowed = kAll;
+constinit bool forced = false;
+
+bool eq(const char* a, const char* b) {
+  while (*a && *a == *b) a++, b++;
+  return *a == *b;
+}
+
+int set_variant(const char* v) {
+  static constexpr struct { const char* name; unsigned caps; } names[] = {
+      {"auto", kAll}, {"sse2", 0}, {"erms", kErms}, {"avx2", kAvx2}, {"avx2-erms", kAvx2 | kErms}};
+  for (const auto& n : names)
+    if (eq(v, n.name)) {
+      allowed = n.caps;
+      forced = !eq(v, "auto");
+      return 0;
+    }
+  return -EINVAL;
+}
+KILN_OPTION("string.variant", set_variant,
+            "auto|sse2|erms|avx2|avx2-erms: string functions' variant (auto: by CPUID; a feature the "
+            "CPU lacks is not used)");
+
 void cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4]) {
   asm volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3]) : "a"(leaf), "c"(sub));
 }
@@ -57,6 +85,17 @@ int string_select() {
     asm volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
     avx2 = (lo & 6) == 6;
   }
+  // QEMU's TCG (CPUID hypervisor leaf "TCGTCGTCGTCG") runs rep movsb/stosb
+  // one byte at a time: 6-20x slower than the vector loops there, so
+  // ERMS is not used under it unless string.variant= asks for it.
+  bool tcg = false;
+  if (ecx1 & (1u << 31)) {
+    cpuid(0x40000000, 0, r);
+    tcg = r[1] == 0x54474354 && r[2] == 0x43544743 && r[3] == 0x47435447;  // "TCGTCGTCGTCG"
+  }
+  if (tcg && !forced) erms = false;
+  if (!(allowed & kErms)) erms = false;
+  if (!(allowed & kAvx2)) avx2 = false;
   // rep movsb/stosb start slowly (tens of cycles) and, without FSRM (fast
   // short rep movsb), win only from ~2 KiB on over the vector loops.
   uint64_t rep_min = fsrm ? 1024 : 2048;
@@ -74,7 +113,7 @@ int string_select() {
   }
   variant = avx2 ? (erms ? (fsrm ? "avx2, erms, fsrm" : "avx2, erms") : "avx2")
                  : (erms ? (fsrm ? "sse2, erms, fsrm" : "sse2, erms") : "sse2");
-  kiln_info("string functions: %s", variant);
+  kiln_info("string functions: %s%s", variant, tcg ? " (QEMU TCG: no rep movsb/stosb)" : "");
   return 0;
 }
 
