@@ -45,10 +45,18 @@ static void run(int fn, long iters) {
       for (long i = 0; i < iters; i++) memset(dst, (int)i, n);
       break;
     case 3:
-      for (long i = 0; i < iters; i++) acc += strlen((const char*)dst);
+      /* (the barrier: strlen and memcmp are pure, the loop must not be
+       * reduced to one call) */
+      for (long i = 0; i < iters; i++) {
+        acc += strlen((const char*)dst);
+        __asm__ volatile("" ::: "memory");
+      }
       break;
     case 4:
-      for (long i = 0; i < iters; i++) acc += (size_t)memcmp(dst, src, n);
+      for (long i = 0; i < iters; i++) {
+        acc += (size_t)memcmp(dst, src, n);
+        __asm__ volatile("" ::: "memory");
+      }
       break;
   }
   sink = acc;

@@ -527,17 +527,38 @@ FUNC(kiln_x86_strlen_sse2)
 END(kiln_x86_strlen_sse2)
 
 FUNC(kiln_x86_strlen_avx2)
-	vpxor %xmm0, %xmm0, %xmm0
+	/* The aligned 16 bytes around s first, in SSE registers: a short
+	 * string returns without touching a ymm register (no vzeroupper). */
+	pxor %xmm0, %xmm0
 	movq %rdi, %rax
+	andq $-16, %rax
+	movdqa (%rax), %xmm1
+	pcmpeqb %xmm0, %xmm1
+	pmovmskb %xmm1, %edx
+	movl %edi, %ecx
+	andl $15, %ecx
+	shrl %cl, %edx
+	testl %edx, %edx
+	jz 5f
+	bsfl %edx, %eax
+	ret
+5:	/* then the aligned 32 bytes holding the next 16 (again if s's 16
+	 * were its upper half: harmless, they have no zero) */
+	vpxor %xmm0, %xmm0, %xmm0
+	addq $16, %rax
 	andq $-32, %rax
 	vpcmpeqb (%rax), %ymm0, %ymm1
 	vpmovmskb %ymm1, %edx
 	movl %edi, %ecx
-	andl $31, %ecx
-	shrl %cl, %edx
-	testl %edx, %edx
+	subl %eax, %ecx                /* s - block: negative or 0..15 */
+	jle 6f
+	shrl %cl, %edx                 /* drop bytes before s */
+	shll %cl, %edx
+6:	testl %edx, %edx
 	jz 1f
-	bsfl %edx, %eax
+	bsfl %edx, %edx
+	addq %rdx, %rax
+	subq %rdi, %rax
 	vzeroupper
 	ret
 1:	addq $32, %rax
@@ -853,13 +874,60 @@ END(\name)
  * The equal-mask plus one has its lowest set bit at the first
  * difference. */
 FUNC(kiln_x86_memcmp_avx2)
+	cmpq $16, %rdx
+	jb kiln_x86_memcmp_sse2        /* its general-register code */
 	cmpq $32, %rdx
-	jbe kiln_x86_memcmp_sse2
+	ja .Lca_gt32
+	/* 16..32: both halves at once, SSE registers only */
+	movdqu (%rdi), %xmm0
+	movdqu (%rsi), %xmm1
+	movdqu -16(%rdi,%rdx), %xmm2
+	movdqu -16(%rsi,%rdx), %xmm3
+	pcmpeqb %xmm1, %xmm0
+	pcmpeqb %xmm3, %xmm2
+	pmovmskb %xmm0, %eax
+	pmovmskb %xmm2, %r8d
+	xorl $0xffff, %eax
+	jnz 2f
+	xorl $0xffff, %r8d
+	jnz 1f
+	ret                            /* eax is 0 */
+1:	bsfl %r8d, %eax
+	leaq -16(%rdx,%rax), %rax
+	jmp 3f
+2:	bsfl %eax, %eax
+3:	movzbl (%rdi,%rax), %ecx
+	movzbl (%rsi,%rax), %edx
+	movl %ecx, %eax
+	subl %edx, %eax
+	ret
+.Lca_gt32:
 	xorl %ecx, %ecx
 	cmpq $64, %rdx
 	jbe .Lca_small
-	leaq -64(%rdx), %r9
+	cmpq $128, %rdx
+	jbe .Lca_tail64
+	leaq -128(%rdx), %r9
 1:	vmovdqu (%rdi,%rcx), %ymm0
+	vmovdqu 32(%rdi,%rcx), %ymm1
+	vmovdqu 64(%rdi,%rcx), %ymm2
+	vmovdqu 96(%rdi,%rcx), %ymm3
+	vpcmpeqb (%rsi,%rcx), %ymm0, %ymm0
+	vpcmpeqb 32(%rsi,%rcx), %ymm1, %ymm1
+	vpcmpeqb 64(%rsi,%rcx), %ymm2, %ymm2
+	vpcmpeqb 96(%rsi,%rcx), %ymm3, %ymm3
+	vpand %ymm1, %ymm0, %ymm4
+	vpand %ymm3, %ymm2, %ymm5
+	vpand %ymm5, %ymm4, %ymm5
+	vpmovmskb %ymm5, %eax
+	incl %eax
+	jnz .Lca_diff128
+	subq $-128, %rcx
+	cmpq %r9, %rcx
+	jb 1b
+	/* 1..128 left: the last 128 as two 64s, overlapping what is equal */
+	movq %r9, %rcx
+	vmovdqu (%rdi,%rcx), %ymm0
 	vmovdqu 32(%rdi,%rcx), %ymm1
 	vpcmpeqb (%rsi,%rcx), %ymm0, %ymm0
 	vpcmpeqb 32(%rsi,%rcx), %ymm1, %ymm1
@@ -867,11 +935,19 @@ FUNC(kiln_x86_memcmp_avx2)
 	vpmovmskb %ymm2, %eax
 	incl %eax
 	jnz .Lca_diff64
-	addq $64, %rcx
-	cmpq %r9, %rcx
-	jb 1b
-	/* the last 64, overlapping what is known equal */
-	movq %r9, %rcx
+.Lca_tail64:
+	/* the last 64 (n in 65..128: the first 64 are compared here first) */
+	testq %rcx, %rcx
+	jnz 4f
+	vmovdqu (%rdi), %ymm0
+	vmovdqu 32(%rdi), %ymm1
+	vpcmpeqb (%rsi), %ymm0, %ymm0
+	vpcmpeqb 32(%rsi), %ymm1, %ymm1
+	vpand %ymm1, %ymm0, %ymm2
+	vpmovmskb %ymm2, %eax
+	incl %eax
+	jnz .Lca_diff64
+4:	leaq -64(%rdx), %rcx
 	vmovdqu (%rdi,%rcx), %ymm0
 	vmovdqu 32(%rdi,%rcx), %ymm1
 	vpcmpeqb (%rsi,%rcx), %ymm0, %ymm0
@@ -899,6 +975,14 @@ FUNC(kiln_x86_memcmp_avx2)
 	xorl %eax, %eax
 	vzeroupper
 	ret
+.Lca_diff128:
+	vpand %ymm1, %ymm0, %ymm4
+	vpmovmskb %ymm4, %eax
+	incl %eax
+	jnz .Lca_diff64
+	addq $64, %rcx
+	vmovdqa %ymm2, %ymm0
+	vmovdqa %ymm3, %ymm1
 .Lca_diff64:
 	vpmovmskb %ymm0, %eax
 	incl %eax
