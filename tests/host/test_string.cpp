@@ -39,6 +39,10 @@ void kiln_x86_memset_avx2();
 void kiln_x86_memset_avx2_erms();
 void kiln_x86_memcmp_sse2();
 void kiln_x86_memcmp_avx2();
+void kiln_x86_memmove_avx512();
+void kiln_x86_memmove_avx512_erms();
+void kiln_x86_memset_avx512();
+void kiln_x86_memset_avx512_erms();
 }
 
 namespace {
@@ -261,11 +265,16 @@ struct Variant {
   void (*memcmp_impl)();
   uint64_t rep_min;  // the erms threshold to test with
   bool avx2;
+  bool avx512 = false;
 };
 
 void PrintTo(const Variant& v, std::ostream* os) { *os << v.name; }
 
 bool have_avx2() { return __builtin_cpu_supports("avx2"); }
+bool have_avx512() {
+  return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+         __builtin_cpu_supports("avx512vl");
+}
 
 // Installs a variant for one test and restores the safe default after.
 struct Use {
@@ -290,8 +299,8 @@ struct Use {
 class StringVariant : public ::testing::TestWithParam<Variant> {
  protected:
   void SetUp() override {
-    if (GetParam().avx2 && !have_avx2())
-      GTEST_SKIP() << "this CPU has no AVX2";
+    if (GetParam().avx2 && !have_avx2()) GTEST_SKIP() << "this CPU has no AVX2";
+    if (GetParam().avx512 && !have_avx512()) GTEST_SKIP() << "this CPU has no AVX-512 F/BW/VL";
   }
 };
 
@@ -346,7 +355,13 @@ INSTANTIATE_TEST_SUITE_P(
         Variant{"avx2_erms", kiln_x86_memmove_avx2_erms, kiln_x86_memset_avx2_erms, kiln_x86_strlen_avx2,
                 kiln_x86_memcmp_avx2, 2048, true},
         Variant{"avx2_erms_low", kiln_x86_memmove_avx2_erms, kiln_x86_memset_avx2_erms,
-                kiln_x86_strlen_avx2, kiln_x86_memcmp_avx2, 257, true}),
+                kiln_x86_strlen_avx2, kiln_x86_memcmp_avx2, 257, true},
+        Variant{"avx512", kiln_x86_memmove_avx512, kiln_x86_memset_avx512, kiln_x86_strlen_avx2,
+                kiln_x86_memcmp_avx2, 2048, true, true},
+        Variant{"avx512_erms", kiln_x86_memmove_avx512_erms, kiln_x86_memset_avx512_erms,
+                kiln_x86_strlen_avx2, kiln_x86_memcmp_avx2, 1024, true, true},
+        Variant{"avx512_erms_low", kiln_x86_memmove_avx512_erms, kiln_x86_memset_avx512_erms,
+                kiln_x86_strlen_avx2, kiln_x86_memcmp_avx2, 513, true, true}),
     [](const ::testing::TestParamInfo<Variant>& i) { return std::string(i.param.name); });
 
 TEST(String, DefaultBeforeSelectionIsSse2) {

@@ -23,6 +23,10 @@
  *   strlen_sse2    aligned 16-byte loads (never cross into a page the
  *                  string does not touch), 64 bytes per loop step
  *   strlen_avx2    aligned 32-byte loads, 128 bytes per loop step
+ *   memmove_avx512[_erms], memset_avx512[_erms]   64-byte vectors (zmm16+),
+ *                  up to 512 bytes unrolled; chosen where glibc would
+ *                  choose them too (AVX-512 and AVX-VNNI: no ZMM frequency
+ *                  penalty) and the OS enabled the ZMM state
  *
  * SSE and AVX registers are caller-saved in the SysV ABI, and every
  * interrupt entry on kvm and xen saves the whole FPU/SSE/AVX state (xsave,
@@ -1000,5 +1004,506 @@ FUNC(kiln_x86_memcmp_avx2)
 	vzeroupper
 	ret
 END(kiln_x86_memcmp_avx2)
+
+/* ---------------------------------------------------------------------- */
+/* AVX-512 variants of memmove and memset (AVX512F/BW/VL): 64-byte vectors,
+ * up to 512 bytes unrolled, 256 bytes per loop step. They write only
+ * zmm16-zmm31 / ymm16-ymm31, which have no legacy-SSE alias, so no
+ * vzeroupper is needed. */
+
+FUNC(kiln_x86_memmove_avx512)
+	movq %rdi, %rax
+	cmpq $32, %rdx
+	jb .Lz_lt32_kiln_x86_memmove_avx512
+	cmpq $64, %rdx
+	ja .Lz_gt64_kiln_x86_memmove_avx512
+	vmovdqu64 (%rsi), %ymm16
+	vmovdqu64 -32(%rsi,%rdx), %ymm17
+	vmovdqu64 %ymm16, (%rdi)
+	vmovdqu64 %ymm17, -32(%rdi,%rdx)
+	ret
+.Lz_lt32_kiln_x86_memmove_avx512:
+	cmpl $16, %edx
+	jb .Lz_lt16_kiln_x86_memmove_avx512
+	vmovdqu64 (%rsi), %xmm16
+	vmovdqu64 -16(%rsi,%rdx), %xmm17
+	vmovdqu64 %xmm16, (%rdi)
+	vmovdqu64 %xmm17, -16(%rdi,%rdx)
+	ret
+.Lz_lt16_kiln_x86_memmove_avx512:
+	cmpl $8, %edx
+	jb .Lz_lt8_kiln_x86_memmove_avx512
+	movq (%rsi), %rcx
+	movq -8(%rsi,%rdx), %r8
+	movq %rcx, (%rdi)
+	movq %r8, -8(%rdi,%rdx)
+	ret
+.Lz_lt8_kiln_x86_memmove_avx512:
+	cmpl $4, %edx
+	jb .Lz_lt4_kiln_x86_memmove_avx512
+	movl (%rsi), %ecx
+	movl -4(%rsi,%rdx), %r8d
+	movl %ecx, (%rdi)
+	movl %r8d, -4(%rdi,%rdx)
+	ret
+.Lz_lt4_kiln_x86_memmove_avx512:
+	testl %edx, %edx
+	jz .Lz_ret_kiln_x86_memmove_avx512
+	movzbl (%rsi), %ecx
+	cmpl $2, %edx
+	jb .Lz_one_kiln_x86_memmove_avx512
+	movzwl -2(%rsi,%rdx), %r8d
+	movb %cl, (%rdi)
+	movw %r8w, -2(%rdi,%rdx)
+	ret
+.Lz_one_kiln_x86_memmove_avx512:
+	movb %cl, (%rdi)
+.Lz_ret_kiln_x86_memmove_avx512:
+	ret
+.Lz_gt64_kiln_x86_memmove_avx512:
+	cmpq $128, %rdx
+	ja .Lz_gt128_kiln_x86_memmove_avx512
+	vmovdqu64 (%rsi), %zmm16
+	vmovdqu64 -64(%rsi,%rdx), %zmm17
+	vmovdqu64 %zmm16, (%rdi)
+	vmovdqu64 %zmm17, -64(%rdi,%rdx)
+	ret
+.Lz_gt128_kiln_x86_memmove_avx512:
+	cmpq $256, %rdx
+	ja .Lz_gt256_kiln_x86_memmove_avx512
+	vmovdqu64 (%rsi), %zmm16
+	vmovdqu64 64(%rsi), %zmm17
+	vmovdqu64 -128(%rsi,%rdx), %zmm18
+	vmovdqu64 -64(%rsi,%rdx), %zmm19
+	vmovdqu64 %zmm16, (%rdi)
+	vmovdqu64 %zmm17, 64(%rdi)
+	vmovdqu64 %zmm18, -128(%rdi,%rdx)
+	vmovdqu64 %zmm19, -64(%rdi,%rdx)
+	ret
+.Lz_gt256_kiln_x86_memmove_avx512:
+	cmpq $512, %rdx
+	ja .Lz_gt512_kiln_x86_memmove_avx512
+	vmovdqu64 (%rsi), %zmm16
+	vmovdqu64 64(%rsi), %zmm17
+	vmovdqu64 128(%rsi), %zmm18
+	vmovdqu64 192(%rsi), %zmm19
+	vmovdqu64 -256(%rsi,%rdx), %zmm20
+	vmovdqu64 -192(%rsi,%rdx), %zmm21
+	vmovdqu64 -128(%rsi,%rdx), %zmm22
+	vmovdqu64 -64(%rsi,%rdx), %zmm23
+	vmovdqu64 %zmm16, (%rdi)
+	vmovdqu64 %zmm17, 64(%rdi)
+	vmovdqu64 %zmm18, 128(%rdi)
+	vmovdqu64 %zmm19, 192(%rdi)
+	vmovdqu64 %zmm20, -256(%rdi,%rdx)
+	vmovdqu64 %zmm21, -192(%rdi,%rdx)
+	vmovdqu64 %zmm22, -128(%rdi,%rdx)
+	vmovdqu64 %zmm23, -64(%rdi,%rdx)
+	ret
+.Lz_gt512_kiln_x86_memmove_avx512:
+	movq %rdi, %rcx
+	subq %rsi, %rcx
+	cmpq %rdx, %rcx
+	jb .Lz_backward_kiln_x86_memmove_avx512
+.Lz_forward_kiln_x86_memmove_avx512:
+	vmovdqu64 (%rsi), %zmm24
+	vmovdqu64 -256(%rsi,%rdx), %zmm20
+	vmovdqu64 -192(%rsi,%rdx), %zmm21
+	vmovdqu64 -128(%rsi,%rdx), %zmm22
+	vmovdqu64 -64(%rsi,%rdx), %zmm23
+	leaq -256(%rdi,%rdx), %r9      /* where the tail goes */
+	leaq 64(%rdi), %r8
+	andq $-64, %r8
+	movq %rsi, %r10
+	subq %rdi, %r10
+1:	vmovdqu64 (%r8,%r10), %zmm16
+	vmovdqu64 64(%r8,%r10), %zmm17
+	vmovdqu64 128(%r8,%r10), %zmm18
+	vmovdqu64 192(%r8,%r10), %zmm19
+	vmovdqa64 %zmm16, (%r8)
+	vmovdqa64 %zmm17, 64(%r8)
+	vmovdqa64 %zmm18, 128(%r8)
+	vmovdqa64 %zmm19, 192(%r8)
+	addq $256, %r8
+	cmpq %r9, %r8
+	jb 1b
+	vmovdqu64 %zmm24, (%rdi)
+	vmovdqu64 %zmm20, (%r9)
+	vmovdqu64 %zmm21, 64(%r9)
+	vmovdqu64 %zmm22, 128(%r9)
+	vmovdqu64 %zmm23, 192(%r9)
+	ret
+.Lz_backward_kiln_x86_memmove_avx512:
+	vmovdqu64 (%rsi), %zmm20
+	vmovdqu64 64(%rsi), %zmm21
+	vmovdqu64 128(%rsi), %zmm22
+	vmovdqu64 192(%rsi), %zmm23
+	vmovdqu64 -64(%rsi,%rdx), %zmm24
+	leaq -64(%rdi,%rdx), %r9       /* where the tail goes */
+	leaq (%rdi,%rdx), %r8
+	andq $-64, %r8
+	movq %rsi, %r10
+	subq %rdi, %r10
+	leaq 256(%rdi), %r11           /* the head covers below this */
+1:	subq $256, %r8
+	vmovdqu64 192(%r8,%r10), %zmm19
+	vmovdqu64 128(%r8,%r10), %zmm18
+	vmovdqu64 64(%r8,%r10), %zmm17
+	vmovdqu64 (%r8,%r10), %zmm16
+	vmovdqa64 %zmm19, 192(%r8)
+	vmovdqa64 %zmm18, 128(%r8)
+	vmovdqa64 %zmm17, 64(%r8)
+	vmovdqa64 %zmm16, (%r8)
+	cmpq %r11, %r8
+	ja 1b
+	vmovdqu64 %zmm24, (%r9)
+	vmovdqu64 %zmm20, (%rdi)
+	vmovdqu64 %zmm21, 64(%rdi)
+	vmovdqu64 %zmm22, 128(%rdi)
+	vmovdqu64 %zmm23, 192(%rdi)
+	ret
+END(kiln_x86_memmove_avx512)
+
+FUNC(kiln_x86_memmove_avx512_erms)
+	movq %rdi, %rax
+	cmpq $32, %rdx
+	jb .Lz_lt32_kiln_x86_memmove_avx512_erms
+	cmpq $64, %rdx
+	ja .Lz_gt64_kiln_x86_memmove_avx512_erms
+	vmovdqu64 (%rsi), %ymm16
+	vmovdqu64 -32(%rsi,%rdx), %ymm17
+	vmovdqu64 %ymm16, (%rdi)
+	vmovdqu64 %ymm17, -32(%rdi,%rdx)
+	ret
+.Lz_lt32_kiln_x86_memmove_avx512_erms:
+	cmpl $16, %edx
+	jb .Lz_lt16_kiln_x86_memmove_avx512_erms
+	vmovdqu64 (%rsi), %xmm16
+	vmovdqu64 -16(%rsi,%rdx), %xmm17
+	vmovdqu64 %xmm16, (%rdi)
+	vmovdqu64 %xmm17, -16(%rdi,%rdx)
+	ret
+.Lz_lt16_kiln_x86_memmove_avx512_erms:
+	cmpl $8, %edx
+	jb .Lz_lt8_kiln_x86_memmove_avx512_erms
+	movq (%rsi), %rcx
+	movq -8(%rsi,%rdx), %r8
+	movq %rcx, (%rdi)
+	movq %r8, -8(%rdi,%rdx)
+	ret
+.Lz_lt8_kiln_x86_memmove_avx512_erms:
+	cmpl $4, %edx
+	jb .Lz_lt4_kiln_x86_memmove_avx512_erms
+	movl (%rsi), %ecx
+	movl -4(%rsi,%rdx), %r8d
+	movl %ecx, (%rdi)
+	movl %r8d, -4(%rdi,%rdx)
+	ret
+.Lz_lt4_kiln_x86_memmove_avx512_erms:
+	testl %edx, %edx
+	jz .Lz_ret_kiln_x86_memmove_avx512_erms
+	movzbl (%rsi), %ecx
+	cmpl $2, %edx
+	jb .Lz_one_kiln_x86_memmove_avx512_erms
+	movzwl -2(%rsi,%rdx), %r8d
+	movb %cl, (%rdi)
+	movw %r8w, -2(%rdi,%rdx)
+	ret
+.Lz_one_kiln_x86_memmove_avx512_erms:
+	movb %cl, (%rdi)
+.Lz_ret_kiln_x86_memmove_avx512_erms:
+	ret
+.Lz_gt64_kiln_x86_memmove_avx512_erms:
+	cmpq $128, %rdx
+	ja .Lz_gt128_kiln_x86_memmove_avx512_erms
+	vmovdqu64 (%rsi), %zmm16
+	vmovdqu64 -64(%rsi,%rdx), %zmm17
+	vmovdqu64 %zmm16, (%rdi)
+	vmovdqu64 %zmm17, -64(%rdi,%rdx)
+	ret
+.Lz_gt128_kiln_x86_memmove_avx512_erms:
+	cmpq $256, %rdx
+	ja .Lz_gt256_kiln_x86_memmove_avx512_erms
+	vmovdqu64 (%rsi), %zmm16
+	vmovdqu64 64(%rsi), %zmm17
+	vmovdqu64 -128(%rsi,%rdx), %zmm18
+	vmovdqu64 -64(%rsi,%rdx), %zmm19
+	vmovdqu64 %zmm16, (%rdi)
+	vmovdqu64 %zmm17, 64(%rdi)
+	vmovdqu64 %zmm18, -128(%rdi,%rdx)
+	vmovdqu64 %zmm19, -64(%rdi,%rdx)
+	ret
+.Lz_gt256_kiln_x86_memmove_avx512_erms:
+	cmpq $512, %rdx
+	ja .Lz_gt512_kiln_x86_memmove_avx512_erms
+	vmovdqu64 (%rsi), %zmm16
+	vmovdqu64 64(%rsi), %zmm17
+	vmovdqu64 128(%rsi), %zmm18
+	vmovdqu64 192(%rsi), %zmm19
+	vmovdqu64 -256(%rsi,%rdx), %zmm20
+	vmovdqu64 -192(%rsi,%rdx), %zmm21
+	vmovdqu64 -128(%rsi,%rdx), %zmm22
+	vmovdqu64 -64(%rsi,%rdx), %zmm23
+	vmovdqu64 %zmm16, (%rdi)
+	vmovdqu64 %zmm17, 64(%rdi)
+	vmovdqu64 %zmm18, 128(%rdi)
+	vmovdqu64 %zmm19, 192(%rdi)
+	vmovdqu64 %zmm20, -256(%rdi,%rdx)
+	vmovdqu64 %zmm21, -192(%rdi,%rdx)
+	vmovdqu64 %zmm22, -128(%rdi,%rdx)
+	vmovdqu64 %zmm23, -64(%rdi,%rdx)
+	ret
+.Lz_gt512_kiln_x86_memmove_avx512_erms:
+	movq %rdi, %rcx
+	subq %rsi, %rcx
+	cmpq %rdx, %rcx
+	jb .Lz_backward_kiln_x86_memmove_avx512_erms
+	cmpq kiln_x86_movsb_min(%rip), %rdx
+	jb .Lz_forward_kiln_x86_memmove_avx512_erms
+	movq %rsi, %rcx
+	subq %rdi, %rcx
+	cmpq %rdx, %rcx
+	jb .Lz_forward_kiln_x86_memmove_avx512_erms
+	movq %rdx, %rcx
+	rep movsb
+	ret
+.Lz_forward_kiln_x86_memmove_avx512_erms:
+	vmovdqu64 (%rsi), %zmm24
+	vmovdqu64 -256(%rsi,%rdx), %zmm20
+	vmovdqu64 -192(%rsi,%rdx), %zmm21
+	vmovdqu64 -128(%rsi,%rdx), %zmm22
+	vmovdqu64 -64(%rsi,%rdx), %zmm23
+	leaq -256(%rdi,%rdx), %r9      /* where the tail goes */
+	leaq 64(%rdi), %r8
+	andq $-64, %r8
+	movq %rsi, %r10
+	subq %rdi, %r10
+1:	vmovdqu64 (%r8,%r10), %zmm16
+	vmovdqu64 64(%r8,%r10), %zmm17
+	vmovdqu64 128(%r8,%r10), %zmm18
+	vmovdqu64 192(%r8,%r10), %zmm19
+	vmovdqa64 %zmm16, (%r8)
+	vmovdqa64 %zmm17, 64(%r8)
+	vmovdqa64 %zmm18, 128(%r8)
+	vmovdqa64 %zmm19, 192(%r8)
+	addq $256, %r8
+	cmpq %r9, %r8
+	jb 1b
+	vmovdqu64 %zmm24, (%rdi)
+	vmovdqu64 %zmm20, (%r9)
+	vmovdqu64 %zmm21, 64(%r9)
+	vmovdqu64 %zmm22, 128(%r9)
+	vmovdqu64 %zmm23, 192(%r9)
+	ret
+.Lz_backward_kiln_x86_memmove_avx512_erms:
+	vmovdqu64 (%rsi), %zmm20
+	vmovdqu64 64(%rsi), %zmm21
+	vmovdqu64 128(%rsi), %zmm22
+	vmovdqu64 192(%rsi), %zmm23
+	vmovdqu64 -64(%rsi,%rdx), %zmm24
+	leaq -64(%rdi,%rdx), %r9       /* where the tail goes */
+	leaq (%rdi,%rdx), %r8
+	andq $-64, %r8
+	movq %rsi, %r10
+	subq %rdi, %r10
+	leaq 256(%rdi), %r11           /* the head covers below this */
+1:	subq $256, %r8
+	vmovdqu64 192(%r8,%r10), %zmm19
+	vmovdqu64 128(%r8,%r10), %zmm18
+	vmovdqu64 64(%r8,%r10), %zmm17
+	vmovdqu64 (%r8,%r10), %zmm16
+	vmovdqa64 %zmm19, 192(%r8)
+	vmovdqa64 %zmm18, 128(%r8)
+	vmovdqa64 %zmm17, 64(%r8)
+	vmovdqa64 %zmm16, (%r8)
+	cmpq %r11, %r8
+	ja 1b
+	vmovdqu64 %zmm24, (%r9)
+	vmovdqu64 %zmm20, (%rdi)
+	vmovdqu64 %zmm21, 64(%rdi)
+	vmovdqu64 %zmm22, 128(%rdi)
+	vmovdqu64 %zmm23, 192(%rdi)
+	ret
+END(kiln_x86_memmove_avx512_erms)
+
+FUNC(kiln_x86_memset_avx512)
+	movq %rdi, %rax
+	cmpq $16, %rdx
+	jb .Lw_lt16_kiln_x86_memset_avx512
+	vpbroadcastb %esi, %zmm16
+	cmpq $32, %rdx
+	jae .Lw_ge32_kiln_x86_memset_avx512
+	vmovdqu64 %xmm16, (%rdi)
+	vmovdqu64 %xmm16, -16(%rdi,%rdx)
+	ret
+.Lw_lt16_kiln_x86_memset_avx512:
+	movzbl %sil, %ecx
+	movabsq $0x0101010101010101, %r8
+	imulq %r8, %rcx
+	cmpl $8, %edx
+	jb .Lw_lt8_kiln_x86_memset_avx512
+	movq %rcx, (%rdi)
+	movq %rcx, -8(%rdi,%rdx)
+	ret
+.Lw_lt8_kiln_x86_memset_avx512:
+	cmpl $4, %edx
+	jb .Lw_lt4_kiln_x86_memset_avx512
+	movl %ecx, (%rdi)
+	movl %ecx, -4(%rdi,%rdx)
+	ret
+.Lw_lt4_kiln_x86_memset_avx512:
+	testl %edx, %edx
+	jz .Lw_ret_kiln_x86_memset_avx512
+	movb %cl, (%rdi)
+	cmpl $2, %edx
+	jb .Lw_ret_kiln_x86_memset_avx512
+	movw %cx, -2(%rdi,%rdx)
+.Lw_ret_kiln_x86_memset_avx512:
+	ret
+.Lw_ge32_kiln_x86_memset_avx512:
+	cmpq $64, %rdx
+	ja .Lw_gt64_kiln_x86_memset_avx512
+	vmovdqu64 %ymm16, (%rdi)
+	vmovdqu64 %ymm16, -32(%rdi,%rdx)
+	ret
+.Lw_gt64_kiln_x86_memset_avx512:
+	cmpq $128, %rdx
+	ja .Lw_gt128_kiln_x86_memset_avx512
+	vmovdqu64 %zmm16, (%rdi)
+	vmovdqu64 %zmm16, -64(%rdi,%rdx)
+	ret
+.Lw_gt128_kiln_x86_memset_avx512:
+	cmpq $256, %rdx
+	ja .Lw_gt256_kiln_x86_memset_avx512
+	vmovdqu64 %zmm16, (%rdi)
+	vmovdqu64 %zmm16, 64(%rdi)
+	vmovdqu64 %zmm16, -128(%rdi,%rdx)
+	vmovdqu64 %zmm16, -64(%rdi,%rdx)
+	ret
+.Lw_gt256_kiln_x86_memset_avx512:
+	cmpq $512, %rdx
+	ja .Lw_gt512_kiln_x86_memset_avx512
+	vmovdqu64 %zmm16, (%rdi)
+	vmovdqu64 %zmm16, 64(%rdi)
+	vmovdqu64 %zmm16, 128(%rdi)
+	vmovdqu64 %zmm16, 192(%rdi)
+	vmovdqu64 %zmm16, -256(%rdi,%rdx)
+	vmovdqu64 %zmm16, -192(%rdi,%rdx)
+	vmovdqu64 %zmm16, -128(%rdi,%rdx)
+	vmovdqu64 %zmm16, -64(%rdi,%rdx)
+	ret
+.Lw_gt512_kiln_x86_memset_avx512:
+.Lw_loop_kiln_x86_memset_avx512:
+	vmovdqu64 %zmm16, (%rdi)
+	leaq -256(%rdi,%rdx), %r9      /* the tail */
+	leaq 64(%rdi), %r8
+	andq $-64, %r8
+1:	vmovdqa64 %zmm16, (%r8)
+	vmovdqa64 %zmm16, 64(%r8)
+	vmovdqa64 %zmm16, 128(%r8)
+	vmovdqa64 %zmm16, 192(%r8)
+	addq $256, %r8
+	cmpq %r9, %r8
+	jb 1b
+	vmovdqu64 %zmm16, (%r9)
+	vmovdqu64 %zmm16, 64(%r9)
+	vmovdqu64 %zmm16, 128(%r9)
+	vmovdqu64 %zmm16, 192(%r9)
+	ret
+END(kiln_x86_memset_avx512)
+
+FUNC(kiln_x86_memset_avx512_erms)
+	movq %rdi, %rax
+	cmpq $16, %rdx
+	jb .Lw_lt16_kiln_x86_memset_avx512_erms
+	vpbroadcastb %esi, %zmm16
+	cmpq $32, %rdx
+	jae .Lw_ge32_kiln_x86_memset_avx512_erms
+	vmovdqu64 %xmm16, (%rdi)
+	vmovdqu64 %xmm16, -16(%rdi,%rdx)
+	ret
+.Lw_lt16_kiln_x86_memset_avx512_erms:
+	movzbl %sil, %ecx
+	movabsq $0x0101010101010101, %r8
+	imulq %r8, %rcx
+	cmpl $8, %edx
+	jb .Lw_lt8_kiln_x86_memset_avx512_erms
+	movq %rcx, (%rdi)
+	movq %rcx, -8(%rdi,%rdx)
+	ret
+.Lw_lt8_kiln_x86_memset_avx512_erms:
+	cmpl $4, %edx
+	jb .Lw_lt4_kiln_x86_memset_avx512_erms
+	movl %ecx, (%rdi)
+	movl %ecx, -4(%rdi,%rdx)
+	ret
+.Lw_lt4_kiln_x86_memset_avx512_erms:
+	testl %edx, %edx
+	jz .Lw_ret_kiln_x86_memset_avx512_erms
+	movb %cl, (%rdi)
+	cmpl $2, %edx
+	jb .Lw_ret_kiln_x86_memset_avx512_erms
+	movw %cx, -2(%rdi,%rdx)
+.Lw_ret_kiln_x86_memset_avx512_erms:
+	ret
+.Lw_ge32_kiln_x86_memset_avx512_erms:
+	cmpq $64, %rdx
+	ja .Lw_gt64_kiln_x86_memset_avx512_erms
+	vmovdqu64 %ymm16, (%rdi)
+	vmovdqu64 %ymm16, -32(%rdi,%rdx)
+	ret
+.Lw_gt64_kiln_x86_memset_avx512_erms:
+	cmpq $128, %rdx
+	ja .Lw_gt128_kiln_x86_memset_avx512_erms
+	vmovdqu64 %zmm16, (%rdi)
+	vmovdqu64 %zmm16, -64(%rdi,%rdx)
+	ret
+.Lw_gt128_kiln_x86_memset_avx512_erms:
+	cmpq $256, %rdx
+	ja .Lw_gt256_kiln_x86_memset_avx512_erms
+	vmovdqu64 %zmm16, (%rdi)
+	vmovdqu64 %zmm16, 64(%rdi)
+	vmovdqu64 %zmm16, -128(%rdi,%rdx)
+	vmovdqu64 %zmm16, -64(%rdi,%rdx)
+	ret
+.Lw_gt256_kiln_x86_memset_avx512_erms:
+	cmpq $512, %rdx
+	ja .Lw_gt512_kiln_x86_memset_avx512_erms
+	vmovdqu64 %zmm16, (%rdi)
+	vmovdqu64 %zmm16, 64(%rdi)
+	vmovdqu64 %zmm16, 128(%rdi)
+	vmovdqu64 %zmm16, 192(%rdi)
+	vmovdqu64 %zmm16, -256(%rdi,%rdx)
+	vmovdqu64 %zmm16, -192(%rdi,%rdx)
+	vmovdqu64 %zmm16, -128(%rdi,%rdx)
+	vmovdqu64 %zmm16, -64(%rdi,%rdx)
+	ret
+.Lw_gt512_kiln_x86_memset_avx512_erms:
+	cmpq kiln_x86_stosb_min(%rip), %rdx
+	jb .Lw_loop_kiln_x86_memset_avx512_erms
+	movq %rdi, %r9
+	movzbl %sil, %eax
+	movq %rdx, %rcx
+	rep stosb
+	movq %r9, %rax
+	ret
+.Lw_loop_kiln_x86_memset_avx512_erms:
+	vmovdqu64 %zmm16, (%rdi)
+	leaq -256(%rdi,%rdx), %r9      /* the tail */
+	leaq 64(%rdi), %r8
+	andq $-64, %r8
+1:	vmovdqa64 %zmm16, (%r8)
+	vmovdqa64 %zmm16, 64(%r8)
+	vmovdqa64 %zmm16, 128(%r8)
+	vmovdqa64 %zmm16, 192(%r8)
+	addq $256, %r8
+	cmpq %r9, %r8
+	jb 1b
+	vmovdqu64 %zmm16, (%r9)
+	vmovdqu64 %zmm16, 64(%r9)
+	vmovdqu64 %zmm16, 128(%r9)
+	vmovdqu64 %zmm16, 192(%r9)
+	ret
+END(kiln_x86_memset_avx512_erms)
 
 	.section .note.GNU-stack, "", @progbits
