@@ -531,9 +531,26 @@ FUNC(kiln_x86_strlen_sse2)
 END(kiln_x86_strlen_sse2)
 
 FUNC(kiln_x86_strlen_avx2)
-	/* The aligned 16 bytes around s first, in SSE registers: a short
-	 * string returns without touching a ymm register (no vzeroupper). */
+	/* The first 16 bytes in SSE registers, so a short string returns
+	 * without touching a ymm register (no vzeroupper): from s itself
+	 * unless that load would reach into the next page, else the aligned
+	 * 16 around s (a shift drops the bytes before s). */
+	movl %edi, %ecx
+	andl $4095, %ecx
+	cmpl $4080, %ecx
+	ja 7f
 	pxor %xmm0, %xmm0
+	movdqu (%rdi), %xmm1
+	pcmpeqb %xmm0, %xmm1
+	pmovmskb %xmm1, %edx
+	testl %edx, %edx
+	jz 8f
+	bsfl %edx, %eax
+	ret
+8:	movq %rdi, %rax
+	andq $-16, %rax
+	jmp 5f
+7:	pxor %xmm0, %xmm0
 	movq %rdi, %rax
 	andq $-16, %rax
 	movdqa (%rax), %xmm1
@@ -546,8 +563,8 @@ FUNC(kiln_x86_strlen_avx2)
 	jz 5f
 	bsfl %edx, %eax
 	ret
-5:	/* then the aligned 32 bytes holding the next 16 (again if s's 16
-	 * were its upper half: harmless, they have no zero) */
+5:	/* then the aligned 32 bytes holding the next 16 (s's own 16 again
+	 * when they were its lower half: masked below s, no zero after it) */
 	vpxor %xmm0, %xmm0, %xmm0
 	addq $16, %rax
 	andq $-32, %rax
@@ -559,40 +576,61 @@ FUNC(kiln_x86_strlen_avx2)
 	shrl %cl, %edx                 /* drop bytes before s */
 	shll %cl, %edx
 6:	testl %edx, %edx
-	jz 1f
-	bsfl %edx, %edx
-	addq %rdx, %rax
-	subq %rdi, %rax
-	vzeroupper
-	ret
-1:	addq $32, %rax
-2:	testl $127, %eax
-	jz 3f
-	vpcmpeqb (%rax), %ymm0, %ymm1
-	vpmovmskb %ymm1, %edx
-	testl %edx, %edx
 	jnz .Lv_found
-	addq $32, %rax
-	jmp 2b
-3:	vmovdqa (%rax), %ymm1
-	vmovdqa 64(%rax), %ymm3
-	vpminub 32(%rax), %ymm1, %ymm1
-	vpminub 96(%rax), %ymm3, %ymm3
-	vpminub %ymm3, %ymm1, %ymm1
-	vpcmpeqb %ymm0, %ymm1, %ymm1
+	/* three more aligned 32s, unrolled, then 128-aligned steps */
+	vpcmpeqb 32(%rax), %ymm0, %ymm1
 	vpmovmskb %ymm1, %edx
 	testl %edx, %edx
-	jnz 4f
+	jnz .Lv_found32
+	vpcmpeqb 64(%rax), %ymm0, %ymm1
+	vpmovmskb %ymm1, %edx
+	testl %edx, %edx
+	jnz .Lv_found64
+	vpcmpeqb 96(%rax), %ymm0, %ymm1
+	vpmovmskb %ymm1, %edx
+	testl %edx, %edx
+	jnz .Lv_found96
+	/* from the 128-aligned block holding the first unchecked byte (it
+	 * belongs to the string, so the block's page does too); up to 96
+	 * bytes are checked again */
 	subq $-128, %rax
-	jmp 3b
-4:	vpcmpeqb (%rax), %ymm0, %ymm1
-	vpmovmskb %ymm1, %edx
+	andq $-128, %rax
+	.p2align 4
+3:	vmovdqa (%rax), %ymm1
+	vpminub 32(%rax), %ymm1, %ymm5
+	vmovdqa 64(%rax), %ymm3
+	vpminub 96(%rax), %ymm3, %ymm6
+	vpminub %ymm6, %ymm5, %ymm5
+	vpcmpeqb %ymm0, %ymm5, %ymm5
+	vpmovmskb %ymm5, %edx
+	subq $-128, %rax
 	testl %edx, %edx
+	jz 3b
+	addq $-128, %rax
+	/* which of the four: two 64-bit masks */
+	vpcmpeqb %ymm0, %ymm1, %ymm1
+	vpcmpeqb 32(%rax), %ymm0, %ymm2
+	vpmovmskb %ymm1, %edx
+	vpmovmskb %ymm2, %ecx
+	shlq $32, %rcx
+	orq %rcx, %rdx
 	jnz .Lv_found
+	vpcmpeqb %ymm0, %ymm3, %ymm3
+	vpcmpeqb 96(%rax), %ymm0, %ymm4
+	vpmovmskb %ymm3, %edx
+	vpmovmskb %ymm4, %ecx
+	shlq $32, %rcx
+	orq %rcx, %rdx
+	addq $64, %rax
+	jmp .Lv_found
+.Lv_found96:
 	addq $32, %rax
-	jmp 4b
+.Lv_found64:
+	addq $32, %rax
+.Lv_found32:
+	addq $32, %rax
 .Lv_found:
-	bsfl %edx, %edx
+	bsfq %rdx, %rdx
 	addq %rdx, %rax
 	subq %rdi, %rax
 	vzeroupper
