@@ -73,6 +73,7 @@ kiln_xen_test(ktest SET sched-preempt APP helloworld CMDLINE "log.level=info --"
          "ktest: PASS pthread.malloc_and_printf_from_many_threads" "ktest: PASS pthread.sleep_blocks_only_the_caller"
          "ktest: PASS pthread.thread_names" "ktest: PASS pthread.deleted_key_values_do_not_reach_the_next_owner"
          "ktest: PASS newlib.clock_and_times_count_in_their_units" "ktest: PASS newlib.clock_nanosleep"
+         "ktest: PASS string.memmove_overlaps_both_ways" "ktest: PASS string.vector_registers_survive_preemption"
          " passed, 0 failed" "Hello world!"
          "shut down: poweroff, status 0"
   REJECT "ktest: FAIL" "no dom0 peer")

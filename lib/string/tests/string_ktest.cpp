@@ -4,6 +4,7 @@
 // host (tests/host/test_string.cpp); these check the same properties in
 // the image, on each platform's CPU (e.g. QEMU TCG's CPUID), with the
 // image's own link (so newlib's copies must not have won).
+#include <kiln/config.h>
 #include <kiln/ktest.h>
 #include <kiln/string_fns.h>
 #include <stddef.h>
@@ -148,3 +149,48 @@ KILN_TEST(string, strlen_every_length_and_alignment) {
   }
   KTEST_EXPECT_EQ(bad, size_t{0});
 }
+
+#ifdef CONFIG_SCHED_PREEMPT
+// Vector registers of a thread survive its preemption while another
+// thread runs the vector string functions (interrupt entry saves the FPU,
+// SSE and AVX state; docs/libc.md). The spinner is the arch's
+// (arch/<arch>/tests/vector_regs.S).
+#include <kiln/plat/time.h>
+#include <kiln/sched.h>
+
+extern "C" long kiln_test_vector_regs_spin(long iterations);
+
+namespace {
+volatile bool vec_stop;
+long vec_errors;
+volatile long copier_rounds;
+void* vec_spinner(void*) {
+  while (!vec_stop) vec_errors += kiln_test_vector_regs_spin(20000);
+  return nullptr;
+}
+void* vec_copier(void*) {
+  uint64_t end = kiln_plat_monotonic_ns() + 30 * 1000000ull;
+  while (kiln_plat_monotonic_ns() < end) {
+    memset(dst_buf, static_cast<int>(copier_rounds), kBuf);
+    memcpy(ref_buf, dst_buf, kBuf);
+    memmove(ref_buf + 1, ref_buf, 300);
+    if (memcmp(dst_buf + 400, ref_buf + 400, kBuf - 400) == 0) copier_rounds = copier_rounds + 1;
+  }
+  vec_stop = true;
+  return nullptr;
+}
+}  // namespace
+
+KILN_TEST(string, vector_registers_survive_preemption) {
+  vec_stop = false;
+  vec_errors = 0;
+  copier_rounds = 0;
+  auto a = kiln::thread_create("vecspin", vec_spinner, nullptr);
+  auto b = kiln::thread_create("veccopy", vec_copier, nullptr);
+  KTEST_ASSERT(a.ok() && b.ok());
+  KTEST_EXPECT(kiln::thread_join(b.value()).ok());
+  KTEST_EXPECT(kiln::thread_join(a.value()).ok());
+  KTEST_EXPECT(copier_rounds > 0);
+  KTEST_EXPECT_EQ(vec_errors, 0);
+}
+#endif

@@ -101,14 +101,16 @@ int string_select() {
     avx512 = avx2 && (lo & 0xe6) == 0xe6 && (ebx7 & f_bw_vl) == f_bw_vl && (eax7_1 & (1u << 4));
   }
   // QEMU's TCG (CPUID hypervisor leaf "TCGTCGTCGTCG") runs rep movsb/stosb
-  // one byte at a time: 6-20x slower than the vector loops there, so
-  // ERMS is not used under it unless string.variant= asks for it.
+  // one byte at a time (6-20x slower than the vector loops there), and an
+  // image with the AVX2 memmove/memset did not boot under QEMU 7.2 TCG here
+  // (not understood yet; they pass every host test): under TCG only SSE2
+  // is used unless string.variant= asks for more.
   bool tcg = false;
   if (ecx1 & (1u << 31)) {
     cpuid(0x40000000, 0, r);
     tcg = r[1] == 0x54474354 && r[2] == 0x43544743 && r[3] == 0x47435447;  // "TCGTCGTCGTCG"
   }
-  if (tcg && !forced) erms = false;
+  if (tcg && !forced) erms = avx2 = false;
   if (!(allowed & kErms)) erms = false;
   if (!(allowed & kAvx2)) avx2 = false;
   if (!(allowed & kAvx512) || !avx2) avx512 = false;
