@@ -2,7 +2,7 @@
 # `make bench`: benchmarks (not tests). Each part builds what it measures,
 # runs it several times in this one run, and reports median and minimum.
 # Prints a table and writes build/bench/results.json. Usage:
-#   support/bench.sh [part...]     parts: boot sched net xen vfs (default: all)
+#   support/bench.sh [part...]     parts: boot sched net xen vfs libc (default: all)
 set -uo pipefail
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 B=${KILN_BENCH_DIR:-$SRC/build/bench}
@@ -13,7 +13,11 @@ mkdir -p "$B"
 RESULTS=$B/results.tsv
 : > "$RESULTS"
 parts=("$@")
-[ ${#parts[@]} -eq 0 ] && parts=(boot sched net xen vfs)
+[ ${#parts[@]} -eq 0 ] && parts=(boot sched net xen vfs libc)
+
+pending() {  # pending <part> <metric> <what it needs>: a row not measured yet
+  printf '%s\t%s\t%s\t-\t-\n' "$1" "$2" "$3" >> "$RESULTS"
+}
 
 record() {  # record <part> <metric> <unit> <values...>: median and min
   local part=$1 metric=$2 unit=$3; shift 3
@@ -192,6 +196,33 @@ bench_vfs() {
   done
 }
 
+bench_libc() {
+  local app=$SRC/tests/bench/libcbench out=$B/libcbench
+  echo "bench: building libcbench (Kiln linuxu and host glibc, one source)"
+  build_app "$app" "$out" || { echo "bench: libcbench did not build"; return 1; }
+  gcc -O2 -o "$B/libcbench_host" "$app/main.c" || return 1
+  local variant
+  variant=$("$out/libcbench_linuxu-x86_64" log.level=info -- 0 2>&1 | sed -n 's/^kiln: string functions: //p')
+  echo "bench: Kiln's string functions here: ${variant:-newlib (LIBSTRING off)}; each measurement >= ${LIBC_MIN_MS:-20} ms, runs interleaved"
+  declare -A vals
+  local name v
+  # Interleaved host / Kiln runs: the machine's load changes both alike.
+  for _ in $(seq "$REPS"); do
+    while read -r _ name v; do vals["host/$name"]+="$v "; done < <("$B/libcbench_host" "${LIBC_MIN_MS:-20}" | grep '^result ')
+    while read -r _ name v; do vals["linuxu/$name"]+="$v "; done < <("$out/libcbench_linuxu-x86_64" -- "${LIBC_MIN_MS:-20}" | grep '^result ')
+  done
+  local key
+  for key in "${!vals[@]}"; do
+    # shellcheck disable=SC2086
+    record "libc/${key%%/*}" "${key#*/}_ns" ns ${vals[$key]}
+  done
+  # Rows of the libc part that other pieces of issue 14 measure (room left
+  # for them: replace a pending line by their record lines).
+  pending libc tls_access_ns "needs __thread / thread_local (issue 14, TLS)"
+  pending libc getrandom_MBps "needs getrandom (issue 14, entropy)"
+  pending libc sqlite_speedtest1_memdb_s "needs SQLite speedtest1 built for Kiln and the host (issue 14)"
+}
+
 for p in "${parts[@]}"; do
   case $p in
     boot) bench_boot ;;
@@ -199,7 +230,8 @@ for p in "${parts[@]}"; do
     net) bench_net ;;
     xen) bench_xen ;;
     vfs) bench_vfs ;;
-    *) echo "bench: unknown part $p (known: boot sched net xen vfs)"; exit 2 ;;
+    libc) bench_libc ;;
+    *) echo "bench: unknown part $p (known: boot sched net xen vfs libc)"; exit 2 ;;
   esac
 done
 

@@ -7,9 +7,13 @@ import sys
 
 def main(tsv, out_json):
     rows = []
+    pending = []  # rows a part leaves for later: (part, metric, what they need)
     with open(tsv) as f:
         for line in f:
             part, metric, unit, med, mn = line.rstrip("\n").split("\t")
+            if med == "-":
+                pending.append({"part": part, "metric": metric, "needs": unit})
+                continue
             rows.append({"part": part, "metric": metric, "unit": unit,
                          "median": float(med), "min": float(mn)})
     rows.sort(key=lambda r: (r["metric"], r["part"]))
@@ -32,8 +36,12 @@ def main(tsv, out_json):
               " is faster than the host):")
         for x in sorted(ratios, key=lambda x: (x["metric"], x["variant"])):
             print(f"  {x['variant']:<22}{x['metric']:<26}{x['ratio_to_host']:>8.2f}x  {x['unit']}")
+    if pending:
+        print("\nnot measured yet:")
+        for p in pending:
+            print(f"  {p['part']:<22}{p['metric']:<26}not measured yet: {p['needs']}")
     with open(out_json, "w") as f:
-        json.dump({"results": rows, "ratios": ratios}, f, indent=2)
+        json.dump({"results": rows, "ratios": ratios, "pending": pending}, f, indent=2)
     print(f"\nwritten: {out_json}")
 
 

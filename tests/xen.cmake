@@ -79,6 +79,7 @@ kiln_xen_test(ktest SET sched-preempt APP helloworld CMDLINE "log.level=info --"
          "ktest: PASS newlib.clock_and_times_count_in_their_units" "ktest: PASS newlib.clock_nanosleep"
          "ktest: PASS sched.kernel_thread_local_is_per_thread" "ktest: PASS pthread.barrier_releases_all_together"
          "ktest: PASS pthread.spinlock_counter_is_exact"
+         "ktest: PASS string.memmove_overlaps_both_ways" "ktest: PASS string.vector_registers_survive_preemption"
          " passed, 0 failed" "Hello world!"
          "shut down: poweroff, status 0"
   REJECT "ktest: FAIL" "no dom0 peer")
