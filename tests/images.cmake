@@ -208,13 +208,16 @@ kiln_image_test(ipc SET ipc APP ipc
   EXPECT "ipc: pipe 1 MiB between threads, checksum" "ipc: nonblocking pipe: empty read EAGAIN, full after 65000 bytes EAGAIN=1, FIONREAD 65000, select 1"
          "ipc: EOF after the last writer, EPIPE=1 after the last reader"
          "ipc: epoll over a pipe, an eventfd and TCP on 127.0.0.1 ok" "ipc: the epoll descriptor is pollable"
-         "ipc: socketpair echo between threads ok" "ipc: poll over 5000 descriptors found pipe 1234"
+         "ipc: socketpair echo between threads ok"
+         "ipc: socketpair send/recv/sendmsg/recvmsg/shutdown/getsockopt ok"
+         "ipc: poll over 5000 descriptors found pipe 1234"
          "ipc: epoll over 5000 descriptors found pipe 2001" "ipc: all passed (0 failures)"
   REJECT "ipc: FAIL")
 # The same without lib/socket: poll, select, pipes, epoll and socketpair
 # are lib/fdtab's.
 kiln_image_test(ipc_nosock SET ipc-nosock APP ipc PLATFORMS linuxu
   EXPECT "ipc: epoll over a pipe, an eventfd (no sockets in this image) ok" "ipc: socketpair echo between threads ok"
+         "ipc: socketpair send/recv/sendmsg/recvmsg/shutdown/getsockopt ok"
          "ipc: poll over 5000 descriptors found pipe 1234" "ipc: all passed (0 failures)"
   REJECT "ipc: FAIL")
 

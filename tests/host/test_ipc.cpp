@@ -17,6 +17,8 @@
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
 
 #include <functional>
 #include <string>
@@ -335,6 +337,165 @@ TEST_F(Ipc, SocketpairIsTwoCrossedStreams) {
   EXPECT_EQ(rd(s[0], b, 8), -EAGAIN) << "SOCK_NONBLOCK";
   closefd(s[0]);
   closefd(s[1]);
+}
+
+// The socket calls on socketpair's ends (File::sendto ... setsockopt), with
+// sys/socket.h's values as an image has them (lwIP's, not the host's).
+namespace sk {
+constexpr int kPeek = 0x01, kWaitall = 0x02, kOob = 0x04, kDontwait = 0x08, kNosignal = 0x20;
+constexpr int kSol = 0xfff, kSndbuf = 0x1001, kRcvbuf = 0x1002, kError = 0x1007, kType = 0x1008;
+constexpr int kShutRd = 0, kShutWr = 1, kShutRdwr = 2;
+long send(int fd, const std::string& m, int flags) {
+  auto r = file(fd)->sendto(m.data(), m.size(), flags, nullptr, 0);
+  return r.is_error() ? -r.error().code() : static_cast<long>(r.value());
+}
+long recv(int fd, char* b, size_t n, int flags) {
+  auto r = file(fd)->recvfrom(b, n, flags, nullptr, nullptr);
+  return r.is_error() ? -r.error().code() : static_cast<long>(r.value());
+}
+int getopt(int fd, int name, int* v) {
+  uint32_t len = sizeof *v;
+  auto r = file(fd)->getsockopt(kSol, name, v, &len);
+  if (r.ok()) {
+    EXPECT_EQ(len, sizeof *v);
+  }
+  return r.is_error() ? -r.error().code() : 0;
+}
+}  // namespace sk
+
+TEST_F(Ipc, SocketpairSendRecvFlags) {
+  int s[2];
+  ASSERT_TRUE(kiln::socketpair_open(1, 1, 0, s).ok());
+  char b[16] = {};
+  EXPECT_EQ(sk::recv(s[0], b, sizeof b, sk::kDontwait), -EAGAIN) << "MSG_DONTWAIT on a blocking socket";
+  EXPECT_TRUE(waits.empty());
+  EXPECT_EQ(sk::send(s[1], "hello", sk::kNosignal | sk::kDontwait), 5);
+  EXPECT_EQ(sk::recv(s[0], b, 3, sk::kPeek), 3);
+  EXPECT_EQ(std::string(b, 3), "hel");
+  EXPECT_EQ(sk::recv(s[0], b, sizeof b, 0), 5) << "MSG_PEEK left the bytes there";
+  EXPECT_EQ(std::string(b, 5), "hello");
+  EXPECT_EQ(sk::recv(s[0], b, 1, sk::kOob), -EOPNOTSUPP);
+  uint32_t fromlen = 99;
+  EXPECT_EQ(sk::send(s[1], "ab", 0), 2);
+  auto r = file(s[0])->recvfrom(b, sizeof b, 0, nullptr, &fromlen);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r.value(), 2u);
+  EXPECT_EQ(fromlen, 0u) << "an unnamed peer";
+  struct sockaddr sa = {};
+  EXPECT_EQ(file(s[0])->sendto("x", 1, 0, &sa, sizeof sa).error().code(), EISCONN);
+  // MSG_WAITALL: the other "thread" sends in two pieces.
+  int step = 0;
+  on_wait = [&] {
+    if (step++ == 0) EXPECT_EQ(sk::send(s[1], "wor", 0), 3);
+    else EXPECT_EQ(sk::send(s[1], "ld", 0), 2);
+  };
+  EXPECT_EQ(sk::recv(s[0], b, 5, sk::kWaitall), 5);
+  EXPECT_EQ(std::string(b, 5), "world");
+  EXPECT_EQ(step, 2);
+  on_wait = nullptr;
+  closefd(s[0]);
+  closefd(s[1]);
+}
+
+TEST_F(Ipc, SocketpairSendmsgRecvmsg) {
+  int s[2];
+  ASSERT_TRUE(kiln::socketpair_open(1, 1, 0, s).ok());
+  char a[] = "scatter", g[] = "/gather";
+  struct iovec out[2] = {{a, 7}, {g, 7}};
+  struct msghdr m = {};
+  m.msg_iov = out;
+  m.msg_iovlen = 2;
+  auto w = file(s[0])->sendmsg(&m, 0);
+  ASSERT_TRUE(w.ok());
+  EXPECT_EQ(w.value(), 14u);
+  char x[4], y[32] = {};
+  struct iovec in[2] = {{x, 4}, {y, sizeof y}};
+  struct msghdr rm = {};
+  rm.msg_iov = in;
+  rm.msg_iovlen = 2;
+  rm.msg_controllen = 10;
+  rm.msg_flags = 7;
+  auto r = file(s[1])->recvmsg(&rm, 0);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r.value(), 14u);
+  EXPECT_EQ(std::string(x, 4) + y, "scatter/gather");
+  EXPECT_EQ(rm.msg_controllen, 0u);
+  EXPECT_EQ(rm.msg_flags, 0);
+  char ctl[16];
+  m.msg_control = ctl;
+  m.msg_controllen = sizeof ctl;
+  EXPECT_EQ(file(s[0])->sendmsg(&m, 0).error().code(), EOPNOTSUPP) << "no SCM_RIGHTS";
+  closefd(s[0]);
+  closefd(s[1]);
+}
+
+TEST_F(Ipc, SocketpairShutdown) {
+  int s[2];
+  char b[8];
+  // SHUT_WR: the peer reads what was sent, then end of file; our writes EPIPE.
+  ASSERT_TRUE(kiln::socketpair_open(1, 1, 0, s).ok());
+  EXPECT_EQ(sk::send(s[0], "bye", 0), 3);
+  EXPECT_EQ(pollf(s[1], kiln::kPollRdHup) & kiln::kPollRdHup, 0u);
+  ASSERT_TRUE(file(s[0])->shutdown(sk::kShutWr).ok());
+  EXPECT_EQ(sk::send(s[0], "x", 0), -EPIPE);
+  EXPECT_EQ(sk::recv(s[1], b, sizeof b, 0), 3);
+  EXPECT_EQ(sk::recv(s[1], b, sizeof b, 0), 0) << "end of file after SHUT_WR";
+  EXPECT_NE(pollf(s[1], kiln::kPollIn | kiln::kPollRdHup) & kiln::kPollRdHup, 0u);
+  EXPECT_EQ(pollf(s[1], kiln::kPollIn) & kiln::kPollHup, 0u) << "only one direction is shut";
+  EXPECT_EQ(sk::send(s[1], "back", 0), 4) << "the other direction still works";
+  EXPECT_EQ(sk::recv(s[0], b, sizeof b, 0), 4);
+  closefd(s[0]);
+  closefd(s[1]);
+  // SHUT_RD: what is there is read, then end of file; the peer's writes EPIPE.
+  ASSERT_TRUE(kiln::socketpair_open(1, 1, 0, s).ok());
+  EXPECT_EQ(sk::send(s[1], "left", 0), 4);
+  ASSERT_TRUE(file(s[0])->shutdown(sk::kShutRd).ok());
+  EXPECT_EQ(sk::send(s[1], "more", 0), -EPIPE);
+  EXPECT_EQ(sk::recv(s[0], b, sizeof b, 0), 4);
+  EXPECT_EQ(sk::recv(s[0], b, sizeof b, 0), 0);
+  EXPECT_EQ(sk::send(s[0], "ok", 0), 2);
+  // SHUT_RDWR: both; poll says POLLHUP.
+  ASSERT_TRUE(file(s[0])->shutdown(sk::kShutRdwr).ok());
+  EXPECT_NE(pollf(s[0], kiln::kPollIn) & kiln::kPollHup, 0u);
+  EXPECT_NE(pollf(s[1], kiln::kPollIn) & kiln::kPollHup, 0u);
+  EXPECT_EQ(file(s[0])->shutdown(7).error().code(), EINVAL);
+  closefd(s[0]);
+  closefd(s[1]);
+  // A blocked reader is woken by the peer's shutdown.
+  ASSERT_TRUE(kiln::socketpair_open(1, 1, 0, s).ok());
+  on_wait = [&] { ASSERT_TRUE(file(s[1])->shutdown(sk::kShutWr).ok()); };
+  EXPECT_EQ(sk::recv(s[0], b, sizeof b, 0), 0);
+  on_wait = nullptr;
+  closefd(s[0]);
+  closefd(s[1]);
+}
+
+TEST_F(Ipc, SocketpairSockopts) {
+  int s[2];
+  ASSERT_TRUE(kiln::socketpair_open(1, 1, 0, s).ok());
+  int v = -1;
+  EXPECT_EQ(sk::getopt(s[0], sk::kType, &v), 0);
+  EXPECT_EQ(v, 1) << "SOCK_STREAM";
+  EXPECT_EQ(sk::getopt(s[0], sk::kError, &v), 0);
+  EXPECT_EQ(v, 0);
+  EXPECT_EQ(sk::getopt(s[0], sk::kRcvbuf, &v), 0);
+  EXPECT_EQ(v, static_cast<int>(kRing));
+  EXPECT_EQ(sk::getopt(s[0], sk::kSndbuf, &v), 0);
+  EXPECT_EQ(v, static_cast<int>(kRing));
+  EXPECT_EQ(sk::getopt(s[0], 0x7777, &v), -ENOPROTOOPT);
+  uint32_t small = 2;
+  EXPECT_EQ(file(s[0])->getsockopt(sk::kSol, sk::kType, &v, &small).error().code(), EINVAL);
+  EXPECT_EQ(file(s[0])->getsockopt(6, 1, &v, &small).error().code(), ENOPROTOOPT) << "not SOL_SOCKET";
+  int big = 1 << 20;
+  EXPECT_TRUE(file(s[0])->setsockopt(sk::kSol, sk::kSndbuf, &big, sizeof big).ok());
+  EXPECT_EQ(file(s[0])->setsockopt(sk::kSol, 0x7777, &big, sizeof big).error().code(), ENOPROTOOPT);
+  closefd(s[0]);
+  closefd(s[1]);
+  // A pipe is no socket.
+  Pipe p;
+  EXPECT_EQ(sk::send(p.fd[1], "x", 0), -ENOTSOCK);
+  EXPECT_EQ(file(p.fd[0])->shutdown(sk::kShutRd).error().code(), ENOTSOCK);
+  EXPECT_EQ(sk::getopt(p.fd[0], sk::kType, &v), -ENOTSOCK);
 }
 
 // --- eventfd --------------------------------------------------------------------

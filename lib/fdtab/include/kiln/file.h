@@ -45,7 +45,9 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
-struct iovec;  // <sys/uio.h>
+struct iovec;     // <sys/uio.h>
+struct msghdr;    // <sys/socket.h>
+struct sockaddr;  // <sys/socket.h>
 #include <kiln/result.h>
 
 namespace kiln {
@@ -116,6 +118,20 @@ class File {
   // ioctl requests other than FIONBIO (which is set_status_flags for
   // every file, src/poll.cpp). arg is the caller's pointer.
   virtual Result<int> ioctl(unsigned long, void*) { return Error(ENOTTY); }
+  // The socket calls (lib/fdtab's src/sockcalls.cpp: send, recv, sendto,
+  // recvfrom, sendmsg, recvmsg, shutdown, getsockopt, setsockopt call
+  // these on the descriptor's file; send is sendto without an address).
+  // Files that are no sockets fail with ENOTSOCK. flags, levels and option
+  // names are sys/socket.h's values (lwIP's); len is a socklen_t.
+  virtual Result<size_t> sendto(const void*, size_t, int, const struct sockaddr*, uint32_t) {
+    return Error(ENOTSOCK);
+  }
+  virtual Result<size_t> recvfrom(void*, size_t, int, struct sockaddr*, uint32_t*) { return Error(ENOTSOCK); }
+  virtual Result<size_t> sendmsg(const struct msghdr*, int) { return Error(ENOTSOCK); }
+  virtual Result<size_t> recvmsg(struct msghdr*, int) { return Error(ENOTSOCK); }
+  virtual Result<void> shutdown(int) { return Error(ENOTSOCK); }
+  virtual Result<void> getsockopt(int, int, void*, uint32_t*) { return Error(ENOTSOCK); }
+  virtual Result<void> setsockopt(int, int, const void*, uint32_t) { return Error(ENOTSOCK); }
   // A tag naming the file's kind for the code that made it (no RTTI):
   // lets lib/socket tell its sockets and epoll_ctl its epoll instances.
   virtual const void* kind() const { return nullptr; }
