@@ -304,6 +304,10 @@ kiln_image_test(files_emfile SET files APP files OPTS fd.max=40 ARGS emfile
 kiln_image_test(files_enospc SET files APP files OPTS ramfs.max=2M ARGS enospc
   EXPECT "ok: write until ENOSPC" "ok: earlier files intact" "ok: unlink frees the space" "files: 5 passed, 0 failed"
   REJECT "FAIL")
+# poll/select/epoll over files as Linux: always ready; epoll_ctl EPERM.
+kiln_image_test(files_poll SET files APP files ARGS poll
+  EXPECT "ok: epoll_ctl ADD of a regular file: EPERM" "ok: epoll_ctl ADD of a directory: EPERM"
+         "files: 9 passed, 0 failed" REJECT "FAIL")
 # The procfs (VFS_PROCFS, on by default with the vfs): meminfo, cpuinfo, and
 # /proc/self/fd listing and naming a pipe, a file, a directory, /dev/null.
 kiln_image_test(files_proc SET files APP files ARGS proc

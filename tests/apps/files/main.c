@@ -5,6 +5,7 @@
  *   files            every check below
  *   files emfile     open files until EMFILE (run with fd.max=)
  *   files enospc     fill the ramfs until ENOSPC (run with ramfs.max=)
+ *   files poll       poll/select/epoll over files, directories and /dev
  *   files proc       /proc: meminfo, cpuinfo, self/fd with a pipe, a file
  *                    and a directory open (VFS_PROCFS)
  */
@@ -15,6 +16,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <sys/epoll.h>
+#include <sys/select.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
@@ -348,11 +352,50 @@ static void proc(void) {
   check(seen == 7, "ls /proc: self meminfo cpuinfo");
 }
 
+/* Linux's answers: poll and select find files and directories always
+ * ready; epoll_ctl(ADD) refuses them, and /dev/null, with EPERM. */
+static void polling(void) {
+  check(write_file("/tmp/p.txt", "x") == 0, "a file to poll");
+  int f = open("/tmp/p.txt", O_RDONLY), w = open("/tmp/p.txt", O_WRONLY), d = open("/tmp", O_RDONLY),
+      n = open("/dev/null", O_RDWR), u = open("/dev/urandom", O_RDONLY);
+  check(f >= 0 && w >= 0 && d >= 0 && n >= 0 && u >= 0, "open a file (twice), a directory, /dev/null, /dev/urandom");
+  struct pollfd p[3] = {{f, POLLIN | POLLOUT, 0}, {w, POLLIN | POLLOUT, 0}, {d, POLLIN, 0}};
+  check(poll(p, 3, 0) == 3 && p[0].revents == (POLLIN | POLLOUT) && p[1].revents == (POLLIN | POLLOUT) &&
+            p[2].revents == POLLIN,
+        "poll: files and directories always ready (POLLIN|POLLOUT whatever the access mode)");
+  fd_set r, wr;
+  FD_ZERO(&r);
+  FD_ZERO(&wr);
+  FD_SET(f, &r);
+  FD_SET(d, &r);
+  FD_SET(w, &wr);
+  struct timeval tv = {0, 0};
+  check(select(d > w ? d + 1 : (w > f ? w + 1 : f + 1), &r, &wr, NULL, &tv) == 3, "select: the same");
+  int ep = epoll_create1(0);
+  struct epoll_event ev = {EPOLLIN, {0}};
+  errno = 0;
+  check(epoll_ctl(ep, EPOLL_CTL_ADD, f, &ev) == -1 && errno == EPERM, "epoll_ctl ADD of a regular file: EPERM");
+  errno = 0;
+  check(epoll_ctl(ep, EPOLL_CTL_ADD, d, &ev) == -1 && errno == EPERM, "epoll_ctl ADD of a directory: EPERM");
+  errno = 0;
+  check(epoll_ctl(ep, EPOLL_CTL_ADD, n, &ev) == -1 && errno == EPERM, "epoll_ctl ADD of /dev/null: EPERM");
+  check(epoll_ctl(ep, EPOLL_CTL_ADD, u, &ev) == 0, "epoll_ctl ADD of /dev/urandom works");
+  struct epoll_event out[2];
+  check(epoll_wait(ep, out, 2, 0) == 1 && out[0].events == EPOLLIN, "epoll_wait: /dev/urandom readable");
+  close(ep);
+  close(f);
+  close(w);
+  close(d);
+  close(n);
+  close(u);
+}
+
 int main(int argc, char** argv) {
   const char* what = argc > 1 ? argv[1] : "all";
   if (!strcmp(what, "emfile")) emfile();
   else if (!strcmp(what, "enospc")) enospc();
   else if (!strcmp(what, "proc")) proc();
+  else if (!strcmp(what, "poll")) polling();
   else {
     basics();
     directories();

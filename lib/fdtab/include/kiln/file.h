@@ -115,6 +115,11 @@ class File {
   // True when every readiness change calls wake() (see the top of this
   // file); false when changes are announced to all waiters only.
   virtual bool wakes_waiters() { return false; }
+  // Whether epoll_ctl(EPOLL_CTL_ADD) takes it: false for what Linux has no
+  // poll operation for (regular files, directories, /dev/null, /dev/zero,
+  // /dev/full), which epoll refuses with EPERM. poll and select take every
+  // file (those are always ready: the default poll()).
+  virtual bool epollable() const { return true; }
   // ioctl requests other than FIONBIO (which is set_status_flags for
   // every file, src/poll.cpp). arg is the caller's pointer.
   virtual Result<int> ioctl(unsigned long, void*) { return Error(ENOTTY); }
