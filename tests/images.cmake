@@ -304,6 +304,11 @@ kiln_image_test(files_emfile SET files APP files OPTS fd.max=40 ARGS emfile
 kiln_image_test(files_enospc SET files APP files OPTS ramfs.max=2M ARGS enospc
   EXPECT "ok: write until ENOSPC" "ok: earlier files intact" "ok: unlink frees the space" "files: 5 passed, 0 failed"
   REJECT "FAIL")
+# Advisory locks: flock between opens (a blocked thread, the rest running),
+# fcntl POSIX and OFD locks, lockf.
+kiln_image_test(files_locks SET files APP files ARGS locks
+  EXPECT "ok: a blocked flock waits in its thread only, until the unlock" "ok: F_GETLK: F_UNLCK"
+         "ok: F_OFD_SETLK against the process's lock: EAGAIN" "files: 22 passed, 0 failed" REJECT "FAIL")
 # poll/select/epoll over files as Linux: always ready; epoll_ctl EPERM.
 kiln_image_test(files_poll SET files APP files ARGS poll
   EXPECT "ok: epoll_ctl ADD of a regular file: EPERM" "ok: epoll_ctl ADD of a directory: EPERM"

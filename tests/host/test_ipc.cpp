@@ -16,7 +16,9 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/file.h>
 #include <sys/ioctl.h>
+#include <unistd.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 
@@ -496,6 +498,160 @@ TEST_F(Ipc, SocketpairSockopts) {
   EXPECT_EQ(sk::send(p.fd[1], "x", 0), -ENOTSOCK);
   EXPECT_EQ(file(p.fd[0])->shutdown(sk::kShutRd).error().code(), ENOTSOCK);
   EXPECT_EQ(sk::getopt(p.fd[0], sk::kType, &v), -ENOTSOCK);
+}
+
+// --- advisory locks (locks.cpp) ---------------------------------------------------
+
+// Open file descriptions of one "file" (lock_key: the shared node), with
+// an offset and a size for SEEK_CUR / SEEK_END ranges.
+class LockFile final : public kiln::File {
+ public:
+  LockFile(const void* node, int acc) : node_(node) { status_ = acc; }
+  const void* lock_key() const override { return node_; }
+  kiln::Result<off_t> seek(off_t off, int whence) override {
+    if (whence == SEEK_CUR) return kiln::Ok(pos + off);
+    pos = off;
+    return kiln::Ok(pos);
+  }
+  kiln::Result<void> stat(struct stat* st) override {
+    memset(st, 0, sizeof *st);
+    st->st_size = 1000;
+    return {};
+  }
+  kiln::Result<void> release() override {
+    ++released;
+    return {};
+  }
+  off_t pos = 0;
+  int released = 0;
+
+ private:
+  const void* node_;
+};
+
+int fl(kiln::File& f, int op) {
+  auto r = kiln::flock_file(f, op);
+  return r.is_error() ? -r.error().code() : 0;
+}
+
+struct flock range(int type, off_t start, off_t len, int whence = SEEK_SET) {
+  struct flock l = {};
+  l.l_type = static_cast<short>(type);
+  l.l_whence = static_cast<short>(whence);
+  l.l_start = start;
+  l.l_len = len;
+  return l;
+}
+int lk(kiln::File& f, int cmd, struct flock l) {
+  auto r = kiln::fcntl_lock(f, cmd, &l);
+  return r.is_error() ? -r.error().code() : 0;
+}
+
+TEST_F(Ipc, FlockSharedExclusiveAndNonblocking) {
+  int node;
+  LockFile a(&node, O_RDWR), b(&node, O_RDONLY), other(&a, O_RDWR);
+  int fa = kiln::fd_install(&a).value(), fb = kiln::fd_install(&b).value();
+  EXPECT_EQ(fl(a, LOCK_EX), 0);
+  EXPECT_EQ(fl(b, LOCK_EX | LOCK_NB), -EWOULDBLOCK) << "another description of the file";
+  EXPECT_EQ(fl(b, LOCK_SH | LOCK_NB), -EWOULDBLOCK);
+  EXPECT_EQ(fl(other, LOCK_EX | LOCK_NB), 0) << "another file";
+  EXPECT_EQ(fl(a, LOCK_EX | LOCK_NB), 0) << "the holder again";
+  EXPECT_EQ(fl(a, LOCK_SH), 0) << "converted to shared";
+  EXPECT_EQ(fl(b, LOCK_SH | LOCK_NB), 0) << "two shared";
+  EXPECT_EQ(fl(a, LOCK_EX | LOCK_NB), -EWOULDBLOCK);
+  EXPECT_EQ(fl(b, LOCK_UN), 0);
+  EXPECT_EQ(fl(a, LOCK_EX | LOCK_NB), 0);
+  EXPECT_EQ(fl(a, 0), -EINVAL);
+  EXPECT_EQ(fl(a, LOCK_SH | LOCK_EX), -EINVAL);
+  // Blocking: b waits (the calling thread only) until a unlocks.
+  int sleeps = 0;
+  on_wait = [&] {
+    if (++sleeps == 2) {
+      EXPECT_EQ(fl(a, LOCK_UN), 0);
+    }
+  };
+  EXPECT_EQ(fl(b, LOCK_EX), 0);
+  EXPECT_EQ(sleeps, 2) << "slept until the unlock";
+  EXPECT_NE(waits_masked.back(), 0) << "slept with events masked";
+  on_wait = nullptr;
+  EXPECT_EQ(fl(a, LOCK_SH | LOCK_NB), -EWOULDBLOCK);
+  // dup shares the description: closing one descriptor keeps the lock, the
+  // last close drops it.
+  int fb2 = kiln::fd_dup(fb).value();
+  closefd(fb);
+  EXPECT_EQ(fl(a, LOCK_SH | LOCK_NB), -EWOULDBLOCK) << "a dup still holds it";
+  closefd(fb2);
+  EXPECT_EQ(b.released, 1);
+  EXPECT_EQ(fl(a, LOCK_EX | LOCK_NB), 0) << "released with the last close";
+  closefd(fa);
+  EXPECT_EQ(fl(other, LOCK_UN), 0);
+  EXPECT_EQ(kiln::lock_records(), 0u);
+}
+
+TEST_F(Ipc, FcntlLocksPosixAndOfd) {
+  int node;
+  LockFile a(&node, O_RDWR), b(&node, O_RDWR), ro(&node, O_RDONLY), wo(&node, O_WRONLY);
+  int fa = kiln::fd_install(&a).value(), fb = kiln::fd_install(&b).value();
+  // POSIX locks belong to the process: never a conflict with itself.
+  EXPECT_EQ(lk(a, F_SETLK, range(F_WRLCK, 0, 100)), 0);
+  EXPECT_EQ(lk(b, F_SETLK, range(F_WRLCK, 50, 100)), 0) << "same process";
+  struct flock q = range(F_WRLCK, 0, 0);
+  EXPECT_EQ(lk(b, F_GETLK, q), 0);
+  ASSERT_TRUE(kiln::fcntl_lock(b, F_GETLK, &q).ok());
+  EXPECT_EQ(q.l_type, F_UNLCK) << "F_GETLK: nothing of another owner";
+  // OFD locks belong to the description: they conflict with the process's
+  // and with other descriptions'.
+  EXPECT_EQ(lk(b, F_OFD_SETLK, range(F_RDLCK, 10, 5)), -EAGAIN);
+  EXPECT_EQ(lk(b, F_OFD_SETLK, range(F_RDLCK, 200, 10)), 0);
+  EXPECT_EQ(lk(a, F_OFD_SETLK, range(F_WRLCK, 205, 1)), -EAGAIN);
+  EXPECT_EQ(lk(a, F_OFD_SETLK, range(F_RDLCK, 205, 1)), 0) << "two readers";
+  q = range(F_WRLCK, 0, 150);
+  ASSERT_TRUE(kiln::fcntl_lock(a, F_OFD_GETLK, &q).ok());
+  EXPECT_EQ(q.l_type, F_WRLCK) << "the process's write lock on 0..149";
+  EXPECT_EQ(q.l_start, 0);
+  EXPECT_EQ(q.l_len, 150);
+  EXPECT_EQ(q.l_pid, static_cast<short>(getpid()));
+  q = range(F_WRLCK, 200, 1);
+  ASSERT_TRUE(kiln::fcntl_lock(a, F_OFD_GETLK, &q).ok());
+  EXPECT_EQ(q.l_type, F_RDLCK);
+  EXPECT_EQ(q.l_start, 200);
+  EXPECT_EQ(q.l_pid, -1) << "an OFD lock has no pid";
+  // Unlocking the middle splits the process's lock.
+  EXPECT_EQ(lk(a, F_SETLK, range(F_UNLCK, 20, 10)), 0);
+  EXPECT_EQ(lk(b, F_OFD_SETLK, range(F_WRLCK, 22, 5)), 0) << "the hole";
+  EXPECT_EQ(lk(b, F_OFD_SETLK, range(F_WRLCK, 19, 2)), -EAGAIN) << "the left part is still there";
+  EXPECT_EQ(lk(b, F_OFD_SETLK, range(F_WRLCK, 30, 1)), -EAGAIN) << "and the right part";
+  // SEEK_CUR, SEEK_END, negative lengths.
+  a.pos = 500;
+  EXPECT_EQ(lk(a, F_OFD_SETLK, range(F_WRLCK, 10, -5, SEEK_CUR)), 0);  // 505..509
+  EXPECT_EQ(lk(b, F_OFD_SETLK, range(F_WRLCK, 509, 1)), -EAGAIN);
+  EXPECT_EQ(lk(b, F_OFD_SETLK, range(F_WRLCK, 510, 1)), 0);
+  EXPECT_EQ(lk(a, F_OFD_SETLK, range(F_WRLCK, -1, 1, SEEK_END)), 0);  // 999
+  EXPECT_EQ(lk(b, F_OFD_SETLK, range(F_RDLCK, 999, 0)), -EAGAIN);
+  // Arguments.
+  EXPECT_EQ(lk(a, F_SETLK, range(7, 0, 1)), -EINVAL) << "bad l_type";
+  EXPECT_EQ(lk(a, F_SETLK, range(F_RDLCK, 0, 1, 9)), -EINVAL) << "bad l_whence";
+  EXPECT_EQ(lk(a, F_GETLK, range(F_UNLCK, 0, 1)), -EINVAL);
+  EXPECT_EQ(lk(a, F_SETLK, range(F_RDLCK, -1, 1)), -EINVAL) << "before the start";
+  EXPECT_EQ(lk(ro, F_SETLK, range(F_WRLCK, 0, 1)), -EBADF) << "write lock, read-only";
+  EXPECT_EQ(lk(wo, F_SETLK, range(F_RDLCK, 0, 1)), -EBADF) << "read lock, write-only";
+  struct flock withpid = range(F_RDLCK, 0, 1);
+  withpid.l_pid = 5;
+  EXPECT_EQ(lk(a, F_OFD_SETLK, withpid), -EINVAL) << "OFD with l_pid";
+  // F_OFD_SETLKW waits for the other description's unlock.
+  on_wait = [&] { EXPECT_EQ(lk(b, F_OFD_SETLK, range(F_UNLCK, 0, 0)), 0); };
+  EXPECT_EQ(lk(a, F_OFD_SETLKW, range(F_WRLCK, 200, 20)), 0);
+  on_wait = nullptr;
+  // Closing any descriptor of the file drops the process's POSIX locks;
+  // OFD locks go with their description's last close.
+  int fa2 = kiln::fd_dup(fa).value();
+  closefd(fa2);
+  EXPECT_EQ(lk(b, F_OFD_SETLK, range(F_WRLCK, 0, 19)), 0) << "POSIX locks gone at a close";
+  EXPECT_EQ(lk(b, F_OFD_SETLK, range(F_WRLCK, 999, 1)), -EAGAIN) << "a's OFD lock is still there";
+  closefd(fa);
+  EXPECT_EQ(lk(b, F_OFD_SETLK, range(F_WRLCK, 999, 1)), 0) << "gone with a's last close";
+  closefd(fb);
+  EXPECT_EQ(kiln::lock_records(), 0u);
 }
 
 // --- eventfd --------------------------------------------------------------------

@@ -157,6 +157,7 @@ Result<void> File::unref() {
   if (__atomic_sub_fetch(&refs_, 1, __ATOMIC_ACQ_REL) != 0) return {};
   // Only epoll items can still be on the list (pollers hold references).
   waiters_.detach_all();
+  if (lock_records()) locks_released(*this);
   return release();
 }
 
@@ -202,7 +203,10 @@ Result<void> fd_install_at(int fd, File* f) {
   });
   // As POSIX dup2: the old file is closed, but an error from closing it is
   // not this call's failure (the new descriptor is in place).
-  if (old && old != &reserved) (void)old->unref();
+  if (old && old != &reserved) {
+    locks_closed(*old);
+    (void)old->unref();
+  }
   return {};
 }
 
@@ -226,6 +230,7 @@ Result<void> fd_close(int fd) {
     return clear(t, fd);
   });
   if (!f) return Error(EBADF);
+  locks_closed(*f);
   return f->unref();
 }
 

@@ -5,6 +5,7 @@
  *   files            every check below
  *   files emfile     open files until EMFILE (run with fd.max=)
  *   files enospc     fill the ramfs until ENOSPC (run with ramfs.max=)
+ *   files locks      flock between opens and threads, fcntl and OFD locks, lockf
  *   files poll       poll/select/epoll over files, directories and /dev
  *   files proc       /proc: meminfo, cpuinfo, self/fd with a pipe, a file
  *                    and a directory open (VFS_PROCFS)
@@ -17,6 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <poll.h>
+#include <pthread.h>
+#include <sys/file.h>
+#include <time.h>
 #include <sys/epoll.h>
 #include <sys/select.h>
 #include <sys/stat.h>
@@ -390,12 +394,81 @@ static void polling(void) {
   close(u);
 }
 
+/* Advisory locks: flock's between two opens of one file (a thread blocked
+ * on one, the others running), fcntl's POSIX locks (never a conflict in
+ * one process), OFD locks (per open), lockf. */
+static volatile int unlocked_at, locked_by_thread;
+static void* flock_waiter(void* arg) {
+  int fd = *(int*)arg;
+  if (flock(fd, LOCK_EX) == 0) locked_by_thread = unlocked_at ? 1 : -1;  /* not before the unlock */
+  flock(fd, LOCK_UN);
+  return NULL;
+}
+
+static void locks(void) {
+  check(write_file("/tmp/lock", "0123456789") == 0, "a file to lock");
+  int a = open("/tmp/lock", O_RDWR), b = open("/tmp/lock", O_RDWR), r = open("/tmp/lock", O_RDONLY);
+  check(flock(a, LOCK_EX) == 0, "flock LOCK_EX");
+  errno = 0;
+  check(flock(b, LOCK_SH | LOCK_NB) == -1 && errno == EWOULDBLOCK, "flock of another open: EWOULDBLOCK");
+  int d = dup(a);
+  check(flock(d, LOCK_EX | LOCK_NB) == 0, "a dup shares the lock");
+  pthread_t t;
+  pthread_create(&t, NULL, flock_waiter, &b);
+  struct timespec ms = {0, 1000000};
+  int spins = 0;
+  for (int i = 0; i < 50; ++i, ++spins) nanosleep(&ms, NULL); /* the thread is blocked, we run */
+  unlocked_at = spins;
+  close(d);
+  check(flock(a, LOCK_NB | LOCK_SH) == 0, "still held after closing the dup (converted to shared)");
+  check(flock(a, LOCK_UN) == 0, "LOCK_UN");
+  pthread_join(t, NULL);
+  check(locked_by_thread == 1 && spins == 50, "a blocked flock waits in its thread only, until the unlock");
+  check(flock(b, LOCK_EX | LOCK_NB) == 0, "flock after the unlock");
+  close(b);
+  check(flock(a, LOCK_EX | LOCK_NB) == 0, "released at the last close");
+  check(flock(a, 3) == -1 && errno == EINVAL, "flock bad operation: EINVAL");
+  flock(a, LOCK_UN);
+
+  struct flock l = {F_WRLCK, SEEK_SET, 0, 5, 0, 0};
+  check(fcntl(a, F_SETLK, &l) == 0, "fcntl F_SETLK write lock");
+  b = open("/tmp/lock", O_RDWR);
+  l.l_type = F_WRLCK;
+  check(fcntl(b, F_SETLKW, &l) == 0, "F_SETLKW from another open: one process, no conflict");
+  l.l_type = F_WRLCK;
+  check(fcntl(b, F_GETLK, &l) == 0 && l.l_type == F_UNLCK, "F_GETLK: F_UNLCK");
+  l.l_type = F_WRLCK;
+  errno = 0;
+  check(fcntl(r, F_SETLK, &l) == -1 && errno == EBADF, "write lock on a read-only open: EBADF");
+  l.l_type = 9;
+  errno = 0;
+  check(fcntl(a, F_SETLK, &l) == -1 && errno == EINVAL, "bad l_type: EINVAL");
+  struct flock w = {F_WRLCK, 7, 0, 1, 0, 0};
+  errno = 0;
+  check(fcntl(a, F_SETLK, &w) == -1 && errno == EINVAL, "bad l_whence: EINVAL");
+  struct flock o = {F_WRLCK, SEEK_SET, 2, 1, 0, 0};
+  errno = 0;
+  check(fcntl(b, F_OFD_SETLK, &o) == -1 && errno == EAGAIN, "F_OFD_SETLK against the process's lock: EAGAIN");
+  o.l_start = 6;
+  check(fcntl(b, F_OFD_SETLK, &o) == 0, "F_OFD_SETLK beside it");
+  struct flock q = {F_RDLCK, SEEK_SET, 0, 5, 0, 0};
+  check(fcntl(a, F_OFD_GETLK, &q) == 0 && q.l_type == F_WRLCK && q.l_start == 0 && q.l_len == 5 && q.l_pid == 1,
+        "F_OFD_GETLK names the process's lock");
+  check(lseek(r, 6, SEEK_SET) == 6 && lockf(r, F_TEST, 1) == -1 && errno == EACCES, "lockf F_TEST sees the OFD lock");
+  close(b); /* drops the process's POSIX locks (any close) and b's OFD lock */
+  check(lockf(r, F_TEST, 0) == 0, "nothing left after closing");
+  check(lseek(a, 0, SEEK_SET) == 0 && lockf(a, F_TLOCK, 3) == 0 && lockf(a, F_ULOCK, 3) == 0, "lockf F_TLOCK, F_ULOCK");
+  close(a);
+  close(r);
+}
+
 int main(int argc, char** argv) {
   const char* what = argc > 1 ? argv[1] : "all";
   if (!strcmp(what, "emfile")) emfile();
   else if (!strcmp(what, "enospc")) enospc();
   else if (!strcmp(what, "proc")) proc();
   else if (!strcmp(what, "poll")) polling();
+  else if (!strcmp(what, "locks")) locks();
   else {
     basics();
     directories();

@@ -48,6 +48,7 @@
 struct iovec;     // <sys/uio.h>
 struct msghdr;    // <sys/socket.h>
 struct sockaddr;  // <sys/socket.h>
+struct flock;     // <fcntl.h>
 #include <kiln/result.h>
 
 namespace kiln {
@@ -115,6 +116,9 @@ class File {
   // True when every readiness change calls wake() (see the top of this
   // file); false when changes are announced to all waiters only.
   virtual bool wakes_waiters() { return false; }
+  // What an advisory lock on this file locks (src/locks.cpp): the file
+  // itself by default; a vfs file says its vnode, so opens of one path meet.
+  virtual const void* lock_key() const { return this; }
   // Whether epoll_ctl(EPOLL_CTL_ADD) takes it: false for what Linux has no
   // poll operation for (regular files, directories, /dev/null, /dev/zero,
   // /dev/full), which epoll refuses with EPERM. poll and select take every
@@ -270,6 +274,20 @@ class FileRef {
   File* f_ = nullptr;
 };
 Result<FileRef> fd_get(int fd);
+
+// Advisory locks (src/locks.cpp; docs/vfs.md "Advisory locks").
+// flock_file: LOCK_SH / LOCK_EX / LOCK_UN, | LOCK_NB (EWOULDBLOCK instead
+// of blocking the calling thread), owned by the open file description.
+Result<void> flock_file(File& f, int op);
+// fcntl F_GETLK F_SETLK F_SETLKW and F_OFD_GETLK (36) F_OFD_SETLK (37)
+// F_OFD_SETLKW (38) with the caller's struct flock.
+Result<void> fcntl_lock(File& f, int cmd, struct flock* fl);
+// The table's hooks: a descriptor for f was closed (POSIX locks go), and
+// the description's last reference went (its flock and OFD locks go).
+void locks_closed(File& f);
+void locks_released(File& f);
+// How many lock records there are (tests).
+unsigned lock_records();
 
 // The console file (fds 0, 1, 2 at boot).
 File& console_file();
