@@ -327,16 +327,21 @@ kiln_image_test(files_proc SET files APP files ARGS proc
 # the archive's bytes unchanged, the other file untouched), initrd.at=/data
 # and none, a malformed archive still refused at boot; vfs.mount= made at
 # boot, and bad ones stopping it with one line.
-set(_rootfs_lines "rootfs: / = bin dev etc motd-link proc tmp" "rootfs: /etc = motd other"
+set(_rootfs_lines "rootfs: / = bin dev etc motd-link proc tmp" "rootfs: /etc = motd motd.hard other"
   "rootfs: cat /etc/motd: embedded motd" "rootfs: cat /motd-link: embedded motd"
   "rootfs: stat /etc/motd: f 0644 14 bytes, 0 blocks" "rootfs: stat /bin/tool: f 0755 12 bytes, 0 blocks"
   "rootfs: stat /motd-link: l 0777 8 bytes, 0 blocks")
 kiln_image_test(rootfs_embedded SET rootfs APP rootfs OPTS log.level=info
-  EXPECT ${_rootfs_lines} "kiln: vfs: initrd (embedded) at /: 6 entries served in place, 0 skipped")
+  EXPECT ${_rootfs_lines} "kiln: vfs: initrd (embedded) at /: 7 entries served in place, 0 skipped")
 kiln_image_test(rootfs_external SET rootfs APP rootfs INITRD ${_ird}/external.cpio
   EXPECT "rootfs: / = boot dev proc tmp" "rootfs: /boot = big.bin link message.txt"
          "rootfs: cat /boot/message.txt: given at boot" "rootfs: cat /boot/link: given at boot"
          "rootfs: stat /boot/big.bin: f 0644 204800 bytes, 0 blocks" REJECT "motd")
+# A hard link in the embedded folder (made by tests/apps/rootfs/CMakeLists.txt):
+# one inode with two names in the tree.
+kiln_image_test(rootfs_hard_link SET rootfs APP rootfs ARGS links
+  EXPECT "ok: a hard link: the same st_ino" "ok: st_nlink 2" "ok: both names read the same data"
+         "ok: read through the other" "rootfs: 7 passed, 0 failed" REJECT "FAIL")
 kiln_image_test(rootfs_write SET rootfs APP rootfs ARGS write
   EXPECT "ok: write an initrd file" "ok: it reads back the new data" "ok: the other file is untouched"
          "ok: the archive still holds the old bytes" "ok: append to an initrd file keeps its start"
