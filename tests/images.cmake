@@ -309,6 +309,12 @@ kiln_image_test(files_enospc SET files APP files OPTS ramfs.max=2M ARGS enospc
 kiln_image_test(files_locks SET files APP files ARGS locks
   EXPECT "ok: a blocked flock waits in its thread only, until the unlock" "ok: F_GETLK: F_UNLCK"
          "ok: F_OFD_SETLK against the process's lock: EAGAIN" "files: 22 passed, 0 failed" REJECT "FAIL")
+# FIFOs on the ramfs (mkfifo, mknod): opens share one pipe, a blocked
+# O_RDONLY open in a thread, O_NONBLOCK's ENXIO, EOF, mknod S_IFCHR EPERM.
+kiln_image_test(files_fifo SET files APP files ARGS fifo
+  EXPECT "ok: a blocking O_RDONLY open waits for a writer" "ok: the reader got it all, then EOF"
+         "ok: O_WRONLY|O_NONBLOCK, no reader: ENXIO" "ok: mknod S_IFCHR: EPERM" "files: 16 passed, 0 failed"
+  REJECT "FAIL")
 # poll/select/epoll over files as Linux: always ready; epoll_ctl EPERM.
 kiln_image_test(files_poll SET files APP files ARGS poll
   EXPECT "ok: epoll_ctl ADD of a regular file: EPERM" "ok: epoll_ctl ADD of a directory: EPERM"

@@ -500,6 +500,104 @@ TEST_F(Ipc, SocketpairSockopts) {
   EXPECT_EQ(sk::getopt(p.fd[0], sk::kType, &v), -ENOTSOCK);
 }
 
+// --- FIFOs ------------------------------------------------------------------------
+
+unsigned pollf_file(kiln::File* f) { return f->poll(kiln::kPollIn) & (kiln::kPollIn | kiln::kPollHup); }
+long frd_nb(kiln::File* f, char* b, size_t n) {
+  (void)f->set_status_flags(O_NONBLOCK);
+  auto r = f->read(b, n);
+  return r.is_error() ? -r.error().code() : static_cast<long>(r.value());
+}
+kiln::File* fifo(kiln::Fifo* f, int flags, int* err = nullptr) {
+  auto r = kiln::fifo_open(f, flags);
+  if (err) *err = r.is_error() ? r.error().code() : 0;
+  return r.is_error() ? nullptr : r.value();
+}
+long frd(kiln::File* f, char* b, size_t n) {
+  auto r = f->read(b, n);
+  return r.is_error() ? -r.error().code() : static_cast<long>(r.value());
+}
+long fwr(kiln::File* f, const std::string& m) {
+  auto r = f->write(m.data(), m.size());
+  return r.is_error() ? -r.error().code() : static_cast<long>(r.value());
+}
+
+TEST_F(Ipc, FifoOpensShareOnePipe) {
+  kiln::Fifo* node = kiln::fifo_new().value();
+  int err;
+  EXPECT_EQ(fifo(node, O_WRONLY | O_NONBLOCK, &err), nullptr);
+  EXPECT_EQ(err, ENXIO) << "a non-blocking writer with no reader";
+  kiln::File* r = fifo(node, O_RDONLY | O_NONBLOCK);
+  ASSERT_NE(r, nullptr) << "a non-blocking reader opens at once";
+  EXPECT_TRUE(waits.empty());
+  char b[16];
+  EXPECT_EQ(frd(r, b, sizeof b), 0) << "no writer: end of file";
+  kiln::File* w1 = fifo(node, O_WRONLY | O_NONBLOCK);
+  ASSERT_NE(w1, nullptr) << "now there is a reader";
+  kiln::File* w2 = fifo(node, O_WRONLY);
+  ASSERT_NE(w2, nullptr) << "a blocking writer with a reader there does not wait";
+  EXPECT_TRUE(waits.empty());
+  EXPECT_EQ(fwr(w1, "one,"), 4);
+  EXPECT_EQ(fwr(w2, "two"), 3);
+  EXPECT_EQ(frd(r, b, sizeof b), 7);
+  EXPECT_EQ(std::string(b, 7), "one,two") << "both writers into one pipe";
+  EXPECT_EQ(frd(r, b, sizeof b), -EAGAIN) << "writers there: no end of file";
+  struct stat st;
+  ASSERT_TRUE(r->stat(&st).ok());
+  EXPECT_TRUE(S_ISFIFO(st.st_mode));
+  ASSERT_TRUE(w1->unref().ok());
+  EXPECT_EQ(frd(r, b, sizeof b), -EAGAIN) << "one writer left";
+  ASSERT_TRUE(w2->unref().ok());
+  EXPECT_EQ(frd(r, b, sizeof b), 0) << "the last writer gone: end of file";
+  EXPECT_NE(pollf_file(r), 0u);
+  // A reader that is gone: writes fail with EPIPE.
+  kiln::File* w3 = fifo(node, O_WRONLY | O_NONBLOCK);
+  ASSERT_NE(w3, nullptr);
+  EXPECT_EQ(fwr(w3, "left"), 4);
+  ASSERT_TRUE(r->unref().ok());
+  EXPECT_EQ(fwr(w3, "x"), -EPIPE);
+  ASSERT_TRUE(w3->unref().ok());
+  // Everything closed: the data is gone (as Linux); a new pair starts empty.
+  kiln::File* rw = fifo(node, O_RDWR);
+  ASSERT_NE(rw, nullptr) << "O_RDWR never waits";
+  EXPECT_EQ(frd_nb(rw, b, sizeof b), -EAGAIN);
+  ASSERT_TRUE(rw->unref().ok());
+  kiln::fifo_put(node);
+}
+
+TEST_F(Ipc, FifoBlockingOpensWaitForTheOtherSide) {
+  kiln::Fifo* node = kiln::fifo_new().value();
+  kiln::File* w = nullptr;
+  // The reader's open waits; "another thread" opens for writing and writes.
+  on_wait = [&] {
+    if (w) return;
+    w = fifo(node, O_WRONLY);
+    ASSERT_NE(w, nullptr);
+    EXPECT_EQ(fwr(w, "hi"), 2);
+  };
+  kiln::File* r = fifo(node, O_RDONLY);
+  ASSERT_NE(r, nullptr);
+  EXPECT_EQ(waits.size(), 1u) << "slept once, until the writer came";
+  char b[4];
+  EXPECT_EQ(frd(r, b, sizeof b), 2);
+  ASSERT_TRUE(w->unref().ok());
+  ASSERT_TRUE(r->unref().ok());
+  // The writer's open waits for a reader.
+  kiln::File* r2 = nullptr;
+  on_wait = [&] {
+    if (!r2) r2 = fifo(node, O_RDONLY | O_NONBLOCK);
+  };
+  size_t before = waits.size();
+  kiln::File* w2 = fifo(node, O_WRONLY);
+  ASSERT_NE(w2, nullptr);
+  ASSERT_NE(r2, nullptr);
+  EXPECT_EQ(waits.size(), before + 1);
+  on_wait = nullptr;
+  ASSERT_TRUE(w2->unref().ok());
+  ASSERT_TRUE(r2->unref().ok());
+  kiln::fifo_put(node);
+}
+
 // --- advisory locks (locks.cpp) ---------------------------------------------------
 
 // Open file descriptions of one "file" (lock_key: the shared node), with

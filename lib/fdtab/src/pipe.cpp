@@ -18,6 +18,7 @@
 #include <kiln/file.h>
 #include <kiln/ipc.h>
 #include <kiln/lock.h>
+#include <kiln/plat/irq.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -45,9 +46,12 @@ struct Ring {
   char* buf = nullptr;  // from the first write on
   size_t head = 0;   // next byte to read
   size_t count = 0;  // bytes in the ring
-  End* reader = nullptr;  // the End reading it (null once closed)
+  // The Ends reading and writing it (lists through End::rnext_/wnext_; one
+  // each for a pipe or socketpair, any number for a FIFO); null: none left.
+  End* reader = nullptr;
   End* writer = nullptr;
-  unsigned ends = 2;      // Ends still using the ring: the last frees it
+  unsigned ends = 2;      // Ends still using the ring: the last frees it (not a FIFO's)
+  bool fifo = false;      // a FIFO's (struct Fifo owns it)
   bool shut = false;      // shutdown() of this direction (a socketpair's): EOF and EPIPE
 
   size_t room() const { return kRingSize - count; }
@@ -124,7 +128,7 @@ void take(Ring& r, Cursor& c, size_t n, bool peek) {
 }
 
 void drop(Ring* r) {
-  if (!r) return;
+  if (!r || r->fifo) return;
   bool last;
   {
     LockGuard g(r->lock);
@@ -155,6 +159,33 @@ class End final : public File {
   End(Ring* in, Ring* out, bool sock) : in_(in), out_(out), sock_(sock) {
     status_ = in && out ? O_RDWR : in ? O_RDONLY : O_WRONLY;
   }
+
+  // The lists of a ring's readers and writers (lock held). Waking with the
+  // lock held is safe: an End leaves the lists under it before it is freed,
+  // and a wake only notifies waiters (flags, epoll's ready list).
+  static void wake_readers(Ring& r, unsigned ev) {
+    for (End* e = r.reader; e; e = e->rnext_) e->wake(ev);
+  }
+  static void wake_writers(Ring& r, unsigned ev) {
+    for (End* e = r.writer; e; e = e->wnext_) e->wake(ev);
+  }
+  void add_reader(Ring& r) {
+    rnext_ = r.reader;
+    r.reader = this;
+  }
+  void add_writer(Ring& r) {
+    wnext_ = r.writer;
+    r.writer = this;
+  }
+  static void remove(End** head, End* e, End* End::*link) {
+    for (End** p = head; *p; p = &((*p)->*link)) {
+      if (*p == e) {
+        *p = e->*link;
+        return;
+      }
+    }
+  }
+  Fifo* fifo_ = nullptr;
 
   Result<size_t> read(void* buf, size_t n) override {
     struct iovec v = {buf, n};
@@ -208,26 +239,17 @@ class End final : public File {
   Result<void> shutdown(int how) override {
     if (!sock_) return Error(ENOTSOCK);
     if (how != kShutRd && how != kShutWr && how != kShutRdwr) return Error(EINVAL);
-    End* peer = nullptr;
     if (how != kShutWr) {
       LockGuard g(in_->lock);
       in_->shut = true;
-      peer = in_->writer;
-      if (peer && !peer->try_ref()) peer = nullptr;
+      wake_writers(*in_, ~0u);
     }
     if (how != kShutRd) {
       LockGuard g(out_->lock);
       out_->shut = true;
-      if (!peer) {
-        peer = out_->reader;
-        if (peer && !peer->try_ref()) peer = nullptr;
-      }
+      wake_readers(*out_, ~0u);
     }
     wake(~0u);
-    if (peer) {
-      peer->wake(~0u);
-      (void)peer->unref();
-    }
     return {};
   }
 
@@ -311,32 +333,34 @@ class End final : public File {
   }
 
   Result<void> release() override {
-    // The other side sees end of file (its reader) or EPIPE (its writer).
-    End* peer_in = nullptr;   // reads what we wrote
-    End* peer_out = nullptr;  // writes what we read
+    // The other side sees end of file (its readers) or EPIPE (its writers).
+    char* discard = nullptr;
     if (out_) {
       LockGuard g(out_->lock);
-      out_->writer = nullptr;
-      peer_in = out_->reader;
-      if (peer_in && !peer_in->try_ref()) peer_in = nullptr;
+      remove(&out_->writer, this, &End::wnext_);
+      if (!out_->writer) wake_readers(*out_, kPollIn | kPollHup | kPollRdHup);
     }
     if (in_) {
       LockGuard g(in_->lock);
-      in_->reader = nullptr;
-      peer_out = in_->writer;
-      if (peer_out && !peer_out->try_ref()) peer_out = nullptr;
+      remove(&in_->reader, this, &End::rnext_);
+      if (!in_->reader) wake_writers(*in_, kPollOut | kPollErr | kPollHup);
     }
-    if (peer_in) {
-      peer_in->wake(kPollIn | kPollHup | kPollRdHup);
-      (void)peer_in->unref();
+    Ring* r = in_ ? in_ : out_;
+    if (r->fifo) {
+      // A FIFO's data goes with its last open end (as Linux).
+      LockGuard g(r->lock);
+      if (!r->reader && !r->writer) {
+        discard = r->buf;
+        r->buf = nullptr;
+        r->head = r->count = 0;
+      }
     }
-    if (peer_out) {
-      peer_out->wake(kPollOut | kPollErr | kPollHup);
-      (void)peer_out->unref();
-    }
+    kiln_free(discard);
+    Fifo* fifo = fifo_;
     drop(in_);
     if (out_ != in_) drop(out_);
     delete this;
+    if (fifo) fifo_put(fifo);  // after the rings are dropped: it may free them
     return {};
   }
 
@@ -354,7 +378,6 @@ class End final : public File {
     Cursor c(iov, niov);
     size_t done = 0;
     for (;;) {
-      End* wake_writer = nullptr;
       size_t got = 0;
       bool eof = false;
       {
@@ -362,17 +385,10 @@ class End final : public File {
         if (in_->count) {
           got = n - done < in_->count ? n - done : in_->count;
           take(*in_, c, got, peek);
-          if (!peek) {
-            wake_writer = in_->writer;
-            if (wake_writer && !wake_writer->try_ref()) wake_writer = nullptr;  // it is closing
-          }
+          if (!peek) wake_writers(*in_, kPollOut | kPollWrNorm);
         } else if (!in_->writer || in_->shut) {
           eof = true;
         }
-      }
-      if (wake_writer) {
-        wake_writer->wake(kPollOut | kPollWrNorm);
-        (void)wake_writer->unref();
       }
       done += got;
       if (done == n || eof || (done && !waitall)) return Ok(done);
@@ -408,7 +424,6 @@ class End final : public File {
     size_t done = 0;
     while (done < n || n == 0) {
       size_t left = n - done;
-      End* wake_reader = nullptr;
       size_t put_n = 0;
       bool broken = false;
       {
@@ -424,8 +439,7 @@ class End final : public File {
           else put_n = left < room ? left : room;
           if (put_n) {
             put(*out_, c, put_n);
-            wake_reader = out_->reader;
-            if (!wake_reader->try_ref()) wake_reader = nullptr;  // it is closing
+            wake_readers(*out_, kPollIn | kPollRdNorm);
           }
         }
       }
@@ -435,10 +449,6 @@ class End final : public File {
       }
       if (put_n) {
         done += put_n;
-        if (wake_reader) {
-          wake_reader->wake(kPollIn | kPollRdNorm);
-          (void)wake_reader->unref();
-        }
         continue;
       }
       if (dontwait) {
@@ -453,6 +463,8 @@ class End final : public File {
   Ring* in_;
   Ring* out_;
   bool sock_;
+  End* rnext_ = nullptr;  // the next reader / writer of the ring
+  End* wnext_ = nullptr;
 };
 
 Ring* new_ring() { return new (std::nothrow) Ring; }
@@ -480,6 +492,90 @@ Result<void> install_pair(End* a, End* b, int fds[2]) {
 }
 
 }  // namespace
+
+// --- FIFOs (named pipes) ----------------------------------------------------------
+// One per FIFO inode (the vfs keeps it in the node): a Ring that every open
+// of the inode shares, readers and writers in its lists. References: the
+// inode's and one per open End; the last frees the ring.
+struct Fifo {
+  Ring ring;
+  unsigned refs = 1;
+  unsigned ropens = 0, wopens = 0;  // opens so far: a blocked open waits for the other side's to change
+};
+
+Result<Fifo*> fifo_new() {
+  auto* f = new (std::nothrow) Fifo;
+  if (!f) return Error(ENOMEM);
+  f->ring.fifo = true;
+  f->ring.ends = 0;
+  return f;
+}
+
+void fifo_put(Fifo* f) {
+  bool last;
+  {
+    LockGuard g(f->ring.lock);
+    last = --f->refs == 0;
+  }
+  if (last) {
+    kiln_free(f->ring.buf);
+    delete f;
+  }
+}
+
+// Linux's rules: O_RDONLY waits for a writer (O_NONBLOCK: does not);
+// O_WRONLY waits for a reader (O_NONBLOCK: ENXIO without one); O_RDWR
+// never waits. The open that completes a pair wakes the one waiting.
+Result<File*> fifo_open(Fifo* f, int flags) {
+  int acc = flags & O_ACCMODE;
+  if (acc != O_RDONLY && acc != O_WRONLY && acc != O_RDWR) return Error(EINVAL);
+  bool rd = acc != O_WRONLY, wr = acc != O_RDONLY;
+  Ring& r = f->ring;
+  auto* e = new (std::nothrow) End(rd ? &r : nullptr, wr ? &r : nullptr, false);
+  if (!e) return Error(ENOMEM);
+  e->fifo_ = f;
+  if (flags & O_NONBLOCK) (void)e->set_status_flags(O_NONBLOCK);
+  e->ref();  // the caller's
+  unsigned seen;
+  {
+    LockGuard g(r.lock);
+    if (acc == O_WRONLY && (flags & O_NONBLOCK) && !r.reader) {
+      delete e;
+      return Error(ENXIO);
+    }
+    ++f->refs;
+    if (rd) {
+      e->add_reader(r);
+      ++f->ropens;
+      End::wake_writers(r, ~0u);
+    }
+    if (wr) {
+      e->add_writer(r);
+      ++f->wopens;
+      End::wake_readers(r, ~0u);
+    }
+    seen = acc == O_RDONLY ? f->wopens : f->ropens;
+  }
+  if (acc == O_RDWR || (flags & O_NONBLOCK)) return static_cast<File*>(e);
+  // Wait for the other side (its open wakes this End, which is on a list).
+  Waiter w;
+  Waiter::Watch watch;
+  w.watch(*e, watch);
+  for (;;) {
+    w.begin();
+    bool there;
+    {
+      LockGuard g(r.lock);
+      there = acc == O_RDONLY ? (r.writer || f->wopens != seen) : (r.reader || f->ropens != seen);
+    }
+    if (there) break;
+    unsigned long m = kiln_plat_irq_save();
+    w.sleep(0, false);
+    kiln_plat_irq_restore(m);
+  }
+  w.unwatch(watch);
+  return static_cast<File*>(e);
+}
 
 Result<void> pipe_open(int fds[2], int flags) {
   if (flags & ~(O_NONBLOCK | O_CLOEXEC)) return Error(EINVAL);

@@ -6,6 +6,7 @@
  *   files emfile     open files until EMFILE (run with fd.max=)
  *   files enospc     fill the ramfs until ENOSPC (run with ramfs.max=)
  *   files locks      flock between opens and threads, fcntl and OFD locks, lockf
+ *   files fifo       mkfifo/mknod: opens share one pipe, blocking and O_NONBLOCK opens
  *   files poll       poll/select/epoll over files, directories and /dev
  *   files proc       /proc: meminfo, cpuinfo, self/fd with a pipe, a file
  *                    and a directory open (VFS_PROCFS)
@@ -462,6 +463,67 @@ static void locks(void) {
   close(r);
 }
 
+/* FIFOs: a blocked read-only open in a thread until the main thread opens
+ * for writing, data through, EOF, O_NONBLOCK's rules, mknod's. */
+static volatile int reader_opened;
+static char fifo_got[32];
+static void* fifo_reader(void* arg) {
+  (void)arg;
+  int fd = open("/tmp/fifo", O_RDONLY); /* blocks until a writer opens */
+  reader_opened = 1;
+  size_t got = 0;
+  ssize_t r;
+  while ((r = read(fd, fifo_got + got, sizeof fifo_got - 1 - got)) > 0) got += (size_t)r;
+  close(fd);
+  return NULL;
+}
+
+static void fifos(void) {
+  check(mkfifo("/tmp/fifo", 0640) == 0, "mkfifo");
+  struct stat st;
+  check(stat("/tmp/fifo", &st) == 0 && S_ISFIFO(st.st_mode) && (st.st_mode & 0777) == 0640, "stat: S_IFIFO 0640");
+  check(mkfifo("/tmp/fifo", 0640) == -1 && errno == EEXIST, "mkfifo again: EEXIST");
+  errno = 0;
+  check(open("/tmp/fifo", O_WRONLY | O_NONBLOCK) == -1 && errno == ENXIO, "O_WRONLY|O_NONBLOCK, no reader: ENXIO");
+  int nr = open("/tmp/fifo", O_RDONLY | O_NONBLOCK);
+  char b[8];
+  check(nr >= 0 && read(nr, b, sizeof b) == 0, "O_RDONLY|O_NONBLOCK opens at once; no writer: EOF");
+  int nw = open("/tmp/fifo", O_WRONLY | O_NONBLOCK);
+  check(nw >= 0 && write(nw, "abc", 3) == 3 && read(nr, b, sizeof b) == 3 && !memcmp(b, "abc", 3),
+        "a writer now opens; the two opens share one pipe");
+  close(nw);
+  close(nr);
+  pthread_t t;
+  pthread_create(&t, NULL, fifo_reader, NULL);
+  struct timespec ms = {0, 20000000};
+  nanosleep(&ms, NULL);
+  check(!reader_opened, "a blocking O_RDONLY open waits for a writer");
+  int w = open("/tmp/fifo", O_WRONLY);
+  check(w >= 0, "the writer's open (a reader is waiting)");
+  check(write(w, "through the fifo", 16) == 16, "write");
+  close(w); /* the reader then sees EOF */
+  pthread_join(t, NULL);
+  check(reader_opened && !strcmp(fifo_got, "through the fifo"), "the reader got it all, then EOF");
+  int rw = open("/tmp/fifo", O_RDWR);
+  struct pollfd p = {rw, POLLIN | POLLOUT, 0};
+  check(rw >= 0 && poll(&p, 1, 0) == 1 && p.revents == POLLOUT, "O_RDWR opens at once; poll: writable, not readable");
+  close(rw);
+  DIR* d = opendir("/tmp");
+  struct dirent* e;
+  int type = -1;
+  while (d && (e = readdir(d)))
+    if (!strcmp(e->d_name, "fifo")) type = e->d_type;
+  if (d) closedir(d);
+  check(type == DT_FIFO, "readdir: DT_FIFO");
+  check(mknod("/tmp/fifo2", S_IFIFO | 0600, 0) == 0 && stat("/tmp/fifo2", &st) == 0 && S_ISFIFO(st.st_mode),
+        "mknod S_IFIFO");
+  errno = 0;
+  check(mknod("/tmp/dev", S_IFCHR | 0600, 0x0103) == -1 && errno == EPERM, "mknod S_IFCHR: EPERM");
+  check(mknod("/tmp/plain", S_IFREG | 0600, 0) == 0 && stat("/tmp/plain", &st) == 0 && S_ISREG(st.st_mode),
+        "mknod S_IFREG: a regular file");
+  check(unlink("/tmp/fifo") == 0 && unlink("/tmp/fifo2") == 0, "unlink the FIFOs");
+}
+
 int main(int argc, char** argv) {
   const char* what = argc > 1 ? argv[1] : "all";
   if (!strcmp(what, "emfile")) emfile();
@@ -469,6 +531,7 @@ int main(int argc, char** argv) {
   else if (!strcmp(what, "proc")) proc();
   else if (!strcmp(what, "poll")) polling();
   else if (!strcmp(what, "locks")) locks();
+  else if (!strcmp(what, "fifo")) fifos();
   else {
     basics();
     directories();
