@@ -10,11 +10,17 @@ inodes are numbered 1, 2, ... in that order, modes are normalised (0755 for
 directories and files the owner may execute, 0644 for other files, 0777 for
 symlinks), so the same folder gives the same bytes on every machine. Regular
 files, directories and symlinks (stored as links, not followed) only;
-anything else is refused. Hard links are stored as separate files.
+anything else is refused. Hard links (regular files sharing an inode in
+FOLDER) are stored as newc stores them: one entry per name, all with the
+same inode number and the link count, the data only with the last of them
+(the others have size 0); names outside FOLDER are not counted in the
+link count.
 --crc writes the 070702 variant (a checksum of each file's data).
 
 As a module (tests): `archive(entries, crc=False)` with entries a list of
-(name, mode, data) gives the archive's bytes; `header(...)` one header.
+(name, mode, data) or (name, mode, data, link) gives the archive's bytes,
+entries with the same `link` key (not None) being hard links of one file;
+`header(...)` one header.
 No external tool is needed.
 """
 import os
@@ -39,24 +45,50 @@ def header(name, mode, size, ino=0, nlink=1, mtime=0, uid=0, gid=0, check=0, crc
     return h + b"\0" * _pad(len(h))
 
 
-def entry(name, mode, data=b"", ino=0, mtime=0, crc=False, **kw):
-    nlink = 2 if stat.S_ISDIR(mode) else 1
+def entry(name, mode, data=b"", ino=0, mtime=0, crc=False, nlink=None, **kw):
+    if nlink is None:
+        nlink = 2 if stat.S_ISDIR(mode) else 1
     check = sum(data) & 0xffffffff if crc else 0
     out = header(name, mode, len(data), ino=ino, nlink=nlink, mtime=mtime, check=check, crc=crc, **kw)
     return out + data + b"\0" * _pad(len(data))
 
 
 def archive(entries, crc=False, mtime=0):
-    """entries: (name, mode, data) in the order to store them; ends with the trailer."""
+    """entries: (name, mode, data[, link]) in the order to store them; ends with the trailer.
+
+    Inodes are numbered 1, 2, ... in entry order; the entries of one link
+    key share the first one's number, count the names in nlink, and only
+    the last one carries the data (as GNU cpio writes newc)."""
+    entries = [tuple(e) + (None,) * (4 - len(e)) for e in entries]
+    names, last = {}, {}
+    for i, (_, _, _, link) in enumerate(entries):
+        if link is not None:
+            names[link] = names.get(link, 0) + 1
+            last[link] = i
     out = bytearray()
-    for ino, (name, mode, data) in enumerate(entries, 1):
-        out += entry(name, mode, data, ino=ino, mtime=mtime, crc=crc)
+    inos, next_ino = {}, 1
+    for i, (name, mode, data, link) in enumerate(entries):
+        nlink = None
+        if link is not None and names[link] > 1:
+            if link not in inos:
+                inos[link] = next_ino
+                next_ino += 1
+            ino, nlink = inos[link], names[link]
+            if last[link] != i:
+                data = b""
+        else:
+            ino = next_ino
+            next_ino += 1
+        out += entry(name, mode, data, ino=ino, mtime=mtime, crc=crc, nlink=nlink)
     out += header(TRAILER, 0, 0, nlink=1, crc=crc)
     return bytes(out)
 
 
 def walk(folder):
-    """(name, mode, data) for everything under folder, sorted, parents first."""
+    """(name, mode, data, link) for everything under folder, sorted, parents first.
+
+    link is (st_dev, st_ino) for a regular file with more than one name,
+    else None."""
     found = []
     for root, dirs, files in os.walk(folder):
         dirs.sort()
@@ -65,15 +97,16 @@ def walk(folder):
             rel = os.path.relpath(path, folder).replace(os.sep, "/")
             st = os.lstat(path)
             if stat.S_ISLNK(st.st_mode):
-                found.append((rel, 0o120777, os.readlink(path).encode()))
+                found.append((rel, 0o120777, os.readlink(path).encode(), None))
             elif stat.S_ISDIR(st.st_mode):
-                found.append((rel, 0o040755, b""))
+                found.append((rel, 0o040755, b"", None))
                 # os.walk does not descend into symlinked folders: nothing to stop.
             elif stat.S_ISREG(st.st_mode):
                 with open(path, "rb") as f:
                     data = f.read()
                 perm = 0o755 if st.st_mode & stat.S_IXUSR else 0o644
-                found.append((rel, 0o100000 | perm, data))
+                link = (st.st_dev, st.st_ino) if st.st_nlink > 1 else None
+                found.append((rel, 0o100000 | perm, data, link))
             else:
                 raise ValueError(f"{path}: not a file, folder or symlink (cpio entries of that kind are not made)")
     # Sorted by path components, so "a/b" comes right after "a" (and before "a-b").

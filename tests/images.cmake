@@ -268,13 +268,16 @@ kiln_image_test(ipc SET ipc APP ipc
   EXPECT "ipc: pipe 1 MiB between threads, checksum" "ipc: nonblocking pipe: empty read EAGAIN, full after 65000 bytes EAGAIN=1, FIONREAD 65000, select 1"
          "ipc: EOF after the last writer, EPIPE=1 after the last reader"
          "ipc: epoll over a pipe, an eventfd and TCP on 127.0.0.1 ok" "ipc: the epoll descriptor is pollable"
-         "ipc: socketpair echo between threads ok" "ipc: poll over 5000 descriptors found pipe 1234"
+         "ipc: socketpair echo between threads ok"
+         "ipc: socketpair send/recv/sendmsg/recvmsg/shutdown/getsockopt ok"
+         "ipc: poll over 5000 descriptors found pipe 1234"
          "ipc: epoll over 5000 descriptors found pipe 2001" "ipc: all passed (0 failures)"
   REJECT "ipc: FAIL")
 # The same without lib/socket: poll, select, pipes, epoll and socketpair
 # are lib/fdtab's.
 kiln_image_test(ipc_nosock SET ipc-nosock APP ipc PLATFORMS linuxu
   EXPECT "ipc: epoll over a pipe, an eventfd (no sockets in this image) ok" "ipc: socketpair echo between threads ok"
+         "ipc: socketpair send/recv/sendmsg/recvmsg/shutdown/getsockopt ok"
          "ipc: poll over 5000 descriptors found pipe 1234" "ipc: all passed (0 failures)"
   REJECT "ipc: FAIL")
 
@@ -379,6 +382,21 @@ kiln_image_test(files_emfile SET files APP files OPTS fd.max=40 ARGS emfile
 kiln_image_test(files_enospc SET files APP files OPTS ramfs.max=2M ARGS enospc
   EXPECT "ok: write until ENOSPC" "ok: earlier files intact" "ok: unlink frees the space" "files: 5 passed, 0 failed"
   REJECT "FAIL")
+# Advisory locks: flock between opens (a blocked thread, the rest running),
+# fcntl POSIX and OFD locks, lockf.
+kiln_image_test(files_locks SET files APP files ARGS locks
+  EXPECT "ok: a blocked flock waits in its thread only, until the unlock" "ok: F_GETLK: F_UNLCK"
+         "ok: F_OFD_SETLK against the process's lock: EAGAIN" "files: 22 passed, 0 failed" REJECT "FAIL")
+# FIFOs on the ramfs (mkfifo, mknod): opens share one pipe, a blocked
+# O_RDONLY open in a thread, O_NONBLOCK's ENXIO, EOF, mknod S_IFCHR EPERM.
+kiln_image_test(files_fifo SET files APP files ARGS fifo
+  EXPECT "ok: a blocking O_RDONLY open waits for a writer" "ok: the reader got it all, then EOF"
+         "ok: O_WRONLY|O_NONBLOCK, no reader: ENXIO" "ok: mknod S_IFCHR: EPERM" "files: 16 passed, 0 failed"
+  REJECT "FAIL")
+# poll/select/epoll over files as Linux: always ready; epoll_ctl EPERM.
+kiln_image_test(files_poll SET files APP files ARGS poll
+  EXPECT "ok: epoll_ctl ADD of a regular file: EPERM" "ok: epoll_ctl ADD of a directory: EPERM"
+         "files: 9 passed, 0 failed" REJECT "FAIL")
 # The procfs (VFS_PROCFS, on by default with the vfs): meminfo, cpuinfo, and
 # /proc/self/fd listing and naming a pipe, a file, a directory, /dev/null.
 kiln_image_test(files_proc SET files APP files ARGS proc
@@ -393,16 +411,21 @@ kiln_image_test(files_proc SET files APP files ARGS proc
 # the archive's bytes unchanged, the other file untouched), initrd.at=/data
 # and none, a malformed archive still refused at boot; vfs.mount= made at
 # boot, and bad ones stopping it with one line.
-set(_rootfs_lines "rootfs: / = bin dev etc motd-link proc tmp" "rootfs: /etc = motd other"
+set(_rootfs_lines "rootfs: / = bin dev etc motd-link proc tmp" "rootfs: /etc = motd motd.hard other"
   "rootfs: cat /etc/motd: embedded motd" "rootfs: cat /motd-link: embedded motd"
   "rootfs: stat /etc/motd: f 0644 14 bytes, 0 blocks" "rootfs: stat /bin/tool: f 0755 12 bytes, 0 blocks"
   "rootfs: stat /motd-link: l 0777 8 bytes, 0 blocks")
 kiln_image_test(rootfs_embedded SET rootfs APP rootfs OPTS log.level=info
-  EXPECT ${_rootfs_lines} "kiln: vfs: initrd (embedded) at /: 6 entries served in place, 0 skipped")
+  EXPECT ${_rootfs_lines} "kiln: vfs: initrd (embedded) at /: 7 entries served in place, 0 skipped")
 kiln_image_test(rootfs_external SET rootfs APP rootfs INITRD ${_ird}/external.cpio
   EXPECT "rootfs: / = boot dev proc tmp" "rootfs: /boot = big.bin link message.txt"
          "rootfs: cat /boot/message.txt: given at boot" "rootfs: cat /boot/link: given at boot"
          "rootfs: stat /boot/big.bin: f 0644 204800 bytes, 0 blocks" REJECT "motd")
+# A hard link in the embedded folder (made by tests/apps/rootfs/CMakeLists.txt):
+# one inode with two names in the tree.
+kiln_image_test(rootfs_hard_link SET rootfs APP rootfs ARGS links
+  EXPECT "ok: a hard link: the same st_ino" "ok: st_nlink 2" "ok: both names read the same data"
+         "ok: read through the other" "rootfs: 7 passed, 0 failed" REJECT "FAIL")
 kiln_image_test(rootfs_write SET rootfs APP rootfs ARGS write
   EXPECT "ok: write an initrd file" "ok: it reads back the new data" "ok: the other file is untouched"
          "ok: the archive still holds the old bytes" "ok: append to an initrd file keeps its start"

@@ -9,16 +9,20 @@ set(_xen_guests)
 set(_xen_checks)
 
 # kiln_xen_test(<name> SET <set> APP <app> [CMDLINE "..."] [STATUS n] [PEER script]
-#   [EXPECT text...] [EXPECT_RE regex...] [REJECT text...])
-# PEER: a dom0 script run next to the guest (run-xen.py --peer).
+#   [RAMDISK file] [EXPECT text...] [EXPECT_RE regex...] [REJECT text...])
+# PEER: a dom0 script run next to the guest (run-xen.py --peer). RAMDISK: an
+# initrd given at boot (xl's ramdisk=, run-xen.py --ramdisk: the PVH module).
 macro(kiln_xen_test NAME)
-  cmake_parse_arguments(X "" "SET;APP;CMDLINE;STATUS;PEER" "EXPECT;EXPECT_RE;REJECT" ${ARGN})
+  cmake_parse_arguments(X "" "SET;APP;CMDLINE;STATUS;PEER;RAMDISK" "EXPECT;EXPECT_RE;REJECT" ${ARGN})
   if(NOT DEFINED X_STATUS)
     set(X_STATUS 0)
   endif()
   list(APPEND _xen_guests --guest "${NAME}=${I}/${X_SET}/${X_APP}_xen-x86_64::${X_CMDLINE}")
   if(X_PEER)
     list(APPEND _xen_guests --peer "${NAME}=${X_PEER}")
+  endif()
+  if(X_RAMDISK)
+    list(APPEND _xen_guests --ramdisk "${NAME}=${X_RAMDISK}")
   endif()
   set(_c --status ${X_STATUS})
   foreach(_e ${X_EXPECT})
@@ -86,7 +90,9 @@ kiln_xen_test(ktest SET sched-preempt APP helloworld CMDLINE "log.level=info --"
 # Pipes, eventfd, epoll and socketpair (issue 13) on xen.
 kiln_xen_test(ipc SET ipc APP ipc
   EXPECT "ipc: pipe 1 MiB between threads, checksum" "ipc: epoll over a pipe, an eventfd and TCP on 127.0.0.1 ok"
-         "ipc: socketpair echo between threads ok" "ipc: poll over 5000 descriptors found pipe 1234"
+         "ipc: socketpair echo between threads ok"
+         "ipc: socketpair send/recv/sendmsg/recvmsg/shutdown/getsockopt ok"
+         "ipc: poll over 5000 descriptors found pipe 1234"
          "ipc: epoll over 5000 descriptors found pipe 2001" "ipc: all passed (0 failures)"
          "shut down: poweroff, status 0"
   REJECT "ipc: FAIL")
@@ -122,6 +128,13 @@ kiln_xen_test(files SET files APP files
 kiln_xen_test(rootfs SET rootfs APP rootfs
   EXPECT "rootfs: / = bin dev etc motd-link proc tmp" "rootfs: cat /etc/motd: embedded motd"
          "rootfs: stat /etc/motd: f 0644 14 bytes, 0 blocks" "shut down: poweroff, status 0")
+# An external initrd on xen (xl ramdisk=: the PVH module), like
+# image.kvm.initrd_external: the archive tests/apps/initrd/make_archives.py
+# makes (tests/images.cmake), listed and checksummed by the app, instead of
+# its embedded rootfs/.
+kiln_xen_test(initrd_external SET initrd APP initrd RAMDISK ${_ird}/external.cpio
+  EXPECT "initrd: boot module, 205440 bytes" ${_external_lines} "shut down: poweroff, status 0"
+  REJECT "hello.txt")
 
 # lib/process on xen (issue 14): the same facts as image.*.process_identity.
 kiln_xen_test(process SET process APP process CMDLINE "hostname=xen1 env=GREETING=hi --"

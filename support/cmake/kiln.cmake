@@ -289,7 +289,8 @@ endfunction()
 
 # The initrd embedded at build time (docs/initrd.md): the folder
 # CONFIG_APP_ROOTFS (default "rootfs"; relative to the app folder; empty:
-# none), when it exists, archived by support/mkcpio.py (reproducible
+# none; an app's CMakeLists.txt may name another with the global property
+# KILN_APP_ROOTFS_DIR), when it exists, archived by support/mkcpio.py (reproducible
 # cpio newc) and linked into every image as section .kiln_initrd (between
 # __kiln_initrd_start and __kiln_initrd_end, support/ld/kiln-tables.ld).
 # Sets <out> to the object to link, or to nothing.
@@ -299,6 +300,12 @@ function(_kiln_embedded_initrd OUT)
     return()
   endif()
   set(_dir ${CONFIG_APP_ROOTFS})
+  # An app's CMakeLists.txt may give a folder it made at configure time
+  # instead (tests/apps/rootfs: hard links, which git does not keep).
+  get_property(_made GLOBAL PROPERTY KILN_APP_ROOTFS_DIR)
+  if(_made)
+    set(_dir ${_made})
+  endif()
   if(NOT IS_ABSOLUTE ${_dir})
     set(_dir ${KILN_APP_DIR}/${_dir})
   endif()

@@ -427,6 +427,46 @@ TEST(CpioTools, MkcpioArchiveIsReproducibleAndReadsBack) {
   EXPECT_EQ(parse(c).code, EBADMSG);
 }
 
+// Hard links in the folder become newc hard links: one inode number for all
+// names, nlink the number of names, the data only with the last of them.
+TEST(CpioTools, MkcpioStoresHardLinksAsNewcDoes) {
+  TempDir t;
+  t.mkdir("src");
+  t.mkdir("src/etc");
+  t.write("src/etc/a", "shared data\n");
+  t.write("src/etc/single", "one name\n");
+  ASSERT_EQ(link((t.path + "/src/etc/a").c_str(), (t.path + "/src/b").c_str()), 0);
+  ASSERT_EQ(link((t.path + "/src/etc/a").c_str(), (t.path + "/src/etc/c").c_str()), 0);
+  const std::string py = "/usr/bin/python3 " KILN_SRC "/support/mkcpio.py ";
+  ASSERT_EQ(std::system((py + t.path + "/src " + t.path + "/l.cpio").c_str()), 0);
+  Parsed p = parse(slurp(t.path + "/l.cpio"));
+  ASSERT_TRUE(p.ok) << p.fault.reason;
+  ASSERT_EQ(p.names, (std::vector<std::string>{"b", "etc", "etc/a", "etc/c", "etc/single"}));
+  const Entry &b = p.entries[0], &a = p.entries[2], &c = p.entries[3], &single = p.entries[4];
+  EXPECT_EQ(a.ino, b.ino);
+  EXPECT_EQ(c.ino, b.ino);
+  EXPECT_NE(single.ino, b.ino);
+  EXPECT_NE(p.entries[1].ino, b.ino);
+  for (const Entry* e : {&a, &b, &c}) EXPECT_EQ(e->nlink, 3u) << e->name;
+  EXPECT_EQ(single.nlink, 1u);
+  EXPECT_EQ(b.size, 0u) << "data only with the last name";
+  EXPECT_EQ(a.size, 0u);
+  EXPECT_EQ(p.data[3], "shared data\n");
+  EXPECT_EQ(p.data[4], "one name\n");
+  // The same through the host's cpio, when there is one: it reads the
+  // links back as links.
+  if (std::system("command -v cpio >/dev/null 2>&1") == 0) {
+    t.mkdir("out");
+    ASSERT_EQ(std::system(("cd '" + t.path + "/out' && cpio -id --quiet < ../l.cpio").c_str()), 0);
+    struct stat s1, s2;
+    ASSERT_EQ(stat((t.path + "/out/b").c_str(), &s1), 0);
+    ASSERT_EQ(stat((t.path + "/out/etc/c").c_str(), &s2), 0);
+    EXPECT_EQ(s1.st_ino, s2.st_ino);
+    EXPECT_EQ(s1.st_nlink, 3u);
+    EXPECT_EQ(slurp(t.path + "/out/b"), "shared data\n");
+  }
+}
+
 TEST(CpioTools, HostCpioArchiveReadsBack) {
   if (std::system("command -v cpio >/dev/null 2>&1") != 0) GTEST_SKIP() << "no cpio on this host";
   TempDir t;

@@ -16,7 +16,11 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/file.h>
 #include <sys/ioctl.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
 
 #include <functional>
 #include <string>
@@ -335,6 +339,417 @@ TEST_F(Ipc, SocketpairIsTwoCrossedStreams) {
   EXPECT_EQ(rd(s[0], b, 8), -EAGAIN) << "SOCK_NONBLOCK";
   closefd(s[0]);
   closefd(s[1]);
+}
+
+// The socket calls on socketpair's ends (File::sendto ... setsockopt), with
+// sys/socket.h's values as an image has them (lwIP's, not the host's).
+namespace sk {
+constexpr int kPeek = 0x01, kWaitall = 0x02, kOob = 0x04, kDontwait = 0x08, kNosignal = 0x20;
+constexpr int kSol = 0xfff, kSndbuf = 0x1001, kRcvbuf = 0x1002, kError = 0x1007, kType = 0x1008;
+constexpr int kShutRd = 0, kShutWr = 1, kShutRdwr = 2;
+long send(int fd, const std::string& m, int flags) {
+  auto r = file(fd)->sendto(m.data(), m.size(), flags, nullptr, 0);
+  return r.is_error() ? -r.error().code() : static_cast<long>(r.value());
+}
+long recv(int fd, char* b, size_t n, int flags) {
+  auto r = file(fd)->recvfrom(b, n, flags, nullptr, nullptr);
+  return r.is_error() ? -r.error().code() : static_cast<long>(r.value());
+}
+int getopt(int fd, int name, int* v) {
+  uint32_t len = sizeof *v;
+  auto r = file(fd)->getsockopt(kSol, name, v, &len);
+  if (r.ok()) {
+    EXPECT_EQ(len, sizeof *v);
+  }
+  return r.is_error() ? -r.error().code() : 0;
+}
+}  // namespace sk
+
+TEST_F(Ipc, SocketpairSendRecvFlags) {
+  int s[2];
+  ASSERT_TRUE(kiln::socketpair_open(1, 1, 0, s).ok());
+  char b[16] = {};
+  EXPECT_EQ(sk::recv(s[0], b, sizeof b, sk::kDontwait), -EAGAIN) << "MSG_DONTWAIT on a blocking socket";
+  EXPECT_TRUE(waits.empty());
+  EXPECT_EQ(sk::send(s[1], "hello", sk::kNosignal | sk::kDontwait), 5);
+  EXPECT_EQ(sk::recv(s[0], b, 3, sk::kPeek), 3);
+  EXPECT_EQ(std::string(b, 3), "hel");
+  EXPECT_EQ(sk::recv(s[0], b, sizeof b, 0), 5) << "MSG_PEEK left the bytes there";
+  EXPECT_EQ(std::string(b, 5), "hello");
+  EXPECT_EQ(sk::recv(s[0], b, 1, sk::kOob), -EOPNOTSUPP);
+  uint32_t fromlen = 99;
+  EXPECT_EQ(sk::send(s[1], "ab", 0), 2);
+  auto r = file(s[0])->recvfrom(b, sizeof b, 0, nullptr, &fromlen);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r.value(), 2u);
+  EXPECT_EQ(fromlen, 0u) << "an unnamed peer";
+  struct sockaddr sa = {};
+  EXPECT_EQ(file(s[0])->sendto("x", 1, 0, &sa, sizeof sa).error().code(), EISCONN);
+  // MSG_WAITALL: the other "thread" sends in two pieces.
+  int step = 0;
+  on_wait = [&] {
+    if (step++ == 0) EXPECT_EQ(sk::send(s[1], "wor", 0), 3);
+    else EXPECT_EQ(sk::send(s[1], "ld", 0), 2);
+  };
+  EXPECT_EQ(sk::recv(s[0], b, 5, sk::kWaitall), 5);
+  EXPECT_EQ(std::string(b, 5), "world");
+  EXPECT_EQ(step, 2);
+  on_wait = nullptr;
+  closefd(s[0]);
+  closefd(s[1]);
+}
+
+TEST_F(Ipc, SocketpairSendmsgRecvmsg) {
+  int s[2];
+  ASSERT_TRUE(kiln::socketpair_open(1, 1, 0, s).ok());
+  char a[] = "scatter", g[] = "/gather";
+  struct iovec out[2] = {{a, 7}, {g, 7}};
+  struct msghdr m = {};
+  m.msg_iov = out;
+  m.msg_iovlen = 2;
+  auto w = file(s[0])->sendmsg(&m, 0);
+  ASSERT_TRUE(w.ok());
+  EXPECT_EQ(w.value(), 14u);
+  char x[4], y[32] = {};
+  struct iovec in[2] = {{x, 4}, {y, sizeof y}};
+  struct msghdr rm = {};
+  rm.msg_iov = in;
+  rm.msg_iovlen = 2;
+  rm.msg_controllen = 10;
+  rm.msg_flags = 7;
+  auto r = file(s[1])->recvmsg(&rm, 0);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r.value(), 14u);
+  EXPECT_EQ(std::string(x, 4) + y, "scatter/gather");
+  EXPECT_EQ(rm.msg_controllen, 0u);
+  EXPECT_EQ(rm.msg_flags, 0);
+  char ctl[16];
+  m.msg_control = ctl;
+  m.msg_controllen = sizeof ctl;
+  EXPECT_EQ(file(s[0])->sendmsg(&m, 0).error().code(), EOPNOTSUPP) << "no SCM_RIGHTS";
+  closefd(s[0]);
+  closefd(s[1]);
+}
+
+TEST_F(Ipc, SocketpairShutdown) {
+  int s[2];
+  char b[8];
+  // SHUT_WR: the peer reads what was sent, then end of file; our writes EPIPE.
+  ASSERT_TRUE(kiln::socketpair_open(1, 1, 0, s).ok());
+  EXPECT_EQ(sk::send(s[0], "bye", 0), 3);
+  EXPECT_EQ(pollf(s[1], kiln::kPollRdHup) & kiln::kPollRdHup, 0u);
+  ASSERT_TRUE(file(s[0])->shutdown(sk::kShutWr).ok());
+  EXPECT_EQ(sk::send(s[0], "x", 0), -EPIPE);
+  EXPECT_EQ(sk::recv(s[1], b, sizeof b, 0), 3);
+  EXPECT_EQ(sk::recv(s[1], b, sizeof b, 0), 0) << "end of file after SHUT_WR";
+  EXPECT_NE(pollf(s[1], kiln::kPollIn | kiln::kPollRdHup) & kiln::kPollRdHup, 0u);
+  EXPECT_EQ(pollf(s[1], kiln::kPollIn) & kiln::kPollHup, 0u) << "only one direction is shut";
+  EXPECT_EQ(sk::send(s[1], "back", 0), 4) << "the other direction still works";
+  EXPECT_EQ(sk::recv(s[0], b, sizeof b, 0), 4);
+  closefd(s[0]);
+  closefd(s[1]);
+  // SHUT_RD: what is there is read, then end of file; the peer's writes EPIPE.
+  ASSERT_TRUE(kiln::socketpair_open(1, 1, 0, s).ok());
+  EXPECT_EQ(sk::send(s[1], "left", 0), 4);
+  ASSERT_TRUE(file(s[0])->shutdown(sk::kShutRd).ok());
+  EXPECT_EQ(sk::send(s[1], "more", 0), -EPIPE);
+  EXPECT_EQ(sk::recv(s[0], b, sizeof b, 0), 4);
+  EXPECT_EQ(sk::recv(s[0], b, sizeof b, 0), 0);
+  EXPECT_EQ(sk::send(s[0], "ok", 0), 2);
+  // SHUT_RDWR: both; poll says POLLHUP.
+  ASSERT_TRUE(file(s[0])->shutdown(sk::kShutRdwr).ok());
+  EXPECT_NE(pollf(s[0], kiln::kPollIn) & kiln::kPollHup, 0u);
+  EXPECT_NE(pollf(s[1], kiln::kPollIn) & kiln::kPollHup, 0u);
+  EXPECT_EQ(file(s[0])->shutdown(7).error().code(), EINVAL);
+  closefd(s[0]);
+  closefd(s[1]);
+  // A blocked reader is woken by the peer's shutdown.
+  ASSERT_TRUE(kiln::socketpair_open(1, 1, 0, s).ok());
+  on_wait = [&] { ASSERT_TRUE(file(s[1])->shutdown(sk::kShutWr).ok()); };
+  EXPECT_EQ(sk::recv(s[0], b, sizeof b, 0), 0);
+  on_wait = nullptr;
+  closefd(s[0]);
+  closefd(s[1]);
+}
+
+TEST_F(Ipc, SocketpairSockopts) {
+  int s[2];
+  ASSERT_TRUE(kiln::socketpair_open(1, 1, 0, s).ok());
+  int v = -1;
+  EXPECT_EQ(sk::getopt(s[0], sk::kType, &v), 0);
+  EXPECT_EQ(v, 1) << "SOCK_STREAM";
+  EXPECT_EQ(sk::getopt(s[0], sk::kError, &v), 0);
+  EXPECT_EQ(v, 0);
+  EXPECT_EQ(sk::getopt(s[0], sk::kRcvbuf, &v), 0);
+  EXPECT_EQ(v, static_cast<int>(kRing));
+  EXPECT_EQ(sk::getopt(s[0], sk::kSndbuf, &v), 0);
+  EXPECT_EQ(v, static_cast<int>(kRing));
+  EXPECT_EQ(sk::getopt(s[0], 0x7777, &v), -ENOPROTOOPT);
+  uint32_t small = 2;
+  EXPECT_EQ(file(s[0])->getsockopt(sk::kSol, sk::kType, &v, &small).error().code(), EINVAL);
+  EXPECT_EQ(file(s[0])->getsockopt(6, 1, &v, &small).error().code(), ENOPROTOOPT) << "not SOL_SOCKET";
+  int big = 1 << 20;
+  EXPECT_TRUE(file(s[0])->setsockopt(sk::kSol, sk::kSndbuf, &big, sizeof big).ok());
+  EXPECT_EQ(file(s[0])->setsockopt(sk::kSol, 0x7777, &big, sizeof big).error().code(), ENOPROTOOPT);
+  closefd(s[0]);
+  closefd(s[1]);
+  // A pipe is no socket.
+  Pipe p;
+  EXPECT_EQ(sk::send(p.fd[1], "x", 0), -ENOTSOCK);
+  EXPECT_EQ(file(p.fd[0])->shutdown(sk::kShutRd).error().code(), ENOTSOCK);
+  EXPECT_EQ(sk::getopt(p.fd[0], sk::kType, &v), -ENOTSOCK);
+}
+
+// --- FIFOs ------------------------------------------------------------------------
+
+unsigned pollf_file(kiln::File* f) { return f->poll(kiln::kPollIn) & (kiln::kPollIn | kiln::kPollHup); }
+long frd_nb(kiln::File* f, char* b, size_t n) {
+  (void)f->set_status_flags(O_NONBLOCK);
+  auto r = f->read(b, n);
+  return r.is_error() ? -r.error().code() : static_cast<long>(r.value());
+}
+kiln::File* fifo(kiln::Fifo* f, int flags, int* err = nullptr) {
+  auto r = kiln::fifo_open(f, flags);
+  if (err) *err = r.is_error() ? r.error().code() : 0;
+  return r.is_error() ? nullptr : r.value();
+}
+long frd(kiln::File* f, char* b, size_t n) {
+  auto r = f->read(b, n);
+  return r.is_error() ? -r.error().code() : static_cast<long>(r.value());
+}
+long fwr(kiln::File* f, const std::string& m) {
+  auto r = f->write(m.data(), m.size());
+  return r.is_error() ? -r.error().code() : static_cast<long>(r.value());
+}
+
+TEST_F(Ipc, FifoOpensShareOnePipe) {
+  kiln::Fifo* node = kiln::fifo_new().value();
+  int err;
+  EXPECT_EQ(fifo(node, O_WRONLY | O_NONBLOCK, &err), nullptr);
+  EXPECT_EQ(err, ENXIO) << "a non-blocking writer with no reader";
+  kiln::File* r = fifo(node, O_RDONLY | O_NONBLOCK);
+  ASSERT_NE(r, nullptr) << "a non-blocking reader opens at once";
+  EXPECT_TRUE(waits.empty());
+  char b[16];
+  EXPECT_EQ(frd(r, b, sizeof b), 0) << "no writer: end of file";
+  kiln::File* w1 = fifo(node, O_WRONLY | O_NONBLOCK);
+  ASSERT_NE(w1, nullptr) << "now there is a reader";
+  kiln::File* w2 = fifo(node, O_WRONLY);
+  ASSERT_NE(w2, nullptr) << "a blocking writer with a reader there does not wait";
+  EXPECT_TRUE(waits.empty());
+  EXPECT_EQ(fwr(w1, "one,"), 4);
+  EXPECT_EQ(fwr(w2, "two"), 3);
+  EXPECT_EQ(frd(r, b, sizeof b), 7);
+  EXPECT_EQ(std::string(b, 7), "one,two") << "both writers into one pipe";
+  EXPECT_EQ(frd(r, b, sizeof b), -EAGAIN) << "writers there: no end of file";
+  struct stat st;
+  ASSERT_TRUE(r->stat(&st).ok());
+  EXPECT_TRUE(S_ISFIFO(st.st_mode));
+  ASSERT_TRUE(w1->unref().ok());
+  EXPECT_EQ(frd(r, b, sizeof b), -EAGAIN) << "one writer left";
+  ASSERT_TRUE(w2->unref().ok());
+  EXPECT_EQ(frd(r, b, sizeof b), 0) << "the last writer gone: end of file";
+  EXPECT_NE(pollf_file(r), 0u);
+  // A reader that is gone: writes fail with EPIPE.
+  kiln::File* w3 = fifo(node, O_WRONLY | O_NONBLOCK);
+  ASSERT_NE(w3, nullptr);
+  EXPECT_EQ(fwr(w3, "left"), 4);
+  ASSERT_TRUE(r->unref().ok());
+  EXPECT_EQ(fwr(w3, "x"), -EPIPE);
+  ASSERT_TRUE(w3->unref().ok());
+  // Everything closed: the data is gone (as Linux); a new pair starts empty.
+  kiln::File* rw = fifo(node, O_RDWR);
+  ASSERT_NE(rw, nullptr) << "O_RDWR never waits";
+  EXPECT_EQ(frd_nb(rw, b, sizeof b), -EAGAIN);
+  ASSERT_TRUE(rw->unref().ok());
+  kiln::fifo_put(node);
+}
+
+TEST_F(Ipc, FifoBlockingOpensWaitForTheOtherSide) {
+  kiln::Fifo* node = kiln::fifo_new().value();
+  kiln::File* w = nullptr;
+  // The reader's open waits; "another thread" opens for writing and writes.
+  on_wait = [&] {
+    if (w) return;
+    w = fifo(node, O_WRONLY);
+    ASSERT_NE(w, nullptr);
+    EXPECT_EQ(fwr(w, "hi"), 2);
+  };
+  kiln::File* r = fifo(node, O_RDONLY);
+  ASSERT_NE(r, nullptr);
+  EXPECT_EQ(waits.size(), 1u) << "slept once, until the writer came";
+  char b[4];
+  EXPECT_EQ(frd(r, b, sizeof b), 2);
+  ASSERT_TRUE(w->unref().ok());
+  ASSERT_TRUE(r->unref().ok());
+  // The writer's open waits for a reader.
+  kiln::File* r2 = nullptr;
+  on_wait = [&] {
+    if (!r2) r2 = fifo(node, O_RDONLY | O_NONBLOCK);
+  };
+  size_t before = waits.size();
+  kiln::File* w2 = fifo(node, O_WRONLY);
+  ASSERT_NE(w2, nullptr);
+  ASSERT_NE(r2, nullptr);
+  EXPECT_EQ(waits.size(), before + 1);
+  on_wait = nullptr;
+  ASSERT_TRUE(w2->unref().ok());
+  ASSERT_TRUE(r2->unref().ok());
+  kiln::fifo_put(node);
+}
+
+// --- advisory locks (locks.cpp) ---------------------------------------------------
+
+// Open file descriptions of one "file" (lock_key: the shared node), with
+// an offset and a size for SEEK_CUR / SEEK_END ranges.
+class LockFile final : public kiln::File {
+ public:
+  LockFile(const void* node, int acc) : node_(node) { status_ = acc; }
+  const void* lock_key() const override { return node_; }
+  kiln::Result<off_t> seek(off_t off, int whence) override {
+    if (whence == SEEK_CUR) return kiln::Ok(pos + off);
+    pos = off;
+    return kiln::Ok(pos);
+  }
+  kiln::Result<void> stat(struct stat* st) override {
+    memset(st, 0, sizeof *st);
+    st->st_size = 1000;
+    return {};
+  }
+  kiln::Result<void> release() override {
+    ++released;
+    return {};
+  }
+  off_t pos = 0;
+  int released = 0;
+
+ private:
+  const void* node_;
+};
+
+int fl(kiln::File& f, int op) {
+  auto r = kiln::flock_file(f, op);
+  return r.is_error() ? -r.error().code() : 0;
+}
+
+struct flock range(int type, off_t start, off_t len, int whence = SEEK_SET) {
+  struct flock l = {};
+  l.l_type = static_cast<short>(type);
+  l.l_whence = static_cast<short>(whence);
+  l.l_start = start;
+  l.l_len = len;
+  return l;
+}
+int lk(kiln::File& f, int cmd, struct flock l) {
+  auto r = kiln::fcntl_lock(f, cmd, &l);
+  return r.is_error() ? -r.error().code() : 0;
+}
+
+TEST_F(Ipc, FlockSharedExclusiveAndNonblocking) {
+  int node;
+  LockFile a(&node, O_RDWR), b(&node, O_RDONLY), other(&a, O_RDWR);
+  int fa = kiln::fd_install(&a).value(), fb = kiln::fd_install(&b).value();
+  EXPECT_EQ(fl(a, LOCK_EX), 0);
+  EXPECT_EQ(fl(b, LOCK_EX | LOCK_NB), -EWOULDBLOCK) << "another description of the file";
+  EXPECT_EQ(fl(b, LOCK_SH | LOCK_NB), -EWOULDBLOCK);
+  EXPECT_EQ(fl(other, LOCK_EX | LOCK_NB), 0) << "another file";
+  EXPECT_EQ(fl(a, LOCK_EX | LOCK_NB), 0) << "the holder again";
+  EXPECT_EQ(fl(a, LOCK_SH), 0) << "converted to shared";
+  EXPECT_EQ(fl(b, LOCK_SH | LOCK_NB), 0) << "two shared";
+  EXPECT_EQ(fl(a, LOCK_EX | LOCK_NB), -EWOULDBLOCK);
+  EXPECT_EQ(fl(b, LOCK_UN), 0);
+  EXPECT_EQ(fl(a, LOCK_EX | LOCK_NB), 0);
+  EXPECT_EQ(fl(a, 0), -EINVAL);
+  EXPECT_EQ(fl(a, LOCK_SH | LOCK_EX), -EINVAL);
+  // Blocking: b waits (the calling thread only) until a unlocks.
+  int sleeps = 0;
+  on_wait = [&] {
+    if (++sleeps == 2) {
+      EXPECT_EQ(fl(a, LOCK_UN), 0);
+    }
+  };
+  EXPECT_EQ(fl(b, LOCK_EX), 0);
+  EXPECT_EQ(sleeps, 2) << "slept until the unlock";
+  EXPECT_NE(waits_masked.back(), 0) << "slept with events masked";
+  on_wait = nullptr;
+  EXPECT_EQ(fl(a, LOCK_SH | LOCK_NB), -EWOULDBLOCK);
+  // dup shares the description: closing one descriptor keeps the lock, the
+  // last close drops it.
+  int fb2 = kiln::fd_dup(fb).value();
+  closefd(fb);
+  EXPECT_EQ(fl(a, LOCK_SH | LOCK_NB), -EWOULDBLOCK) << "a dup still holds it";
+  closefd(fb2);
+  EXPECT_EQ(b.released, 1);
+  EXPECT_EQ(fl(a, LOCK_EX | LOCK_NB), 0) << "released with the last close";
+  closefd(fa);
+  EXPECT_EQ(fl(other, LOCK_UN), 0);
+  EXPECT_EQ(kiln::lock_records(), 0u);
+}
+
+TEST_F(Ipc, FcntlLocksPosixAndOfd) {
+  int node;
+  LockFile a(&node, O_RDWR), b(&node, O_RDWR), ro(&node, O_RDONLY), wo(&node, O_WRONLY);
+  int fa = kiln::fd_install(&a).value(), fb = kiln::fd_install(&b).value();
+  // POSIX locks belong to the process: never a conflict with itself.
+  EXPECT_EQ(lk(a, F_SETLK, range(F_WRLCK, 0, 100)), 0);
+  EXPECT_EQ(lk(b, F_SETLK, range(F_WRLCK, 50, 100)), 0) << "same process";
+  struct flock q = range(F_WRLCK, 0, 0);
+  EXPECT_EQ(lk(b, F_GETLK, q), 0);
+  ASSERT_TRUE(kiln::fcntl_lock(b, F_GETLK, &q).ok());
+  EXPECT_EQ(q.l_type, F_UNLCK) << "F_GETLK: nothing of another owner";
+  // OFD locks belong to the description: they conflict with the process's
+  // and with other descriptions'.
+  EXPECT_EQ(lk(b, F_OFD_SETLK, range(F_RDLCK, 10, 5)), -EAGAIN);
+  EXPECT_EQ(lk(b, F_OFD_SETLK, range(F_RDLCK, 200, 10)), 0);
+  EXPECT_EQ(lk(a, F_OFD_SETLK, range(F_WRLCK, 205, 1)), -EAGAIN);
+  EXPECT_EQ(lk(a, F_OFD_SETLK, range(F_RDLCK, 205, 1)), 0) << "two readers";
+  q = range(F_WRLCK, 0, 150);
+  ASSERT_TRUE(kiln::fcntl_lock(a, F_OFD_GETLK, &q).ok());
+  EXPECT_EQ(q.l_type, F_WRLCK) << "the process's write lock on 0..149";
+  EXPECT_EQ(q.l_start, 0);
+  EXPECT_EQ(q.l_len, 150);
+  EXPECT_EQ(q.l_pid, static_cast<short>(getpid()));
+  q = range(F_WRLCK, 200, 1);
+  ASSERT_TRUE(kiln::fcntl_lock(a, F_OFD_GETLK, &q).ok());
+  EXPECT_EQ(q.l_type, F_RDLCK);
+  EXPECT_EQ(q.l_start, 200);
+  EXPECT_EQ(q.l_pid, -1) << "an OFD lock has no pid";
+  // Unlocking the middle splits the process's lock.
+  EXPECT_EQ(lk(a, F_SETLK, range(F_UNLCK, 20, 10)), 0);
+  EXPECT_EQ(lk(b, F_OFD_SETLK, range(F_WRLCK, 22, 5)), 0) << "the hole";
+  EXPECT_EQ(lk(b, F_OFD_SETLK, range(F_WRLCK, 19, 2)), -EAGAIN) << "the left part is still there";
+  EXPECT_EQ(lk(b, F_OFD_SETLK, range(F_WRLCK, 30, 1)), -EAGAIN) << "and the right part";
+  // SEEK_CUR, SEEK_END, negative lengths.
+  a.pos = 500;
+  EXPECT_EQ(lk(a, F_OFD_SETLK, range(F_WRLCK, 10, -5, SEEK_CUR)), 0);  // 505..509
+  EXPECT_EQ(lk(b, F_OFD_SETLK, range(F_WRLCK, 509, 1)), -EAGAIN);
+  EXPECT_EQ(lk(b, F_OFD_SETLK, range(F_WRLCK, 510, 1)), 0);
+  EXPECT_EQ(lk(a, F_OFD_SETLK, range(F_WRLCK, -1, 1, SEEK_END)), 0);  // 999
+  EXPECT_EQ(lk(b, F_OFD_SETLK, range(F_RDLCK, 999, 0)), -EAGAIN);
+  // Arguments.
+  EXPECT_EQ(lk(a, F_SETLK, range(7, 0, 1)), -EINVAL) << "bad l_type";
+  EXPECT_EQ(lk(a, F_SETLK, range(F_RDLCK, 0, 1, 9)), -EINVAL) << "bad l_whence";
+  EXPECT_EQ(lk(a, F_GETLK, range(F_UNLCK, 0, 1)), -EINVAL);
+  EXPECT_EQ(lk(a, F_SETLK, range(F_RDLCK, -1, 1)), -EINVAL) << "before the start";
+  EXPECT_EQ(lk(ro, F_SETLK, range(F_WRLCK, 0, 1)), -EBADF) << "write lock, read-only";
+  EXPECT_EQ(lk(wo, F_SETLK, range(F_RDLCK, 0, 1)), -EBADF) << "read lock, write-only";
+  struct flock withpid = range(F_RDLCK, 0, 1);
+  withpid.l_pid = 5;
+  EXPECT_EQ(lk(a, F_OFD_SETLK, withpid), -EINVAL) << "OFD with l_pid";
+  // F_OFD_SETLKW waits for the other description's unlock.
+  on_wait = [&] { EXPECT_EQ(lk(b, F_OFD_SETLK, range(F_UNLCK, 0, 0)), 0); };
+  EXPECT_EQ(lk(a, F_OFD_SETLKW, range(F_WRLCK, 200, 20)), 0);
+  on_wait = nullptr;
+  // Closing any descriptor of the file drops the process's POSIX locks;
+  // OFD locks go with their description's last close.
+  int fa2 = kiln::fd_dup(fa).value();
+  closefd(fa2);
+  EXPECT_EQ(lk(b, F_OFD_SETLK, range(F_WRLCK, 0, 19)), 0) << "POSIX locks gone at a close";
+  EXPECT_EQ(lk(b, F_OFD_SETLK, range(F_WRLCK, 999, 1)), -EAGAIN) << "a's OFD lock is still there";
+  closefd(fa);
+  EXPECT_EQ(lk(b, F_OFD_SETLK, range(F_WRLCK, 999, 1)), 0) << "gone with a's last close";
+  closefd(fb);
+  EXPECT_EQ(kiln::lock_records(), 0u);
 }
 
 // --- eventfd --------------------------------------------------------------------

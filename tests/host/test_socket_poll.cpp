@@ -102,6 +102,15 @@ int lwip_ioctl(int, long, void*) {
 }
 ssize_t lwip_readv(int, const struct iovec*, int) { errno = ENOSYS; return -1; }
 ssize_t lwip_writev(int, const struct iovec*, int) { errno = ENOSYS; return -1; }
+ssize_t lwip_sendto(int, const void*, size_t n, int, const struct sockaddr*, uint32_t) {
+  return static_cast<ssize_t>(n);
+}
+ssize_t lwip_recvfrom(int, void*, size_t, int, struct sockaddr*, uint32_t*) { return 0; }
+ssize_t lwip_sendmsg(int, const struct msghdr*, int) { errno = ENOSYS; return -1; }
+ssize_t lwip_recvmsg(int, struct msghdr*, int) { errno = ENOSYS; return -1; }
+int lwip_shutdown(int, int) { return 0; }
+int lwip_getsockopt(int, int, int, void*, uint32_t*) { errno = ENOPROTOOPT; return -1; }
+int lwip_setsockopt(int, int, int, const void*, uint32_t) { errno = ENOPROTOOPT; return -1; }
 int lwip_close(int s) {
   lwip_closed.push_back(s);
   return 0;

@@ -12,6 +12,7 @@
 #include <kiln/alloc.h>
 #include <kiln/vfs.h>
 #include <gtest/gtest.h>
+#include <fcntl.h>
 
 #include <cstdlib>
 #include <cstring>
@@ -56,6 +57,29 @@ void kiln_alloc_get_stats(kiln_alloc_stats* s) {
 }
 int64_t kiln_plat_wall_ns(void) { return fake_now; }
 }
+
+// lib/fdtab's FIFO state, faked: the ramfs makes one per FIFO node at the
+// first open and drops it with the node (the pipe itself is test_ipc.cpp's).
+namespace fakefifo {
+int made, put, opened;
+}  // namespace fakefifo
+namespace kiln {
+struct Fifo {
+  int id;
+};
+Result<Fifo*> fifo_new() {
+  ++fakefifo::made;
+  return new Fifo{fakefifo::made};
+}
+void fifo_put(Fifo* f) {
+  ++fakefifo::put;
+  delete f;
+}
+Result<File*> fifo_open(Fifo*, int) {
+  ++fakefifo::opened;
+  return Error(ENXIO);
+}
+}  // namespace kiln
 
 namespace {
 
@@ -243,6 +267,34 @@ struct Fs {
   }
   kiln::vfs::Filesystem* fs;
 };
+
+TEST(Ramfs, FifoNodesShareOneFifoUntilTheyGo) {
+  Fs fs(0);
+  auto r = fs.root()->mkfifo("p", 1, 0620);
+  ASSERT_FALSE(r.is_error());
+  VnodeRef p = VnodeRef::adopt(r.value());
+  struct stat st;
+  ASSERT_FALSE(p->getattr(&st).is_error());
+  EXPECT_TRUE(S_ISFIFO(st.st_mode));
+  EXPECT_EQ(st.st_mode & 0777, 0620u);
+  EXPECT_EQ(fs.root()->mkfifo("p", 1, 0600).error().code(), EEXIST);
+  EXPECT_EQ(p->open(O_WRONLY | O_NONBLOCK).error().code(), ENXIO) << "what fifo_open says";
+  EXPECT_EQ(p->open(O_RDONLY).error().code(), ENXIO);
+  EXPECT_EQ(fakefifo::made, 1) << "one Fifo for the node, made at the first open";
+  EXPECT_EQ(fakefifo::opened, 2);
+  uint64_t cookie = 0;
+  kiln::vfs::DirEntry e;
+  bool found = false;
+  while (fs.root()->readdir(&cookie, &e).value_or(false))
+    if (!strcmp(e.name, "p")) found = e.type == kiln::vfs::kDtFifo;
+  EXPECT_TRUE(found) << "listed as a FIFO";
+  ASSERT_FALSE(fs.root()->unlink("p", 1).is_error());
+  EXPECT_EQ(fakefifo::put, 0) << "still referenced";
+  p = VnodeRef();
+  EXPECT_EQ(fakefifo::put, 1) << "dropped with the node";
+  EXPECT_EQ(VnodeRef::adopt(fs.root()->mkfifo("q", 1, 0600).value()).get() != nullptr, true);
+  EXPECT_EQ(fakefifo::made, 1) << "no Fifo before an open";
+}
 
 TEST(Ramfs, CreateWriteReadWithTimes) {
   Fs fs(0);

@@ -387,6 +387,7 @@ Result<void> epoll_control(int epfd, int op, int fd, epoll_event* ev) {
   FileRef e = KILN_TRY(fd_get(epfd));
   FileRef f = KILN_TRY(fd_get(fd));
   if (e->kind() != &kEpollKind) return Error(EINVAL);
+  if (op == EPOLL_CTL_ADD && !f->epollable()) return Error(EPERM);  // as Linux: no poll operation
   return static_cast<Epoll*>(e.get())->ctl(op, fd, f.get(), ev);
 }
 

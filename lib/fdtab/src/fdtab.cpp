@@ -42,7 +42,9 @@ struct Table {
   int cap = kInitial;
   int free_hint = 0;      // no free slot below this
 };
-constinit Protected<Table> table;
+// One CPU: masking events is the table's lock (IrqLock, no atomic
+// instruction: fd_get is on every read's path).
+constinit Protected<Table, IrqLock> table;
 constinit int limit = CONFIG_LIBFDTAB_MAX;
 constinit uint64_t seq = 0;
 
@@ -91,7 +93,7 @@ int take(Table& t, int min_fd, File* f) {
     if (!s[i]) {
       s[i] = f;
       set_cloexec(t, i, false);
-      f->ref();
+      f->ref_masked();
       if (min_fd <= t.free_hint) t.free_hint = i + 1;
       return i;
     }
@@ -139,11 +141,11 @@ Result<void> File::stat(struct stat* st) {
 }
 
 bool File::try_ref() {
-  unsigned n = __atomic_load_n(&refs_, __ATOMIC_RELAXED);
-  while (n) {
-    if (__atomic_compare_exchange_n(&refs_, &n, n + 1, true, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED)) return true;
-  }
-  return false;
+  unsigned long m = kiln_plat_irq_save();
+  bool alive = refs_ != 0;
+  if (alive) ++refs_;
+  kiln_plat_irq_restore(m);
+  return alive;
 }
 
 // The default readv/writev: one read/write per element, stopping at the
@@ -174,9 +176,13 @@ Result<size_t> File::writev(const struct iovec* iov, int n) {
 }
 
 Result<void> File::unref() {
-  if (__atomic_sub_fetch(&refs_, 1, __ATOMIC_ACQ_REL) != 0) return {};
+  unsigned long m = kiln_plat_irq_save();
+  unsigned left = --refs_;
+  kiln_plat_irq_restore(m);
+  if (left) return {};
   // Only epoll items can still be on the list (pollers hold references).
   waiters_.detach_all();
+  if (lock_records()) locks_released(*this);
   return release();
 }
 
@@ -202,7 +208,7 @@ Result<int> fd_reserve() { return install(&reserved, 0); }
 
 void fd_commit(int fd, File* f) {
   table.with([&](Table& t) {
-    f->ref();
+    f->ref_masked();
     slots(t)[fd] = f;
   });
 }
@@ -223,7 +229,10 @@ Result<void> fd_install_at(int fd, File* f) {
   });
   // As POSIX dup2: the old file is closed, but an error from closing it is
   // not this call's failure (the new descriptor is in place).
-  if (old && old != &reserved) (void)old->unref();
+  if (old && old != &reserved) {
+    locks_closed(*old);
+    (void)old->unref();
+  }
   return {};
 }
 
@@ -233,7 +242,7 @@ Result<FileRef> fd_get(int fd) {
     if (fd >= t.cap) return nullptr;
     File* g = slots(t)[fd];
     if (g == &reserved) return nullptr;
-    if (g) g->ref();
+    if (g) g->ref_masked();  // the table's lock masks events
     return g;
   });
   if (!f) return Error(EBADF);
@@ -247,6 +256,7 @@ Result<void> fd_close(int fd) {
     return clear(t, fd);
   });
   if (!f) return Error(EBADF);
+  locks_closed(*f);
   return f->unref();
 }
 

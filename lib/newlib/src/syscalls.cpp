@@ -71,6 +71,17 @@ int fcntl(int fd, int cmd, ...) {
       auto r = f.value()->set_status_flags(static_cast<int>(arg));
       return r.is_error() ? fail(r.error()) : 0;
     }
+    // Advisory record locks, POSIX's and Linux's per open file description
+    // (lib/fdtab's src/locks.cpp; docs/vfs.md, "Advisory locks").
+    case F_GETLK:
+    case F_SETLK:
+    case F_SETLKW:
+    case F_OFD_GETLK:
+    case F_OFD_SETLK:
+    case F_OFD_SETLKW: {
+      auto r = kiln::fcntl_lock(*f.value(), cmd, reinterpret_cast<struct flock*>(arg));
+      return r.is_error() ? fail(r.error()) : 0;
+    }
     default: {
       static int logged;
       return kiln_enosys_note("fcntl", &logged);

@@ -153,59 +153,9 @@ int connect(int fd, const struct sockaddr* addr, socklen_t len) {
   return k.s >= 0 ? lwip_connect(k.s, addr, len) : -1;
 }
 
-// EPIPE from a send raises SIGPIPE, unless MSG_NOSIGNAL (docs/libc.md).
-static ssize_t piped(ssize_t r, int flags) {
-  if (r < 0 && errno == EPIPE && !(flags & MSG_NOSIGNAL)) {
-    kiln_signal_pipe();
-    errno = EPIPE;
-  }
-  return r;
-}
-
-ssize_t send(int fd, const void* buf, size_t n, int flags) {
-  Sock k(fd);
-  return piped(k.s >= 0 ? lwip_send(k.s, buf, n, flags) : -1, flags);
-}
-
-ssize_t recv(int fd, void* buf, size_t n, int flags) {
-  Sock k(fd);
-  return k.s >= 0 ? lwip_recv(k.s, buf, n, flags) : -1;
-}
-
-ssize_t sendto(int fd, const void* buf, size_t n, int flags, const struct sockaddr* to, socklen_t tolen) {
-  Sock k(fd);
-  return piped(k.s >= 0 ? lwip_sendto(k.s, buf, n, flags, to, tolen) : -1, flags);
-}
-
-ssize_t recvfrom(int fd, void* buf, size_t n, int flags, struct sockaddr* from, socklen_t* fromlen) {
-  Sock k(fd);
-  return k.s >= 0 ? lwip_recvfrom(k.s, buf, n, flags, from, fromlen) : -1;
-}
-
-ssize_t sendmsg(int fd, const struct msghdr* msg, int flags) {
-  Sock k(fd);
-  return piped(k.s >= 0 ? lwip_sendmsg(k.s, msg, flags) : -1, flags);
-}
-
-ssize_t recvmsg(int fd, struct msghdr* msg, int flags) {
-  Sock k(fd);
-  return k.s >= 0 ? lwip_recvmsg(k.s, msg, flags) : -1;
-}
-
-int shutdown(int fd, int how) {
-  Sock k(fd);
-  return k.s >= 0 ? lwip_shutdown(k.s, how) : -1;
-}
-
-int setsockopt(int fd, int level, int name, const void* val, socklen_t len) {
-  Sock k(fd);
-  return k.s >= 0 ? lwip_setsockopt(k.s, level, name, val, len) : -1;
-}
-
-int getsockopt(int fd, int level, int name, void* val, socklen_t* len) {
-  Sock k(fd);
-  return k.s >= 0 ? lwip_getsockopt(k.s, level, name, val, len) : -1;
-}
+// send, recv, sendto, recvfrom, sendmsg, recvmsg, shutdown, setsockopt and
+// getsockopt are lib/fdtab's (src/sockcalls.cpp), over every descriptor;
+// a socket's are SocketFile's (sockfile.cpp: lwIP's).
 
 int getsockname(int fd, struct sockaddr* addr, socklen_t* len) {
   Sock k(fd);

@@ -40,6 +40,39 @@ Result<size_t> SocketFile::writev(const struct iovec* iov, int n) {
   return kiln::Ok(static_cast<size_t>(r));
 }
 
+namespace {
+Result<size_t> sized(ssize_t r) {
+  if (r < 0) return Error(errno);
+  return kiln::Ok(static_cast<size_t>(r));
+}
+Result<void> done(int r) {
+  if (r < 0) return Error(errno);
+  return {};
+}
+}  // namespace
+
+Result<size_t> SocketFile::sendto(const void* buf, size_t n, int flags, const struct sockaddr* to, uint32_t tolen) {
+  return sized(lwip_sendto(s_, buf, n, flags, to, tolen));
+}
+
+Result<size_t> SocketFile::recvfrom(void* buf, size_t n, int flags, struct sockaddr* from, uint32_t* fromlen) {
+  return sized(lwip_recvfrom(s_, buf, n, flags, from, fromlen));
+}
+
+Result<size_t> SocketFile::sendmsg(const struct msghdr* msg, int flags) { return sized(lwip_sendmsg(s_, msg, flags)); }
+
+Result<size_t> SocketFile::recvmsg(struct msghdr* msg, int flags) { return sized(lwip_recvmsg(s_, msg, flags)); }
+
+Result<void> SocketFile::shutdown(int how) { return done(lwip_shutdown(s_, how)); }
+
+Result<void> SocketFile::getsockopt(int level, int name, void* val, uint32_t* len) {
+  return done(lwip_getsockopt(s_, level, name, val, len));
+}
+
+Result<void> SocketFile::setsockopt(int level, int name, const void* val, uint32_t len) {
+  return done(lwip_setsockopt(s_, level, name, val, len));
+}
+
 Result<void> SocketFile::stat(struct stat* st) {
   memset(st, 0, sizeof *st);
   st->st_mode = S_IFSOCK | 0777;

@@ -16,6 +16,13 @@ ssize_t lwip_readv(int s, const struct iovec* iov, int iovcnt);
 ssize_t lwip_writev(int s, const struct iovec* iov, int iovcnt);
 int lwip_fcntl(int s, int cmd, int val);
 int lwip_ioctl(int s, long cmd, void* argp);
+ssize_t lwip_sendto(int s, const void* data, size_t size, int flags, const struct sockaddr* to, uint32_t tolen);
+ssize_t lwip_recvfrom(int s, void* mem, size_t len, int flags, struct sockaddr* from, uint32_t* fromlen);
+ssize_t lwip_sendmsg(int s, const struct msghdr* message, int flags);
+ssize_t lwip_recvmsg(int s, struct msghdr* message, int flags);
+int lwip_shutdown(int s, int how);
+int lwip_getsockopt(int s, int level, int optname, void* optval, uint32_t* optlen);
+int lwip_setsockopt(int s, int level, int optname, const void* optval, uint32_t optlen);
 }
 
 namespace kiln::socket {
@@ -29,6 +36,14 @@ class SocketFile final : public File {
   Result<size_t> readv(const struct iovec* iov, int n) override;
   Result<size_t> writev(const struct iovec* iov, int n) override;
   Result<void> stat(struct stat* st) override;
+  // The socket calls (lib/fdtab's src/sockcalls.cpp): lwIP's.
+  Result<size_t> sendto(const void* buf, size_t n, int flags, const struct sockaddr* to, uint32_t tolen) override;
+  Result<size_t> recvfrom(void* buf, size_t n, int flags, struct sockaddr* from, uint32_t* fromlen) override;
+  Result<size_t> sendmsg(const struct msghdr* msg, int flags) override;
+  Result<size_t> recvmsg(struct msghdr* msg, int flags) override;
+  Result<void> shutdown(int how) override;
+  Result<void> getsockopt(int level, int name, void* val, uint32_t* len) override;
+  Result<void> setsockopt(int level, int name, const void* val, uint32_t len) override;
   // lwIP's own readiness (a zero-timeout lwip_poll on the one socket).
   unsigned poll(unsigned events) override;
   // Always armed: every socket's lwIP events wake its waiters (hook_events).

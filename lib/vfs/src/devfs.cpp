@@ -36,6 +36,9 @@ class DevFile final : public File {
   }
   Result<off_t> seek(off_t, int) override { return Ok(off_t{0}); }
   Result<void> stat(struct stat* st) override;
+  // Linux's null, zero and full have no poll operation (epoll: EPERM);
+  // random and urandom do. poll and select: always ready.
+  bool epollable() const override { return d_ == Dev::kRandom || d_ == Dev::kUrandom; }
   Result<void> release() override {
     delete this;
     return {};

@@ -81,6 +81,11 @@ class VnodeFile final : public File {
     return Ok(off_);
   }
   Result<void> stat(struct stat* st) override { return v_->getattr(st); }
+  // Files and directories are always ready (File::poll's default, as
+  // Linux's DEFAULT_POLLMASK) and epoll refuses them (EPERM, as Linux).
+  bool epollable() const override { return false; }
+  // Locks are on the file, not on this open of it.
+  const void* lock_key() const override { return v_.get(); }
   Vnode* vnode() override { return v_.get(); }
   Result<void> release() override {
     this->~VnodeFile();

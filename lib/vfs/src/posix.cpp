@@ -6,6 +6,7 @@
 #include <kiln/enosys.h>
 #include <kiln/file.h>
 #include <kiln/plat/time.h>
+#include <kiln/print.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -95,6 +96,32 @@ Result<void> do_mkdir(int dirfd, const char* path, mode_t mode) {
   if (l.node || dot_or_dotdot(l)) return Error(EEXIST);
   if (l.dir->fs()->read_only()) return Error(EROFS);
   (void)VnodeRef::adopt(KILN_TRY(l.dir->mkdir(l.name, l.len, mode & ~kiln::vfs::umask_get() & 07777)));
+  return {};
+}
+
+// mknod: FIFOs (and regular files, as Linux's mknod makes them); device
+// nodes are EPERM with one log line (no devices but devfs's), sockets too.
+Result<void> do_mknod(int dirfd, const char* path, mode_t mode) {
+  mode_t type = mode & S_IFMT;
+  if (type != 0 && type != S_IFREG && type != S_IFIFO) {
+    if (type != S_IFCHR && type != S_IFBLK && type != S_IFSOCK) return Error(EINVAL);
+    static bool said;
+    if (!said) {
+      said = true;
+      kiln_warn("vfs: mknod of a %s: not supported (EPERM); only FIFOs and regular files",
+                type == S_IFSOCK ? "socket" : "device node");
+    }
+    return Error(EPERM);
+  }
+  VnodeRef base = KILN_TRY(base_of(dirfd, path));
+  Lookup l;
+  KILN_TRY(kiln::vfs::walk(base.get(), path, 0, &l));
+  if (l.node || dot_or_dotdot(l)) return Error(EEXIST);
+  if (l.trailing_slash) return Error(ENOENT);
+  if (l.dir->fs()->read_only()) return Error(EROFS);
+  mode_t perm = mode & ~kiln::vfs::umask_get() & 07777;
+  if (type == S_IFIFO) (void)VnodeRef::adopt(KILN_TRY(l.dir->mkfifo(l.name, l.len, perm)));
+  else (void)VnodeRef::adopt(KILN_TRY(l.dir->create(l.name, l.len, perm)));
   return {};
 }
 
@@ -284,6 +311,12 @@ int access(const char* path, int mode) { return faccessat(AT_FDCWD, path, mode, 
 int _mkdir(const char* path, mode_t mode) { return check(do_mkdir(AT_FDCWD, path, mode)); }
 int mkdirat(int dirfd, const char* path, mode_t mode) { return check(do_mkdir(dirfd, path, mode)); }
 int rmdir(const char* path) { return check(do_rmdir(AT_FDCWD, path)); }
+int mknodat(int dirfd, const char* path, mode_t mode, dev_t) { return check(do_mknod(dirfd, path, mode)); }
+int mknod(const char* path, mode_t mode, dev_t dev) { return mknodat(AT_FDCWD, path, mode, dev); }
+int mkfifoat(int dirfd, const char* path, mode_t mode) {
+  return check(do_mknod(dirfd, path, S_IFIFO | (mode & 07777)));
+}
+int mkfifo(const char* path, mode_t mode) { return mkfifoat(AT_FDCWD, path, mode); }
 int _unlink(const char* path) { return check(do_unlink(AT_FDCWD, path)); }
 int unlinkat(int dirfd, const char* path, int flags) {
   if (flags & ~AT_REMOVEDIR) return fail(Error(EINVAL));

@@ -19,6 +19,7 @@
 // Portable: the host tests build it with a fake clock and heap.
 #include <kiln/vfs.h>
 #include <kiln/alloc.h>
+#include <kiln/ipc.h>
 #include <kiln/plat/time.h>
 #include <errno.h>
 #include <string.h>
@@ -119,6 +120,33 @@ class RamLink final : public RamNode {
   size_t len_;
 };
 
+// A FIFO (mkfifo, mknod S_IFIFO): its opens share one pipe, lib/fdtab's
+// Fifo, made at the first open and kept while the node lives.
+class RamFifo final : public RamNode {
+ public:
+  RamFifo(Ramfs* fs, mode_t perm) : RamNode(fs, S_IFIFO, perm) {}
+  Result<File*> open(int flags) override {
+    Fifo* f;
+    {
+      Guard g;
+      if (!fifo_) fifo_ = KILN_TRY(fifo_new());
+      f = fifo_;
+      atime = ramfs_clock();
+    }
+    // The caller holds the node, so the Fifo outlives this call; an open
+    // may wait for the other side (not with events masked).
+    return fifo_open(f, flags);
+  }
+  void free_data() override {
+    if (fifo_) fifo_put(fifo_);
+    fifo_ = nullptr;
+  }
+  size_t node_size() const override { return sizeof *this; }
+
+ private:
+  Fifo* fifo_ = nullptr;
+};
+
 class RamDir final : public RamNode {
  public:
   RamDir(Ramfs* fs, mode_t perm, RamDir* parent) : RamNode(fs, S_IFDIR, perm), parent_(parent) {
@@ -128,6 +156,7 @@ class RamDir final : public RamNode {
   Result<Vnode*> create(const char* name, size_t len, mode_t mode) override;
   Result<Vnode*> mkdir(const char* name, size_t len, mode_t mode) override;
   Result<Vnode*> symlink(const char* name, size_t len, const char* target) override;
+  Result<Vnode*> mkfifo(const char* name, size_t len, mode_t mode) override;
   Result<void> unlink(const char* name, size_t len) override;
   Result<void> rmdir(const char* name, size_t len) override;
   Result<void> rename(const char* name, size_t len, Vnode* to_dir, const char* to_name, size_t to_len) override;
@@ -470,6 +499,16 @@ Result<Vnode*> RamDir::mkdir(const char* name, size_t len, mode_t mode) {
   return r;
 }
 
+Result<Vnode*> RamDir::mkfifo(const char* name, size_t len, mode_t mode) {
+  return add(name, len, [&]() -> Result<RamNode*> {
+    void* p = ram()->alloc(sizeof(RamFifo));
+    if (!p) return Error(ENOSPC);
+    auto* f = new (p) RamFifo(ram(), mode);
+    f->nlink = 1;
+    return static_cast<RamNode*>(f);
+  });
+}
+
 Result<Vnode*> RamDir::symlink(const char* name, size_t len, const char* target) {
   size_t tl = strlen(target);
   if (tl == 0) return Error(ENOENT);
@@ -601,6 +640,7 @@ uint8_t dtype(const Vnode* n) {
     case S_IFREG: return kDtReg;
     case S_IFLNK: return kDtLnk;
     case S_IFCHR: return kDtChr;
+    case S_IFIFO: return kDtFifo;
     default: return kDtUnknown;
   }
 }

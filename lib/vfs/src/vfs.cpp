@@ -16,6 +16,7 @@ Result<Vnode*> Vnode::lookup(const char*, size_t) { return Error(ENOTDIR); }
 Result<Vnode*> Vnode::create(const char*, size_t, mode_t) { return Error(is_dir() ? EPERM : ENOTDIR); }
 Result<Vnode*> Vnode::mkdir(const char*, size_t, mode_t) { return Error(is_dir() ? EPERM : ENOTDIR); }
 Result<Vnode*> Vnode::symlink(const char*, size_t, const char*) { return Error(is_dir() ? EPERM : ENOTDIR); }
+Result<Vnode*> Vnode::mkfifo(const char*, size_t, mode_t) { return Error(is_dir() ? EPERM : ENOTDIR); }
 Result<void> Vnode::unlink(const char*, size_t) { return Error(is_dir() ? EPERM : ENOTDIR); }
 Result<void> Vnode::rmdir(const char*, size_t) { return Error(is_dir() ? EPERM : ENOTDIR); }
 Result<void> Vnode::rename(const char*, size_t, Vnode*, const char*, size_t) {

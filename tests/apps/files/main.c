@@ -5,6 +5,9 @@
  *   files            every check below
  *   files emfile     open files until EMFILE (run with fd.max=)
  *   files enospc     fill the ramfs until ENOSPC (run with ramfs.max=)
+ *   files locks      flock between opens and threads, fcntl and OFD locks, lockf
+ *   files fifo       mkfifo/mknod: opens share one pipe, blocking and O_NONBLOCK opens
+ *   files poll       poll/select/epoll over files, directories and /dev
  *   files proc       /proc: meminfo, cpuinfo, self/fd with a pipe, a file
  *                    and a directory open (VFS_PROCFS)
  */
@@ -15,6 +18,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sys/file.h>
+#include <time.h>
+#include <sys/epoll.h>
+#include <sys/select.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
@@ -348,11 +357,181 @@ static void proc(void) {
   check(seen == 7, "ls /proc: self meminfo cpuinfo");
 }
 
+/* Linux's answers: poll and select find files and directories always
+ * ready; epoll_ctl(ADD) refuses them, and /dev/null, with EPERM. */
+static void polling(void) {
+  check(write_file("/tmp/p.txt", "x") == 0, "a file to poll");
+  int f = open("/tmp/p.txt", O_RDONLY), w = open("/tmp/p.txt", O_WRONLY), d = open("/tmp", O_RDONLY),
+      n = open("/dev/null", O_RDWR), u = open("/dev/urandom", O_RDONLY);
+  check(f >= 0 && w >= 0 && d >= 0 && n >= 0 && u >= 0, "open a file (twice), a directory, /dev/null, /dev/urandom");
+  struct pollfd p[3] = {{f, POLLIN | POLLOUT, 0}, {w, POLLIN | POLLOUT, 0}, {d, POLLIN, 0}};
+  check(poll(p, 3, 0) == 3 && p[0].revents == (POLLIN | POLLOUT) && p[1].revents == (POLLIN | POLLOUT) &&
+            p[2].revents == POLLIN,
+        "poll: files and directories always ready (POLLIN|POLLOUT whatever the access mode)");
+  fd_set r, wr;
+  FD_ZERO(&r);
+  FD_ZERO(&wr);
+  FD_SET(f, &r);
+  FD_SET(d, &r);
+  FD_SET(w, &wr);
+  struct timeval tv = {0, 0};
+  check(select(d > w ? d + 1 : (w > f ? w + 1 : f + 1), &r, &wr, NULL, &tv) == 3, "select: the same");
+  int ep = epoll_create1(0);
+  struct epoll_event ev = {EPOLLIN, {0}};
+  errno = 0;
+  check(epoll_ctl(ep, EPOLL_CTL_ADD, f, &ev) == -1 && errno == EPERM, "epoll_ctl ADD of a regular file: EPERM");
+  errno = 0;
+  check(epoll_ctl(ep, EPOLL_CTL_ADD, d, &ev) == -1 && errno == EPERM, "epoll_ctl ADD of a directory: EPERM");
+  errno = 0;
+  check(epoll_ctl(ep, EPOLL_CTL_ADD, n, &ev) == -1 && errno == EPERM, "epoll_ctl ADD of /dev/null: EPERM");
+  check(epoll_ctl(ep, EPOLL_CTL_ADD, u, &ev) == 0, "epoll_ctl ADD of /dev/urandom works");
+  struct epoll_event out[2];
+  check(epoll_wait(ep, out, 2, 0) == 1 && out[0].events == EPOLLIN, "epoll_wait: /dev/urandom readable");
+  close(ep);
+  close(f);
+  close(w);
+  close(d);
+  close(n);
+  close(u);
+}
+
+/* Advisory locks: flock's between two opens of one file (a thread blocked
+ * on one, the others running), fcntl's POSIX locks (never a conflict in
+ * one process), OFD locks (per open), lockf. */
+static volatile int unlocked_at, locked_by_thread;
+static void* flock_waiter(void* arg) {
+  int fd = *(int*)arg;
+  if (flock(fd, LOCK_EX) == 0) locked_by_thread = unlocked_at ? 1 : -1;  /* not before the unlock */
+  flock(fd, LOCK_UN);
+  return NULL;
+}
+
+static void locks(void) {
+  check(write_file("/tmp/lock", "0123456789") == 0, "a file to lock");
+  int a = open("/tmp/lock", O_RDWR), b = open("/tmp/lock", O_RDWR), r = open("/tmp/lock", O_RDONLY);
+  check(flock(a, LOCK_EX) == 0, "flock LOCK_EX");
+  errno = 0;
+  check(flock(b, LOCK_SH | LOCK_NB) == -1 && errno == EWOULDBLOCK, "flock of another open: EWOULDBLOCK");
+  int d = dup(a);
+  check(flock(d, LOCK_EX | LOCK_NB) == 0, "a dup shares the lock");
+  pthread_t t;
+  pthread_create(&t, NULL, flock_waiter, &b);
+  struct timespec ms = {0, 1000000};
+  int spins = 0;
+  for (int i = 0; i < 50; ++i, ++spins) nanosleep(&ms, NULL); /* the thread is blocked, we run */
+  unlocked_at = spins;
+  close(d);
+  check(flock(a, LOCK_NB | LOCK_SH) == 0, "still held after closing the dup (converted to shared)");
+  check(flock(a, LOCK_UN) == 0, "LOCK_UN");
+  pthread_join(t, NULL);
+  check(locked_by_thread == 1 && spins == 50, "a blocked flock waits in its thread only, until the unlock");
+  check(flock(b, LOCK_EX | LOCK_NB) == 0, "flock after the unlock");
+  close(b);
+  check(flock(a, LOCK_EX | LOCK_NB) == 0, "released at the last close");
+  check(flock(a, 3) == -1 && errno == EINVAL, "flock bad operation: EINVAL");
+  flock(a, LOCK_UN);
+
+  struct flock l = {F_WRLCK, SEEK_SET, 0, 5, 0, 0};
+  check(fcntl(a, F_SETLK, &l) == 0, "fcntl F_SETLK write lock");
+  b = open("/tmp/lock", O_RDWR);
+  l.l_type = F_WRLCK;
+  check(fcntl(b, F_SETLKW, &l) == 0, "F_SETLKW from another open: one process, no conflict");
+  l.l_type = F_WRLCK;
+  check(fcntl(b, F_GETLK, &l) == 0 && l.l_type == F_UNLCK, "F_GETLK: F_UNLCK");
+  l.l_type = F_WRLCK;
+  errno = 0;
+  check(fcntl(r, F_SETLK, &l) == -1 && errno == EBADF, "write lock on a read-only open: EBADF");
+  l.l_type = 9;
+  errno = 0;
+  check(fcntl(a, F_SETLK, &l) == -1 && errno == EINVAL, "bad l_type: EINVAL");
+  struct flock w = {F_WRLCK, 7, 0, 1, 0, 0};
+  errno = 0;
+  check(fcntl(a, F_SETLK, &w) == -1 && errno == EINVAL, "bad l_whence: EINVAL");
+  struct flock o = {F_WRLCK, SEEK_SET, 2, 1, 0, 0};
+  errno = 0;
+  check(fcntl(b, F_OFD_SETLK, &o) == -1 && errno == EAGAIN, "F_OFD_SETLK against the process's lock: EAGAIN");
+  o.l_start = 6;
+  check(fcntl(b, F_OFD_SETLK, &o) == 0, "F_OFD_SETLK beside it");
+  struct flock q = {F_RDLCK, SEEK_SET, 0, 5, 0, 0};
+  check(fcntl(a, F_OFD_GETLK, &q) == 0 && q.l_type == F_WRLCK && q.l_start == 0 && q.l_len == 5 && q.l_pid == 1,
+        "F_OFD_GETLK names the process's lock");
+  check(lseek(r, 6, SEEK_SET) == 6 && lockf(r, F_TEST, 1) == -1 && errno == EACCES, "lockf F_TEST sees the OFD lock");
+  close(b); /* drops the process's POSIX locks (any close) and b's OFD lock */
+  check(lockf(r, F_TEST, 0) == 0, "nothing left after closing");
+  check(lseek(a, 0, SEEK_SET) == 0 && lockf(a, F_TLOCK, 3) == 0 && lockf(a, F_ULOCK, 3) == 0, "lockf F_TLOCK, F_ULOCK");
+  close(a);
+  close(r);
+}
+
+/* FIFOs: a blocked read-only open in a thread until the main thread opens
+ * for writing, data through, EOF, O_NONBLOCK's rules, mknod's. */
+static volatile int reader_opened;
+static char fifo_got[32];
+static void* fifo_reader(void* arg) {
+  (void)arg;
+  int fd = open("/tmp/fifo", O_RDONLY); /* blocks until a writer opens */
+  reader_opened = 1;
+  size_t got = 0;
+  ssize_t r;
+  while ((r = read(fd, fifo_got + got, sizeof fifo_got - 1 - got)) > 0) got += (size_t)r;
+  close(fd);
+  return NULL;
+}
+
+static void fifos(void) {
+  check(mkfifo("/tmp/fifo", 0640) == 0, "mkfifo");
+  struct stat st;
+  check(stat("/tmp/fifo", &st) == 0 && S_ISFIFO(st.st_mode) && (st.st_mode & 0777) == 0640, "stat: S_IFIFO 0640");
+  check(mkfifo("/tmp/fifo", 0640) == -1 && errno == EEXIST, "mkfifo again: EEXIST");
+  errno = 0;
+  check(open("/tmp/fifo", O_WRONLY | O_NONBLOCK) == -1 && errno == ENXIO, "O_WRONLY|O_NONBLOCK, no reader: ENXIO");
+  int nr = open("/tmp/fifo", O_RDONLY | O_NONBLOCK);
+  char b[8];
+  check(nr >= 0 && read(nr, b, sizeof b) == 0, "O_RDONLY|O_NONBLOCK opens at once; no writer: EOF");
+  int nw = open("/tmp/fifo", O_WRONLY | O_NONBLOCK);
+  check(nw >= 0 && write(nw, "abc", 3) == 3 && read(nr, b, sizeof b) == 3 && !memcmp(b, "abc", 3),
+        "a writer now opens; the two opens share one pipe");
+  close(nw);
+  close(nr);
+  pthread_t t;
+  pthread_create(&t, NULL, fifo_reader, NULL);
+  struct timespec ms = {0, 20000000};
+  nanosleep(&ms, NULL);
+  check(!reader_opened, "a blocking O_RDONLY open waits for a writer");
+  int w = open("/tmp/fifo", O_WRONLY);
+  check(w >= 0, "the writer's open (a reader is waiting)");
+  check(write(w, "through the fifo", 16) == 16, "write");
+  close(w); /* the reader then sees EOF */
+  pthread_join(t, NULL);
+  check(reader_opened && !strcmp(fifo_got, "through the fifo"), "the reader got it all, then EOF");
+  int rw = open("/tmp/fifo", O_RDWR);
+  struct pollfd p = {rw, POLLIN | POLLOUT, 0};
+  check(rw >= 0 && poll(&p, 1, 0) == 1 && p.revents == POLLOUT, "O_RDWR opens at once; poll: writable, not readable");
+  close(rw);
+  DIR* d = opendir("/tmp");
+  struct dirent* e;
+  int type = -1;
+  while (d && (e = readdir(d)))
+    if (!strcmp(e->d_name, "fifo")) type = e->d_type;
+  if (d) closedir(d);
+  check(type == DT_FIFO, "readdir: DT_FIFO");
+  check(mknod("/tmp/fifo2", S_IFIFO | 0600, 0) == 0 && stat("/tmp/fifo2", &st) == 0 && S_ISFIFO(st.st_mode),
+        "mknod S_IFIFO");
+  errno = 0;
+  check(mknod("/tmp/dev", S_IFCHR | 0600, 0x0103) == -1 && errno == EPERM, "mknod S_IFCHR: EPERM");
+  check(mknod("/tmp/plain", S_IFREG | 0600, 0) == 0 && stat("/tmp/plain", &st) == 0 && S_ISREG(st.st_mode),
+        "mknod S_IFREG: a regular file");
+  check(unlink("/tmp/fifo") == 0 && unlink("/tmp/fifo2") == 0, "unlink the FIFOs");
+}
+
 int main(int argc, char** argv) {
   const char* what = argc > 1 ? argv[1] : "all";
   if (!strcmp(what, "emfile")) emfile();
   else if (!strcmp(what, "enospc")) enospc();
   else if (!strcmp(what, "proc")) proc();
+  else if (!strcmp(what, "poll")) polling();
+  else if (!strcmp(what, "locks")) locks();
+  else if (!strcmp(what, "fifo")) fifos();
   else {
     basics();
     directories();

@@ -325,6 +325,73 @@ static void test_socketpair(void) {
   if (ok) printf("ipc: socketpair echo between threads ok\n");
 }
 
+/* The socket calls on socketpair's ends: send/recv with MSG_PEEK and
+ * MSG_DONTWAIT, sendmsg/recvmsg, shutdown, getsockopt/setsockopt (with and
+ * without lib/socket in the image: they go through the descriptor's file). */
+static void* shut_writer(void* arg) {
+  int s = *(int*)arg;
+  sleep_ms(50);
+  if (send(s, "last", 4, MSG_NOSIGNAL) != 4) printf("ipc: FAIL shut_writer send\n");
+  shutdown(s, SHUT_WR);
+  return NULL;
+}
+
+static void test_socketpair_calls(void) {
+  int before = failures;
+  int sv[2];
+  CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0, "socketpair");
+  char b[32] = {0};
+  CHECK(recv(sv[0], b, sizeof b, MSG_DONTWAIT) == -1 && errno == EAGAIN, "recv MSG_DONTWAIT");
+  CHECK(send(sv[1], "peekaboo", 8, MSG_NOSIGNAL) == 8, "send");
+  CHECK(recv(sv[0], b, 4, MSG_PEEK) == 4 && memcmp(b, "peek", 4) == 0, "MSG_PEEK");
+  CHECK(recvfrom(sv[0], b, sizeof b, 0, NULL, NULL) == 8 && memcmp(b, "peekaboo", 8) == 0, "recvfrom");
+  char p1[] = "vec", p2[] = "tor";
+  struct iovec out[2] = {{p1, 3}, {p2, 3}};
+  struct msghdr m;
+  memset(&m, 0, sizeof m);
+  m.msg_iov = out;
+  m.msg_iovlen = 2;
+  CHECK(sendmsg(sv[0], &m, 0) == 6, "sendmsg");
+  char in1[2], in2[8] = {0};
+  struct iovec in[2] = {{in1, 2}, {in2, 7}};
+  struct msghdr rm;
+  memset(&rm, 0, sizeof rm);
+  rm.msg_iov = in;
+  rm.msg_iovlen = 2;
+  CHECK(recvmsg(sv[1], &rm, 0) == 6 && memcmp(in1, "ve", 2) == 0 && strcmp(in2, "ctor") == 0, "recvmsg");
+  int v = -1;
+  socklen_t len = sizeof v;
+  CHECK(getsockopt(sv[0], SOL_SOCKET, SO_TYPE, &v, &len) == 0 && v == SOCK_STREAM && len == sizeof v, "SO_TYPE");
+  CHECK(getsockopt(sv[0], SOL_SOCKET, SO_ERROR, &v, &len) == 0 && v == 0, "SO_ERROR");
+  CHECK(getsockopt(sv[0], SOL_SOCKET, SO_RCVBUF, &v, &len) == 0 && v > 0, "SO_RCVBUF");
+  v = 1 << 18;
+  CHECK(setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &v, sizeof v) == 0, "SO_SNDBUF");
+  /* A thread sends, then shuts its side for writing: we read it all, then
+   * end of file; our direction still works; its writes now fail EPIPE. */
+  pthread_t t;
+  pthread_create(&t, NULL, shut_writer, &sv[1]);
+  CHECK(recv(sv[0], b, sizeof b, MSG_WAITALL) == 4 && memcmp(b, "last", 4) == 0, "recv after SHUT_WR");
+  CHECK(recv(sv[0], b, sizeof b, 0) == 0, "EOF after SHUT_WR");
+  pthread_join(t, NULL);
+  CHECK(send(sv[1], "x", 1, MSG_NOSIGNAL) == -1 && errno == EPIPE, "send after SHUT_WR: EPIPE");
+  CHECK(send(sv[0], "back", 4, 0) == 4 && recv(sv[1], b, sizeof b, 0) == 4, "the other direction");
+  CHECK(shutdown(sv[1], SHUT_RD) == 0, "SHUT_RD");
+  CHECK(send(sv[0], "x", 1, MSG_NOSIGNAL) == -1 && errno == EPIPE, "send to a SHUT_RD peer: EPIPE");
+  struct pollfd pf = {sv[0], POLLIN, 0};
+  CHECK(poll(&pf, 1, 0) == 1 && (pf.revents & POLLHUP), "POLLHUP after both directions shut");
+  CHECK(shutdown(sv[0], 9) == -1 && errno == EINVAL, "bad how");
+  close(sv[0]);
+  close(sv[1]);
+  int pp[2];
+  CHECK(pipe(pp) == 0, "pipe");
+  CHECK(send(pp[1], "x", 1, 0) == -1 && errno == ENOTSOCK, "send on a pipe: ENOTSOCK");
+  CHECK(shutdown(pp[0], SHUT_RD) == -1 && errno == ENOTSOCK, "shutdown on a pipe: ENOTSOCK");
+  CHECK(recv(1000, b, 1, 0) == -1 && errno == EBADF, "recv on a closed descriptor: EBADF");
+  close(pp[0]);
+  close(pp[1]);
+  if (failures == before) printf("ipc: socketpair send/recv/sendmsg/recvmsg/shutdown/getsockopt ok\n");
+}
+
 /* --- 5,000 idle descriptors ------------------------------------------------- */
 
 #define NPIPES 2500
@@ -412,6 +479,7 @@ int main(void) {
   test_nonblocking();
   test_epoll_mix();
   test_socketpair();
+  test_socketpair_calls();
   test_idle();
   printf("ipc: %s (%d failures)\n", failures ? "FAILED" : "all passed", failures);
   return failures ? 1 : 0;

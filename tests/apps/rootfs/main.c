@@ -13,6 +13,10 @@
 //   mount DIR                DIR is a separate mount (vfs.mount=): its
 //                            st_dev differs from "/", a file written there
 //                            reads back, statvfs shows its limit
+//   links                    /etc/motd and /etc/motd.hard (a hard link in the
+//                            embedded folder) are one inode: same st_ino,
+//                            st_nlink 2, same data; a write through one
+//                            name is read through the other
 // Each check prints "ok: ..." or "FAIL: ..."; the last line is
 // "rootfs: N passed, M failed"; the status is 1 if any failed.
 #include <dirent.h>
@@ -156,11 +160,36 @@ static void do_mount(const char* dir) {
   if (statvfs(dir, &v) == 0) printf("rootfs: %s: %lu KiB\n", dir, (unsigned long)(v.f_blocks * v.f_frsize / 1024));
 }
 
+static void do_links(void) {
+  struct stat a, b;
+  check(stat("/etc/motd", &a) == 0 && stat("/etc/motd.hard", &b) == 0, "stat both names");
+  printf("rootfs: /etc/motd ino %lu nlink %u, /etc/motd.hard ino %lu nlink %u\n", (unsigned long)a.st_ino,
+         (unsigned)a.st_nlink, (unsigned long)b.st_ino, (unsigned)b.st_nlink);
+  check(a.st_ino == b.st_ino && a.st_dev == b.st_dev, "a hard link: the same st_ino");
+  check(a.st_nlink == 2 && b.st_nlink == 2, "st_nlink 2");
+  char x[64] = {0}, y[64] = {0};
+  int f = open("/etc/motd", O_RDONLY), g = open("/etc/motd.hard", O_RDONLY);
+  check(read(f, x, sizeof x - 1) == 14 && read(g, y, sizeof y - 1) == 14 && !strcmp(x, y) &&
+            !strcmp(x, "embedded motd\n"),
+        "both names read the same data");
+  close(f);
+  close(g);
+  f = open("/etc/motd.hard", O_WRONLY | O_TRUNC);
+  check(write(f, "changed\n", 8) == 8, "write through one name");
+  close(f);
+  memset(x, 0, sizeof x);
+  f = open("/etc/motd", O_RDONLY);
+  check(read(f, x, sizeof x - 1) == 8 && !strcmp(x, "changed\n"), "read through the other");
+  close(f);
+  check(unlink("/etc/motd.hard") == 0 && stat("/etc/motd", &a) == 0 && a.st_nlink == 1, "unlink one: nlink 1");
+}
+
 int main(int argc, char** argv) {
   const char* what = argc > 1 ? argv[1] : "list";
   if (!strcmp(what, "write")) do_write();
   else if (!strcmp(what, "at") && argc > 2) do_at(argv[2]);
   else if (!strcmp(what, "mount") && argc > 2) do_mount(argv[2]);
+  else if (!strcmp(what, "links")) do_links();
   else do_list();
   printf("rootfs: %d passed, %d failed\n", passed, failed);
   return failed ? 1 : 0;

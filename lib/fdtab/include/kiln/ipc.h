@@ -21,6 +21,15 @@ Result<void> pipe_open(int fds[2], int flags);
 // SOCK_NONBLOCK / SOCK_CLOEXEC. EAFNOSUPPORT unless AF_UNIX, EOPNOTSUPP
 // for other types (EPROTONOSUPPORT for a protocol other than 0).
 Result<void> socketpair_open(int domain, int type, int protocol, int fds[2]);
+// FIFOs (named pipes, for lib/vfs's FIFO inodes): the shared state of one
+// inode (one reference, the inode's), dropped with fifo_put; fifo_open gives
+// a new open of it (one reference for the caller) with Linux's rules:
+// O_RDONLY blocks until a writer opens (not with O_NONBLOCK), O_WRONLY until
+// a reader does (O_NONBLOCK: ENXIO without one), O_RDWR never blocks.
+struct Fifo;
+Result<Fifo*> fifo_new();
+void fifo_put(Fifo* f);
+Result<File*> fifo_open(Fifo* f, int flags);
 // eventfd(initval, flags): EFD_SEMAPHORE, EFD_NONBLOCK, EFD_CLOEXEC.
 Result<int> eventfd_open(unsigned initval, int flags);
 // epoll_create1(flags): EPOLL_CLOEXEC or EINVAL.

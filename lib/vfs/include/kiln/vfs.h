@@ -64,7 +64,7 @@ constexpr size_t kIoPiece = 1 << 20; // the most one read/write does with events
 using Guard = IrqGuard;
 
 // d_type values (as Linux's <dirent.h>).
-enum : uint8_t { kDtUnknown = 0, kDtChr = 2, kDtDir = 4, kDtReg = 8, kDtLnk = 10 };
+enum : uint8_t { kDtUnknown = 0, kDtFifo = 1, kDtChr = 2, kDtDir = 4, kDtReg = 8, kDtLnk = 10 };
 
 struct DirEntry {
   uint64_t ino;
@@ -102,6 +102,9 @@ class Vnode {
   virtual Result<Vnode*> create(const char* name, size_t len, mode_t mode);
   virtual Result<Vnode*> mkdir(const char* name, size_t len, mode_t mode);
   virtual Result<Vnode*> symlink(const char* name, size_t len, const char* target);
+  // A new FIFO (mkfifo; its opens are lib/fdtab's named pipes). EPERM where
+  // the filesystem has none.
+  virtual Result<Vnode*> mkfifo(const char* name, size_t len, mode_t mode);
   // Remove a non-directory (EISDIR for a directory) / an empty directory
   // (ENOTDIR, ENOTEMPTY).
   virtual Result<void> unlink(const char* name, size_t len);
