@@ -13,12 +13,15 @@
 # then its app compile flags and its final link command reused for each test,
 # the app's object replaced by the test's; run with a 30 s timeout; kvm: via
 # support/run.sh under QEMU TCG). A test passes when it exits 0.
-# Results: DIR/results.tsv (one line per test: part, name, host status, kiln
-# status, first error line), DIR/summary.txt (the table), DIR/causes.txt
-# (the ranked causes), and every log under DIR/host and DIR/kiln-<platform>.
+# Results: DIR/results-<platform>.tsv (one line per test: part, name, host
+# status and first error line, Kiln status and first error line),
+# DIR/summary-<platform>.txt (the table), DIR/causes-<platform>.txt (the
+# ranked causes, each with its tests), and every log under DIR/host
+# (src/<part>/<test>.{log,out,status}) and DIR/kiln-<platform>/<part>/<test>/.
 # --helper-builtins: compile the suite's helpers (src/common, not the tests)
-# for Kiln with -Dcopysignl=__builtin_copysignl: src/common/mtest.c, which
-# every math test links, calls copysignl, which newlib's <math.h> does not
+# for Kiln with -Dcopysignl=__builtin_copysignl -Dscalbnl=__builtin_scalbnl:
+# src/common/mtest.c, which
+# every math test links, calls copysignl and scalbnl, which newlib's <math.h> does not
 # declare on x86_64; without it no math test links and the math part says
 # nothing about the functions it tests. A workaround of the measurement,
 # so the strict run (without it) is the one to quote.
@@ -26,7 +29,7 @@
 set -uo pipefail
 { # read whole before running: editing this file during a run cannot break the run
 SRC=$(cd "$(dirname "$0")/.." && pwd)
-usage() { sed -n '4,5p' "$0" | sed 's/^# *//' >&2; exit 2; }
+usage() { sed -n '5,7p' "$0" | sed 's/^# *//' >&2; exit 2; }
 
 suite= platform=linuxu out=$SRC/build/libc-test parts="functional regression math" jobs=2 hb= report_only=
 while [ $# -gt 0 ]; do
@@ -36,7 +39,7 @@ while [ $# -gt 0 ]; do
     --parts) parts=${2:?}; shift 2 ;;
     -j) jobs=${2:?}; shift 2 ;;
     --report) report_only=1; shift ;;
-    --helper-builtins) hb="-Dcopysignl=__builtin_copysignl"; shift ;;
+    --helper-builtins) hb="-Dcopysignl=__builtin_copysignl -Dscalbnl=__builtin_scalbnl"; shift ;;
     -h|--help) usage ;;
     -*) echo "libc-test.sh: unknown option $1" >&2; usage ;;
     *) [ -z "$suite" ] || usage; suite=$1; shift ;;
