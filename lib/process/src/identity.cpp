@@ -10,6 +10,8 @@
 #include <string.h>
 #include <sys/types.h>
 #include <sys/utsname.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 namespace {
@@ -185,5 +187,33 @@ int setgroups(int n, const gid_t* list) {
   if (n < 0) return static_cast<int>(kiln_sys_ret(-EINVAL));
   return static_cast<int>(kiln_sys_ret(kiln_sys_setgroups(static_cast<size_t>(n), list)));
 }
+
+}  // extern "C"
+
+// BSD and glibc names around the identity.
+extern "C" {
+
+int getdomainname(char* name, size_t len) {
+  static const char kNone[] = "(none)";  // Linux's answer without a NIS domain
+  if (!name || len < sizeof kNone) {
+    errno = name ? EINVAL : EFAULT;
+    return -1;
+  }
+  memcpy(name, kNone, sizeof kNone);
+  return 0;
+}
+
+// A stable 32-bit id from the host name (glibc derives it from the
+// host's address; there is no /etc/hostid).
+long gethostid(void) {
+  uint32_t h = 2166136261u;
+  for (const char* p = g_hostname; *p; ++p) h = (h ^ static_cast<uint8_t>(*p)) * 16777619u;
+  return static_cast<long>(h & 0x7fffffff);
+}
+
+int setpgrp(void) { return setpgid(0, 0); }
+
+// No set-user-ID programs: the environment is as trusted as it ever is.
+char* secure_getenv(const char* name) { return getenv(name); }
 
 }  // extern "C"

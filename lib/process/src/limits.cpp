@@ -154,3 +154,14 @@ int nice(int inc) {
 }
 
 }  // extern "C"
+
+extern "C" {
+// The descriptor table's size: RLIMIT_NOFILE's soft limit.
+int getdtablesize(void) { return kiln::fd_limit(); }
+int setdtablesize(int n) {
+  struct rlimit l;
+  if (getrlimit(RLIMIT_NOFILE, &l) != 0) return -1;
+  l.rlim_cur = n < 0 ? 0 : static_cast<rlim_t>(n);
+  return setrlimit(RLIMIT_NOFILE, &l);
+}
+}  // extern "C"

@@ -247,6 +247,8 @@ int sigprocmask(int, const sigset_t* __restrict, sigset_t* __restrict);
 int pthread_sigmask(int, const sigset_t* __restrict, sigset_t* __restrict);
 int sigpending(sigset_t*);
 int sigsuspend(const sigset_t*);
+/* XSI (obsolescent): sigsuspend with the current mask less sig. */
+int sigpause(int sig);
 int sigwait(const sigset_t* __restrict, int* __restrict);
 int sigwaitinfo(const sigset_t* __restrict, siginfo_t* __restrict);
 int sigtimedwait(const sigset_t* __restrict, siginfo_t* __restrict, const struct timespec* __restrict);

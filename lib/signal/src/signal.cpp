@@ -30,6 +30,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/select.h>
+#include <sys/time.h>
 #include <unistd.h>
 #include <new>
 
@@ -631,6 +633,38 @@ int sigsuspend(const sigset_t* set) {
 }
 
 int pause(void) { return static_cast<int>(kiln_sys_ret(kiln_sys_pause())); }
+
+// pselect: select under a temporary mask. The mask is installed before and
+// restored after the wait, not atomically with it: a signal it unblocks
+// that arrives just before the wait is handled then and the wait still
+// happens (Linux's pselect has no such window). docs/libc.md, "Signals".
+int pselect(int n, fd_set* r, fd_set* w, fd_set* e, const struct timespec* ts, const sigset_t* mask) {
+  sigset_t old;
+  if (mask && sigprocmask(SIG_SETMASK, mask, &old) != 0) return -1;
+  struct timeval tv, *tvp = nullptr;
+  if (ts) {
+    if (ts->tv_sec < 0 || ts->tv_nsec < 0 || ts->tv_nsec >= 1000000000) {
+      if (mask) sigprocmask(SIG_SETMASK, &old, nullptr);
+      errno = EINVAL;
+      return -1;
+    }
+    tv.tv_sec = ts->tv_sec;
+    tv.tv_usec = static_cast<suseconds_t>((ts->tv_nsec + 999) / 1000);
+    tvp = &tv;
+  }
+  int rc = select(n, r, w, e, tvp);
+  int err = errno;
+  if (mask) sigprocmask(SIG_SETMASK, &old, nullptr);
+  errno = err;
+  return rc;
+}
+
+int sigpause(int sig) {
+  sigset_t m;
+  if (sigprocmask(SIG_BLOCK, nullptr, &m) != 0) return -1;
+  if (sigdelset(&m, sig) != 0) return -1;
+  return sigsuspend(&m);
+}
 
 int sigtimedwait(const sigset_t* set, siginfo_t* info, const struct timespec* ts) {
   return static_cast<int>(kiln_sys_ret(kiln_sys_rt_sigtimedwait(set, info, ts, sizeof(sigset_t))));

@@ -303,6 +303,17 @@ KILN_SYSCALL(timer_delete);
 
 unsigned alarm(unsigned seconds) { return static_cast<unsigned>(kiln_sys_alarm(seconds)); }
 
+// ualarm (obsolescent): ITIMER_REAL in microseconds; returns what was left.
+useconds_t ualarm(useconds_t usecs, useconds_t interval) {
+  struct itimerval v{}, old{};
+  v.it_value.tv_sec = static_cast<time_t>(usecs / 1000000);
+  v.it_value.tv_usec = static_cast<suseconds_t>(usecs % 1000000);
+  v.it_interval.tv_sec = static_cast<time_t>(interval / 1000000);
+  v.it_interval.tv_usec = static_cast<suseconds_t>(interval % 1000000);
+  if (kiln_sys_ret(kiln_sys_setitimer(ITIMER_REAL, &v, &old)) < 0) return static_cast<useconds_t>(-1);
+  return static_cast<useconds_t>(old.it_value.tv_sec * 1000000 + old.it_value.tv_usec);
+}
+
 int setitimer(int which, const struct itimerval* v, struct itimerval* old) {
   return static_cast<int>(kiln_sys_ret(kiln_sys_setitimer(which, v, old)));
 }

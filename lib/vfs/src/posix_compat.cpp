@@ -67,16 +67,7 @@ long pathconf(const char* path, int name) {
   return r;
 }
 
-// Advisory locks: there is one process, so every lock is granted at once
-// (threads of one process share their locks on Linux too).
-int flock(int fd, int) {
-  struct stat st;
-  return fstat(fd, &st);
-}
-int lockf(int fd, int, off_t) {
-  struct stat st;
-  return fstat(fd, &st);
-}
+// Advisory locks (flock, lockf, fcntl's) are lib/fdtab's (src/locks.cpp).
 
 // The file systems are in memory: nothing to write back.
 void sync(void) {}
@@ -87,11 +78,8 @@ char* get_current_dir_name(void) {
 }
 char* getwd(char* buf) { return getcwd(buf, PATH_MAX); }
 
-// No named pipes or device nodes in Kiln's file systems, no other root
-// to change to, no terminal sessions to revoke.
-int mkfifo(const char*, mode_t) { return KILN_ENOSYS(); }
-int mkfifoat(int, const char*, mode_t) { return KILN_ENOSYS(); }
-int mknodat(int, const char*, mode_t, dev_t) { return KILN_ENOSYS(); }
+// FIFOs and mknod are posix.cpp's. No other root to change to, no
+// terminal sessions to revoke.
 int chroot(const char*) { return KILN_ENOSYS(); }
 int revoke(char*) { return KILN_ENOSYS(); }
 

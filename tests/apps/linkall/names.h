@@ -676,6 +676,9 @@
   N(abort) \
   N(abs) \
   N(aligned_alloc) \
+  N(arc4random) \
+  N(arc4random_buf) \
+  N(arc4random_uniform) \
   N(at_quick_exit) \
   N(atexit) \
   N(atof) \
@@ -724,6 +727,7 @@
   N(reallocf) \
   N(realpath) \
   N(rpmatch) \
+  N(secure_getenv) \
   N(seed48) \
   N(setenv) \
   N(setkey) \
@@ -830,8 +834,28 @@
   N(eventfd_read) \
   N(eventfd_write) \
   N(ioctl) \
+  N(getrusage) \
+  N(pselect) \
   N(select) \
   N(kill) \
+  N(killpg) \
+  N(pthread_kill) \
+  N(pthread_sigmask) \
+  N(sigaction) \
+  N(sigaddset) \
+  N(sigaltstack) \
+  N(sigdelset) \
+  N(sigemptyset) \
+  N(sigfillset) \
+  N(sigismember) \
+  N(sigpause) \
+  N(sigpending) \
+  N(sigprocmask) \
+  N(sigqueue) \
+  N(sigsuspend) \
+  N(sigtimedwait) \
+  N(sigwait) \
+  N(sigwaitinfo) \
   N(accept) \
   N(accept4) \
   N(bind) \
@@ -871,8 +895,10 @@
   N(adjtime) \
   N(futimes) \
   N(futimesat) \
+  N(getitimer) \
   N(gettimeofday) \
   N(lutimes) \
+  N(setitimer) \
   N(settimeofday) \
   N(utimes) \
   N(ftime) \
@@ -880,6 +906,7 @@
   N(readv) \
   N(writev) \
   N(access) \
+  N(alarm) \
   N(chdir) \
   N(chown) \
   N(chroot) \
@@ -914,14 +941,24 @@
   N(ftruncate) \
   N(get_current_dir_name) \
   N(getcwd) \
+  N(getdomainname) \
+  N(getdtablesize) \
   N(getegid) \
+  N(getentropy) \
   N(geteuid) \
   N(getgid) \
+  N(getgroups) \
+  N(gethostid) \
+  N(gethostname) \
   N(getlogin) \
+  N(getpagesize) \
   N(getpass) \
   N(getpeereid) \
+  N(getpgid) \
+  N(getpgrp) \
   N(getpid) \
   N(getppid) \
+  N(getsid) \
   N(getuid) \
   N(getusershell) \
   N(getwd) \
@@ -932,7 +969,9 @@
   N(linkat) \
   N(lockf) \
   N(lseek) \
+  N(nice) \
   N(pathconf) \
+  N(pause) \
   N(pipe) \
   N(pipe2) \
   N(pread) \
@@ -945,6 +984,18 @@
   N(rresvport) \
   N(ruserok) \
   N(sbrk) \
+  N(setdtablesize) \
+  N(setegid) \
+  N(seteuid) \
+  N(setgid) \
+  N(setgroups) \
+  N(sethostname) \
+  N(setpgid) \
+  N(setpgrp) \
+  N(setregid) \
+  N(setreuid) \
+  N(setsid) \
+  N(setuid) \
   N(setusershell) \
   N(sleep) \
   N(swab) \
@@ -957,6 +1008,7 @@
   N(truncate) \
   N(ttyname) \
   N(ttyname_r) \
+  N(ualarm) \
   N(unlink) \
   N(unlinkat) \
   N(usleep) \
@@ -988,6 +1040,11 @@
   N(strptime) \
   N(strptime_l) \
   N(time) \
+  N(timer_create) \
+  N(timer_delete) \
+  N(timer_getoverrun) \
+  N(timer_gettime) \
+  N(timer_settime) \
   N(tzset) \
   N(btowc) \
   N(fgetwc) \
@@ -1122,61 +1179,4 @@
   N(wordfree) \
 
 #define LINKALL_PENDING \
-  P(arc4random) \
-  P(arc4random_buf) \
-  P(arc4random_uniform) \
-  P(secure_getenv) \
-  P(getrusage) \
-  P(pselect) \
-  P(killpg) \
-  P(pthread_kill) \
-  P(pthread_sigmask) \
-  P(sigaction) \
-  P(sigaddset) \
-  P(sigaltstack) \
-  P(sigdelset) \
-  P(sigemptyset) \
-  P(sigfillset) \
-  P(sigismember) \
-  P(sigpause) \
-  P(sigpending) \
-  P(sigprocmask) \
-  P(sigqueue) \
-  P(sigsuspend) \
-  P(sigtimedwait) \
-  P(sigwait) \
-  P(sigwaitinfo) \
-  P(getitimer) \
-  P(setitimer) \
-  P(alarm) \
-  P(getdomainname) \
-  P(getdtablesize) \
-  P(getentropy) \
-  P(getgroups) \
-  P(gethostid) \
-  P(gethostname) \
-  P(getpagesize) \
-  P(getpgid) \
-  P(getpgrp) \
-  P(getsid) \
-  P(nice) \
-  P(pause) \
-  P(setdtablesize) \
-  P(setegid) \
-  P(seteuid) \
-  P(setgid) \
-  P(setgroups) \
-  P(sethostname) \
-  P(setpgid) \
-  P(setpgrp) \
-  P(setregid) \
-  P(setreuid) \
-  P(setsid) \
-  P(setuid) \
-  P(ualarm) \
-  P(timer_create) \
-  P(timer_delete) \
-  P(timer_getoverrun) \
-  P(timer_gettime) \
-  P(timer_settime) \
 
