@@ -1,5 +1,6 @@
 // Clocks and sleeping for newlib.
 #include "sleep.h"
+#include <kiln/config.h>
 #include <kiln/enosys.h>
 #include <sys/timeb.h>
 #include <kiln/init.h>
@@ -11,35 +12,68 @@
 #include <time.h>
 #include <unistd.h>
 
+#ifdef CONFIG_LIBSCHED
+#include <kiln/sched.h>
+#endif
+
 namespace {
-// CPU time is time since the image started (one process, one CPU). The
-// start is the platform's (kiln_plat_start_ns), not read at an init: a
-// clock read at boot would cost kvm its TSC calibration in every image.
+// CPU time. With the scheduler, each thread's is charged at every switch
+// (kiln::thread_cpu_ns) and the process's is every thread's but the idle
+// thread's (kiln::process_cpu_ns). Without it there is one thread and the
+// CPU time is the time since the image started (the platform's start,
+// kiln_plat_start_ns, not read at an init: a clock read at boot would cost
+// kvm its TSC calibration in every image), idle waits included.
+#ifdef CONFIG_LIBSCHED
+uint64_t cpu_ns() { return kiln::process_cpu_ns(); }
+uint64_t thread_ns() { return kiln::thread_cpu_ns(); }
+#else
 uint64_t cpu_ns() { return kiln_plat_monotonic_ns() - kiln_plat_start_ns(); }
+uint64_t thread_ns() { return cpu_ns(); }
+#endif
+
+// The clocks Kiln has: 0 for an unknown id.
+enum class Clock { kNone, kWall, kMono, kProcess, kThread };
+Clock which(clockid_t id) {
+  switch (id) {
+    case CLOCK_REALTIME:
+#ifdef CLOCK_REALTIME_COARSE
+    case CLOCK_REALTIME_COARSE:
+#endif
+      return Clock::kWall;
+    case CLOCK_MONOTONIC:
+#ifdef CLOCK_MONOTONIC_RAW
+    case CLOCK_MONOTONIC_RAW:
+#endif
+#ifdef CLOCK_MONOTONIC_COARSE
+    case CLOCK_MONOTONIC_COARSE:
+#endif
+#ifdef CLOCK_BOOTTIME
+    case CLOCK_BOOTTIME:  // nothing suspends an image: the same as monotonic
+#endif
+      return Clock::kMono;
+    case CLOCK_PROCESS_CPUTIME_ID: return Clock::kProcess;
+    case CLOCK_THREAD_CPUTIME_ID: return Clock::kThread;
+    default: return Clock::kNone;
+  }
+}
 }  // namespace
 
 extern "C" {
 
 int clock_gettime(clockid_t id, struct timespec* ts) {
   uint64_t ns;
-  switch (id) {
-    case CLOCK_REALTIME:
-      ns = static_cast<uint64_t>(kiln_plat_wall_ns());
-      break;
-    case CLOCK_MONOTONIC:
-      ns = kiln_plat_monotonic_ns();
-      break;
-#ifdef CLOCK_PROCESS_CPUTIME_ID
-    case CLOCK_PROCESS_CPUTIME_ID:
-#endif
-#ifdef CLOCK_THREAD_CPUTIME_ID
-    case CLOCK_THREAD_CPUTIME_ID:
-#endif
-      ns = cpu_ns();
-      break;
+  switch (which(id)) {
+    case Clock::kWall: ns = static_cast<uint64_t>(kiln_plat_wall_ns()); break;
+    case Clock::kMono: ns = kiln_plat_monotonic_ns(); break;
+    case Clock::kProcess: ns = cpu_ns(); break;
+    case Clock::kThread: ns = thread_ns(); break;
     default:
       errno = EINVAL;
       return -1;
+  }
+  if (!ts) {
+    errno = EFAULT;
+    return -1;
   }
   ts->tv_sec = static_cast<time_t>(ns / 1000000000u);
   ts->tv_nsec = static_cast<long>(ns % 1000000000u);
@@ -47,7 +81,7 @@ int clock_gettime(clockid_t id, struct timespec* ts) {
 }
 
 int clock_getres(clockid_t id, struct timespec* res) {
-  if (id != CLOCK_REALTIME && id != CLOCK_MONOTONIC) {
+  if (which(id) == Clock::kNone) {
     errno = EINVAL;
     return -1;
   }

@@ -597,3 +597,47 @@ KILN_TEST(pthread, deferred_cancel_wakes_cond_wait_and_respects_state) {
   KTEST_EXPECT(r == PTHREAD_CANCELED);
   KTEST_EXPECT_EQ(disabled_progress, 3);
 }
+
+/* CPU-time clocks (issue 14): a thread's CLOCK_THREAD_CPUTIME_ID counts
+ * only while it has the CPU; the process clock counts every thread's. */
+static uint64_t clock_ns(clockid_t c) {
+  struct timespec ts;
+  if (clock_gettime(c, &ts) != 0) return 0;
+  return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static void* cpu_sleeper(void* arg) {
+  uint64_t t0 = clock_ns(CLOCK_THREAD_CPUTIME_ID);
+  usleep(50000);
+  *(uint64_t*)arg = clock_ns(CLOCK_THREAD_CPUTIME_ID) - t0;
+  return NULL;
+}
+
+static void* cpu_spinner(void* arg) {
+  uint64_t t0 = clock_ns(CLOCK_THREAD_CPUTIME_ID), m0 = clock_ns(CLOCK_MONOTONIC);
+  while (clock_ns(CLOCK_MONOTONIC) - m0 < 30000000) {
+  }
+  *(uint64_t*)arg = clock_ns(CLOCK_THREAD_CPUTIME_ID) - t0;
+  return NULL;
+}
+
+KILN_TEST(pthread, cpu_time_clocks_count_per_thread) {
+  struct timespec res;
+  KTEST_EXPECT_EQ(clock_getres(CLOCK_THREAD_CPUTIME_ID, &res), 0);
+  KTEST_EXPECT_EQ(clock_getres(CLOCK_PROCESS_CPUTIME_ID, &res), 0);
+  KTEST_EXPECT_EQ(clock_getres(CLOCK_MONOTONIC, &res), 0);
+  uint64_t slept = 0, spun = 0;
+  uint64_t p0 = clock_ns(CLOCK_PROCESS_CPUTIME_ID);
+  pthread_t a, b;
+  KTEST_ASSERT(pthread_create(&a, NULL, cpu_sleeper, &slept) == 0);
+  KTEST_ASSERT(pthread_join(a, NULL) == 0);
+  KTEST_ASSERT(pthread_create(&b, NULL, cpu_spinner, &spun) == 0);
+  KTEST_ASSERT(pthread_join(b, NULL) == 0);
+  uint64_t p1 = clock_ns(CLOCK_PROCESS_CPUTIME_ID);
+  /* The sleeper's 50 ms asleep are not its CPU time (a few ms of work at
+   * most); the spinner's 30 ms of monotonic time are (nothing else ran). */
+  KTEST_EXPECT(slept < 20000000);
+  KTEST_EXPECT(spun >= 25000000);
+  KTEST_EXPECT(p1 - p0 >= spun);
+  KTEST_EXPECT(p1 - p0 < spun + 40000000);  /* the 50 ms of sleep are idle, not the process's */
+}

@@ -49,6 +49,10 @@ struct Thread {
   bool cancel_disabled = false;
   bool at_cancel_point = false;  // blocked where a cancel may wake it
   void* signal_state = nullptr;  // per-thread signal mask and pending set (lib/signal)
+  // CPU time (monotonic ns while it ran), charged at each switch;
+  // on_cpu_since: when it last got the CPU.
+  uint64_t cpu_ns = 0;
+  uint64_t on_cpu_since = 0;
 };
 
 // Threads waiting for something.
@@ -81,6 +85,12 @@ Result<void*> thread_join(Thread* t);
 Result<void> thread_detach(Thread* t);
 [[noreturn]] void thread_exit(void* result);
 Thread* thread_current();
+
+// CPU time of the calling thread, and of the process (every thread but
+// the idle thread, including those that have exited), in nanoseconds:
+// CLOCK_THREAD_CPUTIME_ID and CLOCK_PROCESS_CPUTIME_ID.
+uint64_t thread_cpu_ns();
+uint64_t process_cpu_ns();
 void yield();
 // Sleep until the monotonic clock reaches deadline_ns / for ns nanoseconds.
 void sleep_until(uint64_t deadline_ns);
