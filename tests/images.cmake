@@ -583,6 +583,7 @@ kiln_image_test(mm_exhaust SET mm APP mm ARGS exhaust
 foreach(_p linuxu kvm)
   add_test(NAME image.${_p}.mm_not_linked_without_use COMMAND sh -c
     "nm ${I}/hello/helloworld_${_p}-x86_64.dbg | grep -E ' (kiln_sys_mmap|kiln_sysent_mmap|kiln_sysent_brk|kiln_mm_fault_hint|mmap|sbrk|_ZN4kiln2mm.*)$' && exit 1; nm ${I}/mm/mm_${_p}-x86_64.dbg | grep -cE ' (kiln_sysent_mmap|kiln_sysent_brk|kiln_mm_fault_hint)$' | grep -qx 3")
+endforeach()
 # Signals within the image (issue 14, lib/signal; docs/libc.md "Signals") ----
 kiln_image_test(signals SET signals APP signals
   EXPECT "handler ok: signo 10 code 0" "masking ok" "sigsuspend ok" "nanosleep EINTR ok"
