@@ -30,7 +30,7 @@ int socketpair(int domain, int type, int protocol, int fds[2]) {
 }
 
 // The peer of a socketpair (or a loopback connection) is this one process:
-// root's ids (lib/newlib's users.cpp).
+// root's ids (lib/process's src/passwd.cpp).
 int getpeereid(int fd, uid_t* uid, gid_t* gid) {
   auto f = kiln::fd_get(fd);
   if (f.is_error()) return fail(f.error());

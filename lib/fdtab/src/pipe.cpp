@@ -473,8 +473,8 @@ class End final : public File {
 Ring* new_ring() { return new (std::nothrow) Ring; }
 
 // Installs both Ends; on failure closes whatever was made.
-Result<void> install_pair(End* a, End* b, int fds[2]) {
-  auto fa = fd_install(a);
+Result<void> install_pair(End* a, End* b, int fds[2], bool cloexec) {
+  auto fa = fd_install_flags(a, cloexec);
   if (fa.is_error()) {
     a->ref();
     (void)a->unref();
@@ -482,7 +482,7 @@ Result<void> install_pair(End* a, End* b, int fds[2]) {
     (void)b->unref();
     return fa.error();
   }
-  auto fb = fd_install(b);
+  auto fb = fd_install_flags(b, cloexec);
   if (fb.is_error()) {
     (void)fd_close(fa.value());
     b->ref();
@@ -598,7 +598,7 @@ Result<void> pipe_open(int fds[2], int flags) {
     (void)rd->set_status_flags(O_NONBLOCK);
     (void)wr->set_status_flags(O_NONBLOCK);
   }
-  return install_pair(rd, wr, fds);
+  return install_pair(rd, wr, fds, (flags & O_CLOEXEC) != 0);
 }
 
 Result<void> socketpair_open(int domain, int type, int protocol, int fds[2]) {
@@ -624,7 +624,7 @@ Result<void> socketpair_open(int domain, int type, int protocol, int fds[2]) {
     (void)a->set_status_flags(O_NONBLOCK);
     (void)b->set_status_flags(O_NONBLOCK);
   }
-  return install_pair(a, b, fds);
+  return install_pair(a, b, fds, (flags & kSockCloexec) != 0);
 }
 
 }  // namespace kiln

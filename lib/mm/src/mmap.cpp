@@ -554,7 +554,9 @@ const char* mapping_hint(uintptr_t addr) {
 // body refers to it with a no-op relocation (which follows the code where
 // it is inlined), so an image without mmap carries neither.
 extern "C" const kiln_fault_hint_entry kiln_mm_fault_hint;
-extern "C" const kiln_fault_hint_entry kiln_mm_fault_hint KILN_SECTION(".kiln_fault_hints.on_use")
+// KILN_USED: LTO does not see the asm reference below and would drop it
+// (the linker still drops the section when nothing refers to it).
+extern "C" const kiln_fault_hint_entry kiln_mm_fault_hint KILN_USED KILN_SECTION(".kiln_fault_hints.on_use")
     __attribute__((aligned(8))) = {kiln::mm::mapping_hint, "mm"};
 
 extern "C" {

@@ -18,7 +18,7 @@ struct timespec to_ts(const struct timeval& tv) { return {tv.tv_sec, static_cast
 
 extern "C" {
 
-// One user (root, lib/newlib's users.cpp): the effective ids are the real ones.
+// One user (root, lib/process): the effective ids are the real ones.
 int eaccess(const char* path, int mode) { return access(path, mode); }
 int euidaccess(const char* path, int mode) { return access(path, mode); }
 
