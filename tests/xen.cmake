@@ -106,5 +106,10 @@ kiln_xen_test(process SET process APP process CMDLINE "hostname=xen1 env=GREETIN
   EXPECT_RE "^process: uname Kiln [0-9]+\\.[0-9]+\\.[0-9]+ x86_64 xen1$"
   EXPECT "process: env GREETING=hi" "process: getpwnam www uid=33 gid=33 dir=/var/www shell=/usr/sbin/nologin"
          "process: users root www alice" "process: kexec_load ENOSYS" "shut down: poweroff, status 0")
+# Lua 5.4 from Debian's sources on xen (issue 14): the same script as image.*.lua.
+kiln_xen_test(lua SET lua APP lua CMDLINE "env=LUA_TEST=kiln -- /lua/kiln.lua"
+  EXPECT "ok: io.open write then read 1000 lines" "ok: goto continue" "lua: 55 passed, 0 failed"
+         "shut down: poweroff, status 0"
+  REJECT "FAIL")
 add_test(NAME xen.rig COMMAND ${XEN_RUN} --batch ${XEN_OUT} --timeout 60 ${_xen_guests})
 set_tests_properties(xen.rig PROPERTIES FIXTURES_SETUP xen_rig TIMEOUT 900 RESOURCE_LOCK xen_rig)
