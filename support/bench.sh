@@ -2,7 +2,7 @@
 # `make bench`: benchmarks (not tests). Each part builds what it measures,
 # runs it several times in this one run, and reports median and minimum.
 # Prints a table and writes build/bench/results.json. Usage:
-#   support/bench.sh [part...]     parts: boot sched net xen vfs libc (default: all)
+#   support/bench.sh [part...]     parts: boot sched net xen vfs libc sqlite (default: all)
 set -uo pipefail
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 B=${KILN_BENCH_DIR:-$SRC/build/bench}
@@ -13,7 +13,7 @@ mkdir -p "$B"
 RESULTS=$B/results.tsv
 : > "$RESULTS"
 parts=("$@")
-[ ${#parts[@]} -eq 0 ] && parts=(boot sched net xen vfs libc)
+[ ${#parts[@]} -eq 0 ] && parts=(boot sched net xen vfs libc sqlite)
 
 pending() {  # pending <part> <metric> <what it needs>: a row not measured yet
   printf '%s\t%s\t%s\t-\t-\n' "$1" "$2" "$3" >> "$RESULTS"
@@ -220,7 +220,46 @@ bench_libc() {
   # for them: replace a pending line by their record lines).
   pending libc tls_access_ns "needs __thread / thread_local (issue 14, TLS)"
   pending libc getrandom_MBps "needs getrandom (issue 14, entropy)"
-  pending libc sqlite_speedtest1_memdb_s "needs SQLite speedtest1 built for Kiln and the host (issue 14)"
+}
+
+bench_sqlite() {
+  # SQLite's speedtest1 (Debian's sqlite3 source: amalgamation + test/speedtest1.c,
+  # tests/bench/speedtest1/sqlite-src.sh) for Kiln linuxu and for the host
+  # (glibc), same files, same definitions (defines.txt), Kiln's app flags.
+  local app=$SRC/tests/bench/speedtest1 out=$B/speedtest1 size=${SQLITE_SIZE:-50} sq defs=()
+  echo "bench: building speedtest1 (Kiln linuxu and host; fetches SQLite's source once)"
+  sq=$("$app/sqlite-src.sh" "$SRC/build/deps" | tail -1) || { echo "bench: no SQLite sources"; return 1; }
+  build_app "$app" "$out" 2>"$B/speedtest1.build.log" ||
+    { echo "bench: speedtest1 did not build; see $B/speedtest1.build.log"; return 1; }
+  while read -r d; do defs+=("-D$d"); done < <(grep -v '^#' "$app/defines.txt" | grep .)
+  # The flags Kiln compiles an app with (support/cmake/kiln.cmake), for glibc.
+  gcc -O2 -g -fno-pie -no-pie -mno-red-zone -fno-stack-protector -ffunction-sections -fdata-sections \
+      -fno-omit-frame-pointer -std=gnu17 "${defs[@]}" -I"$sq" -o "$B/speedtest1_host" \
+      "$sq/speedtest1.c" "$sq/sqlite3.c" -lpthread -lm 2>>"$B/speedtest1.build.log" ||
+    { echo "bench: speedtest1 (host) did not build; see $B/speedtest1.build.log"; return 1; }
+  echo "bench: speedtest1 --memdb --size $size, host and Kiln linuxu interleaved, $REPS runs each"
+  declare -A vals
+  local label log cpu total TIMEFORMAT='%3U %3S' u s
+  for _ in $(seq "$REPS"); do
+    for label in host linuxu; do
+      log=$B/speedtest1.$label.log
+      if [ $label = host ]; then
+        { time "$B/speedtest1_host" --memdb --size "$size" >"$log" 2>&1; } 2>"$B/speedtest1.time"
+      else
+        { time "$out/speedtest1_linuxu-x86_64" -- --memdb --size "$size" >"$log" 2>&1; } 2>"$B/speedtest1.time"
+      fi
+      total=$(sed -n 's/^ *TOTAL\.*  *\([0-9.]*\)s$/\1/p' "$log")
+      [ -n "$total" ] || { echo "bench: speedtest1 ($label) gave no TOTAL; see $log"; return 1; }
+      read -r u s < "$B/speedtest1.time"
+      vals[$label/total_ms]+="$(awk "BEGIN { print $total * 1000 }") "
+      vals[$label/cpu_ms]+="$(awk "BEGIN { print ($u + $s) * 1000 }") "
+    done
+  done
+  local key
+  for key in "${!vals[@]}"; do
+    # shellcheck disable=SC2086
+    record "sqlite/${key%%/*}" "speedtest1_size${size}_${key#*/}" ms ${vals[$key]}
+  done
 }
 
 for p in "${parts[@]}"; do
@@ -231,7 +270,8 @@ for p in "${parts[@]}"; do
     xen) bench_xen ;;
     vfs) bench_vfs ;;
     libc) bench_libc ;;
-    *) echo "bench: unknown part $p (known: boot sched net xen vfs libc)"; exit 2 ;;
+    sqlite) bench_sqlite ;;
+    *) echo "bench: unknown part $p (known: boot sched net xen vfs libc sqlite)"; exit 2 ;;
   esac
 done
 

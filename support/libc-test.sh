@@ -143,6 +143,7 @@ CONFIG_LIBPTHREAD=y
 CONFIG_SCHED_PREEMPT=y
 CONFIG_LIBVFS=y
 CONFIG_LIBSOCKET=y
+CONFIG_LIBSIGNAL=y
 EOF
 [ -n "$hb" ] && echo "libc-test: kiln: the suite's helpers are compiled with $hb (--helper-builtins)"
 echo "libc-test: kiln: building the base image (make O=$KB A=$app; commit $(git -C "$SRC" rev-parse --short HEAD)$(git -C "$SRC" diff --quiet HEAD || echo ', dirty'))"

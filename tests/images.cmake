@@ -617,3 +617,18 @@ foreach(_s TERM:15 INT:2)
     SIGNAL_AFTER "waiting for SIGTERM or SIGINT=SIG${_name}"
     EXPECT "handler got signal ${_num}, exiting cleanly" REJECT "killed by signal")
 endforeach()
+# Lua 5.4 (issue 14): Debian's lua5.4 sources built as an out-of-tree app
+# (tests/apps/lua, docs/apps.md "Programs from Debian's sources"), running
+# its script from the embedded rootfs: strings, tables, math, io on the ramfs,
+# os.*, pcall/error, coroutines, goto; the script's os.exit status; a
+# runtime error in a chunk given by -e ends the interpreter with status 1.
+set(_lua_checks "ok: format %.14g" "ok: format %a round-trips" "ok: io.open write then read 1000 lines"
+    "ok: io append, seek, read" "ok: os.date of a fixed time (UTC)" "ok: os.getenv LUA_TEST"
+    "ok: os.clock advances with work" "ok: coroutine.resume/status/error" "ok: goto continue"
+    "ok: xpcall with a traceback" "lua: 55 passed, 0 failed")
+kiln_image_test(lua SET lua APP lua OPTS env=LUA_TEST=kiln ARGS /lua/kiln.lua
+  EXPECT "lua: Lua 5.4, 0 argument(s)" ${_lua_checks} REJECT "FAIL")
+kiln_image_test(lua_exit_status SET lua APP lua OPTS env=LUA_TEST=kiln ARGS /lua/kiln.lua exit 3 STATUS 3
+  EXPECT "lua: Lua 5.4, 2 argument(s)" "lua: 55 passed, 0 failed" REJECT "FAIL")
+kiln_image_test(lua_error SET lua APP lua ARGS -e "print(6*7) error('boom')" STATUS 1
+  EXPECT "42" "(command line):1: boom" "stack traceback:")

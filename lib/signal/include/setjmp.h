@@ -23,6 +23,15 @@ _JBTYPE* __kiln_sigsetjmp_prepare(struct __kiln_sigjmp* env, int savemask);
 #define sigsetjmp(env, savemask) setjmp(__kiln_sigsetjmp_prepare((env), (savemask)))
 void siglongjmp(sigjmp_buf env, int val) __attribute__((__noreturn__));
 
+/* BSD's _setjmp/_longjmp: setjmp/longjmp that leave the signal mask alone,
+ * which newlib's setjmp/longjmp already do (Lua's POSIX build uses them). */
+#ifndef _setjmp
+#define _setjmp(env) setjmp(env)
+#endif
+#ifndef _longjmp
+#define _longjmp(env, val) longjmp((env), (val))
+#endif
+
 #ifdef __cplusplus
 }
 #endif
