@@ -149,8 +149,10 @@ kiln_xen_test(mm_write_read_only SET mm APP mm CMDLINE "-- rdonly" STATUS 125
   EXPECT "(anonymous private, PROT_READ): the mapping is not writable" "shut down: crash")
 
 # Lua 5.4 from Debian's sources on xen (issue 14): the same script as image.*.lua.
-kiln_xen_test(lua SET lua APP lua CMDLINE "env=LUA_TEST=kiln -- /lua/kiln.lua"
-  EXPECT "ok: io.open write then read 1000 lines" "ok: goto continue" "lua: 55 passed, 0 failed"
+# os.clock is skipped there: xen's clock can stall under nested TCG (docs/xen.md).
+kiln_xen_test(lua SET lua APP lua CMDLINE "env=LUA_TEST=kiln env=KILN_CLOCK_MAY_STALL=1 -- /lua/kiln.lua"
+  EXPECT "ok: io.open write then read 1000 lines" "ok: goto continue" "lua: 54 passed, 0 failed"
+         "skip: os.clock advances with work (KILN_CLOCK_MAY_STALL)"
          "shut down: poweroff, status 0"
   REJECT "FAIL")
 add_test(NAME xen.rig COMMAND ${XEN_RUN} --batch ${XEN_OUT} --timeout 60 ${_xen_guests})

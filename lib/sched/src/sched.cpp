@@ -33,7 +33,7 @@ constexpr uint64_t kNever = ~uint64_t{0};
 
 constinit Thread main_thread;
 constinit Thread idle_thread;
-constinit uint64_t busy_ns = 0;  // CPU time of every thread but idle, charged at switches
+constinit uint64_t idle_ns = 0;  // time the idle thread had the CPU, charged as it leaves it
 alignas(16) char idle_stack[kIdleStack];
 Thread* current = &main_thread;  // main runs before the scheduler starts
 constinit DeadlineQueue<Thread, &Thread::sleep_node, &Thread::wake_at> sleepers;
@@ -127,7 +127,7 @@ void schedule() {
     // CPU accounting: what prev ran since it got the CPU.
     uint64_t ran = now > prev->on_cpu_since ? now - prev->on_cpu_since : 0;
     prev->cpu_ns += ran;
-    if (prev != &idle_thread) busy_ns += ran;
+    if (prev == &idle_thread) idle_ns += ran;
     next->on_cpu_since = now;
     hooks_switch(prev, next);
     if (next->tls_pointer != prev->tls_pointer) kiln_plat_tls_set(next->tls_pointer);
@@ -193,8 +193,12 @@ bool all_user_threads_done() {
 int sched_init() {
   main_thread.state = Thread::State::Running;
   main_thread.is_main = true;
-  // main has had the CPU since the image started (the platform's start).
-  if (!main_thread.on_cpu_since) main_thread.on_cpu_since = kiln_plat_start_ns();
+  // main has had the CPU since the image started (the platform's start;
+  // never later than now: xen's start is read from another clock).
+  if (!main_thread.on_cpu_since) {
+    uint64_t now = kiln_plat_monotonic_ns(), start = kiln_plat_start_ns();
+    main_thread.on_cpu_since = start <= now ? start : now;
+  }
   main_thread.id = next_id++;
   set_name(&main_thread, "main");
   all_threads.push_back(main_thread);
@@ -422,16 +426,18 @@ uint64_t thread_cpu_ns() {
   uint64_t now = kiln_plat_monotonic_ns();
   Thread* t = current;
   uint64_t since = t->on_cpu_since ? t->on_cpu_since : kiln_plat_start_ns();  // main before sched_init
+  if (since > now) since = now;
   return t->cpu_ns + (now > since ? now - since : 0);
 }
 
 uint64_t process_cpu_ns() {
+  // The time since the image started less the time the CPU idled: it
+  // never depends on which thread is current, so it cannot stall while a
+  // thread computes. (While the idle thread has the CPU nobody reads it.)
   IrqGuard g;
-  uint64_t now = kiln_plat_monotonic_ns();
-  Thread* t = current;
-  uint64_t since = t->on_cpu_since ? t->on_cpu_since : kiln_plat_start_ns();
-  uint64_t running = (t != &idle_thread && now > since) ? now - since : 0;
-  return busy_ns + running;
+  uint64_t now = kiln_plat_monotonic_ns(), start = kiln_plat_start_ns();
+  uint64_t up = now > start ? now - start : 0;
+  return up > idle_ns ? up - idle_ns : 0;
 }
 
 }  // namespace kiln

@@ -154,7 +154,13 @@ local c0 = os.clock()
 local s = 0
 for i = 1, 2000000 do s = s + i % 7 end
 local c2 = os.clock()
-check("os.clock advances with work", c2 > c0 and s > 0, c2 - c0)
+if os.getenv("KILN_CLOCK_MAY_STALL") then
+  -- xen under nested QEMU TCG: the pvclock can stand still between two
+  -- reads of a compute loop (docs/xen.md, "Known problems").
+  print("skip: os.clock advances with work (KILN_CLOCK_MAY_STALL)")
+else
+  check("os.clock advances with work", c2 > c0 and s > 0, c2 - c0)
+end
 check("os.difftime", os.difftime(now + 10, now) == 10.0)
 
 -- load, string.dump, the garbage collector
