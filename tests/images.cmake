@@ -543,6 +543,14 @@ add_test(NAME runner.disk_missing_file
 # checks what the guest wrote (tests/tools/hostfs_test.sh).
 add_test(NAME image.linuxu.hostfs COMMAND ${KILN_SRC}/tests/tools/hostfs_test.sh ${I}/hostfs/hostfs_linuxu-x86_64)
 
+# A database that survives a restart (issue 15): SQLite's sqlite3 shell from
+# Debian's source (tests/apps/sqlite) fills a database in a host folder with
+# 10,000 rows, a second run reads them back with PRAGMA integrity_check,
+# compared with the host's sqlite3 on the same file; an SQL script's output
+# equals the host's; a file that is not a database gives the host's error
+# (tests/tools/sqlite_test.sh).
+add_test(NAME image.linuxu.sqlite_persist COMMAND ${KILN_SRC}/tests/tools/sqlite_test.sh hostfs ${I}/sqlite/sqlite_linuxu-x86_64)
+
 # Memory mapping (issue 14; docs/libc.md "Memory mapping"), app tests/apps/mm:
 # anonymous private and shared mappings, partial munmap, MAP_FIXED and
 # MAP_FIXED_NOREPLACE, mremap grow/shrink, file-backed MAP_PRIVATE and
