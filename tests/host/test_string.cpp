@@ -21,6 +21,9 @@ void* kiln_host_memmove(void*, const void*, size_t);
 void* kiln_host_memset(void*, int, size_t);
 int kiln_host_memcmp(const void*, const void*, size_t);
 size_t kiln_host_strlen(const char*);
+size_t kiln_host_strspn(const char*, const char*);
+size_t kiln_host_strcspn(const char*, const char*);
+char* kiln_host_strpbrk(const char*, const char*);
 extern void* kiln_x86_memmove_impl;
 extern void* kiln_x86_memset_impl;
 extern void* kiln_x86_strlen_impl;
@@ -418,6 +421,80 @@ size_t broken_strlen_overread(const char* s) {
     for (size_t j = 0; j < 16; j++)
       if (!chunk[j]) return i + j;
   }
+}
+
+// strspn, strcspn, strpbrk (span.cpp) against byte loops: sets of 0..7
+// bytes (the 1..4-byte vector path and the table path), with bytes >=
+// 0x80, strings of 0..200 bytes at every alignment 0..31, and strings whose
+// terminator is the last byte before an unmapped page.
+size_t ref_span(const char* s, const char* set, bool in) {
+  size_t n = 0;
+  for (; s[n]; n++) {
+    bool found = false;
+    for (const char* c = set; *c; c++) found |= *c == s[n];
+    if (found != in) break;
+  }
+  return n;
+}
+
+using SpanFn = size_t (*)(const char*, const char*);
+using PbrkFn = char* (*)(const char*, const char*);
+
+size_t check_spans(SpanFn spn, SpanFn cspn, PbrkFn pbrk) {
+  static const char* const sets[] = {"", "a", "\x80", "ab", "%_", "a\xff", "abc", "%_[", "abcd",
+                                     "\x81\x82\x83\x84", "abcde", "a\x90z\x01q", "0123456", "b"};
+  size_t bad = 0;
+  std::vector<char> buf(512);
+  uint32_t seed = 1;
+  for (const char* set : sets) {
+    for (size_t len = 0; len <= 200; len++) {
+      for (size_t a = 0; a < 32; a++) {
+        if (len > 40 && a % 5 != 0) continue;
+        // Mostly bytes of the set (long spans), some others, some >= 0x80.
+        for (size_t i = 0; i < len; i++) {
+          seed = seed * 1103515245u + 12345u;
+          unsigned r = seed >> 16;
+          size_t sl = strlen(set);
+          char c = (sl && r % 8 != 0) ? set[r % sl] : static_cast<char>(1 + r % 255);
+          buf[a + i] = c;
+        }
+        buf[a + len] = 0;
+        const char* str = buf.data() + a;
+        size_t want_in = ref_span(str, set, true), want_out = ref_span(str, set, false);
+        bad += spn(str, set) != want_in;
+        bad += cspn(str, set) != want_out;
+        char* p = pbrk(str, set);
+        bad += p != (str[want_out] ? str + want_out : nullptr);
+      }
+    }
+  }
+  GuardedPage g;
+  if (!g.page) return bad + 1;
+  for (const char* set : sets) {
+    for (size_t len = 0; len < 100; len++) {
+      char* str = reinterpret_cast<char*>(g.end()) - len - 1;
+      memset(str, set[0] ? set[0] : 'q', len);
+      str[len] = 0;
+      bad += spn(str, set) != ref_span(str, set, true);
+      bad += cspn(str, set) != ref_span(str, set, false);
+      bad += pbrk(str, set) != (set[0] ? (len ? str : nullptr) : nullptr);
+    }
+  }
+  return bad;
+}
+
+size_t broken_cspn_first_block(const char* s, const char* set) {
+  size_t n = strcspn(s, set);
+  return n > 16 ? 16 : n;  // "forgets" to look past the first block
+}
+
+TEST(String, SpanFunctionsMatchByteLoops) {
+  EXPECT_EQ(check_spans(kiln_host_strspn, kiln_host_strcspn, kiln_host_strpbrk), 0u);
+}
+char* host_pbrk(const char* s, const char* set) { return const_cast<char*>(strpbrk(s, set)); }
+TEST(StringChecker, CatchesBrokenSpanFunctions) {
+  EXPECT_GT(check_spans(strspn, broken_cspn_first_block, host_pbrk), 0u);
+  EXPECT_EQ(check_spans(strspn, strcspn, host_pbrk), 0u);  // and the host's passes
 }
 
 TEST(StringChecker, CatchesBrokenImplementations) {

@@ -1,6 +1,8 @@
 // Mutex, semaphore, condition variable and read-write lock on wait queues.
 // Each operation masks events while it looks at and changes the lock, so
-// it is atomic against preemption and interrupt handlers.
+// it is atomic against preemption and interrupt handlers; the exceptions are
+// taking a free mutex and releasing an uncontended one (below, and inline in
+// kiln/sync.h).
 #include <kiln/assert.h>
 #include <kiln/lock.h>
 #include <kiln/plat/time.h>
@@ -9,42 +11,49 @@
 
 namespace kiln {
 
-Result<void> Mutex::lock(uint64_t deadline) {
+// One CPU (docs/threads.md): the slow paths run with events masked, so a
+// waiter's "owner_ is set, so queue myself and sleep" cannot interleave with
+// anything. The fast paths take and release a free, uncontended mutex
+// without masking: taking is one compare-and-swap of owner_; releasing
+// stores nullptr (an atomic exchange, so it is ordered before the look at
+// the queue) and wakes a waiter only if one is queued. A waiter that queued
+// itself before that store is seen and woken; one that looks after it finds
+// owner_ clear and takes the mutex.
+Result<void> Mutex::lock_slow(Thread* me, uint64_t deadline) {
   IrqGuard g;
-  Thread* me = thread_current();
   if (owner_ == me) {
     if (!recursive_) return Error(EDEADLK);
     ++depth_;
     return {};
   }
-  while (owner_) {
+  while (!take_free(me)) {
     if (!waiters_.wait(deadline)) return Error(ETIMEDOUT);
   }
-  owner_ = me;
-  depth_ = 1;
   return {};
 }
 
 Result<void> Mutex::try_lock() {
-  IrqGuard g;
   Thread* me = thread_current();
+  if (take_free(me)) return {};
+  IrqGuard g;
   if (owner_ == me && recursive_) {
     ++depth_;
     return {};
   }
-  if (owner_) return Error(EBUSY);
-  owner_ = me;
-  depth_ = 1;
-  return {};
+  if (take_free(me)) return {};
+  return Error(EBUSY);
 }
 
-Result<void> Mutex::unlock() {
-  IrqGuard g;
+// Not the owner, or a recursive mutex held more than once.
+Result<void> Mutex::unlock_slow() {
   if (owner_ != thread_current()) return Error(EPERM);
-  if (--depth_ == 0) {
-    owner_ = nullptr;
-    waiters_.wake_one();
+  if (depth_ > 1) {
+    --depth_;
+    return {};
   }
+  depth_ = 0;
+  __atomic_exchange_n(&owner_, nullptr, __ATOMIC_SEQ_CST);
+  if (!waiters_.empty()) waiters_.wake_one();
   return {};
 }
 

@@ -14,15 +14,37 @@ class Mutex {
  public:
   constexpr explicit Mutex(bool recursive = false) : recursive_(recursive) {}
   // EDEADLK when a non-recursive mutex is locked again by its owner.
-  Result<void> lock(uint64_t deadline_ns = 0);
+  // Taking a free mutex and releasing one nobody waits for are inline
+  // (sync.cpp says why that is safe); the rest is lock_slow/unlock_slow.
+  Result<void> lock(uint64_t deadline_ns = 0) {
+    Thread* me = thread_current();
+    if (take_free(me)) return {};
+    return lock_slow(me, deadline_ns);
+  }
   Result<void> try_lock();  // EBUSY if held by another thread
-  Result<void> unlock();    // EPERM if the caller does not own it
+  Result<void> unlock() {   // EPERM if the caller does not own it
+    if (owner_ != thread_current() || depth_ != 1) return unlock_slow();
+    depth_ = 0;
+    __atomic_exchange_n(&owner_, nullptr, __ATOMIC_SEQ_CST);
+    if (!waiters_.empty()) waiters_.wake_one();
+    return {};
+  }
   Thread* owner() const { return owner_; }
   bool recursive() const { return recursive_; }
   unsigned depth() const { return depth_; }
 
  private:
   friend class CondVar;
+  // owner_: nullptr -> me, atomically.
+  bool take_free(Thread* me) {
+    Thread* expected = nullptr;
+    if (!__atomic_compare_exchange_n(&owner_, &expected, me, false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+      return false;
+    depth_ = 1;
+    return true;
+  }
+  Result<void> lock_slow(Thread* me, uint64_t deadline_ns);
+  Result<void> unlock_slow();
   Thread* owner_ = nullptr;
   unsigned depth_ = 0;
   bool recursive_;
