@@ -192,7 +192,7 @@ def main():
             ref = {"kiln": "linux-guest", "kiln-hostfs": "host"}.get(side)
             if ref and med.get((f"{group}/{ref}", metric)):
                 x = m / med[(f"{group}/{ref}", metric)]
-                f.write(f"{group}/ratio-{side}-to-{ref}\t{metric}\tx\t{x:.3f}\t{x:.3f}\n")
+                f.write(f"{group}-ratio/{side}-to-{ref}\t{metric}\tx\t{x:.3f}\t{x:.3f}\n")
         for n in notes:
             if ": not measured: needs " in n:
                 part, _, need = n.partition(": not measured: needs ")
