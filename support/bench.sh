@@ -2,7 +2,7 @@
 # `make bench`: benchmarks (not tests). Each part builds what it measures,
 # runs it several times in this one run, and reports median and minimum.
 # Prints a table and writes build/bench/results.json. Usage:
-#   support/bench.sh [part...]     parts: boot sched net xen vfs libc sqlite (default: all)
+#   support/bench.sh [part...]     parts: boot sched net xen vfs libc sqlite storage (default: all)
 set -uo pipefail
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 B=${KILN_BENCH_DIR:-$SRC/build/bench}
@@ -13,7 +13,7 @@ mkdir -p "$B"
 RESULTS=$B/results.tsv
 : > "$RESULTS"
 parts=("$@")
-[ ${#parts[@]} -eq 0 ] && parts=(boot sched net xen vfs libc sqlite)
+[ ${#parts[@]} -eq 0 ] && parts=(boot sched net xen vfs libc sqlite storage)
 
 pending() {  # pending <part> <metric> <what it needs>: a row not measured yet
   printf '%s\t%s\t%s\t-\t-\n' "$1" "$2" "$3" >> "$RESULTS"
@@ -262,6 +262,36 @@ bench_sqlite() {
   done
 }
 
+bench_storage() {
+  # tests/bench/storebench (one source) as Kiln images (linuxu over hostfs;
+  # kvm over each filesystem the tree has), as the host program and as the
+  # static program of the Linux guest (support/linuxguest.py). docs/bench.md.
+  local app=$SRC/tests/bench/storebench out=$B/storebench w=$B/storage kit fs sym extra kvm=()
+  mkdir -p "$w"
+  echo "bench: building storebench (Kiln linuxu + kvm, host, static for the Linux guest)"
+  build_app "$app" "$out" || { echo "bench: storebench did not build"; return 1; }
+  gcc -O2 -pthread -o "$B/storebench_host" "$app/main.c" &&
+    gcc -O2 -static -pthread -o "$w/storebench" "$app/main.c" || { echo "bench: storebench (host/static) did not build"; return 1; }
+  kit=$(/usr/bin/python3 "$SRC/support/linuxguest.py" kit "$SRC/build/deps" | tail -1) ||
+    { echo "bench: no Linux guest kit (Debian's kernel and busybox-static; see above)"; return 1; }
+  /usr/bin/python3 "$SRC/support/linuxguest.py" initramfs "$kit" "$w/initrd.cpio" --bin "$w/storebench" || return 1
+  # Kiln kvm images for the filesystems that exist in this tree (their
+  # Kconfig symbols; the others are listed as not measured).
+  for fs in ext4:LIBEXTFS:LIBVIRTIO_BLK 9p:LIB9PFS:LIBVIRTIO_9P virtiofs:LIBVIRTIOFS:LIBVIRTIO_FS; do
+    IFS=: read -r fs sym extra <<<"$fs"
+    grep -qsx "config $sym" "$SRC"/lib/*/Kconfig || continue
+    { grep -v LIBHOSTFS "$app/defconfig"; echo "CONFIG_$sym=y"; echo "CONFIG_$extra=y"; } > "$w/kvm-$fs.defconfig"
+    if make -s -C "$SRC" O="$w/kvm-$fs" A="$app" DEFCONFIG="$w/kvm-$fs.defconfig" defconfig >/dev/null &&
+       make -s -C "$SRC" O="$w/kvm-$fs" A="$app" >"$w/kvm-$fs.build.log" 2>&1; then
+      kvm+=("$w/kvm-$fs/storebench_kvm-x86_64:$fs")
+    else
+      echo "bench: storebench with $sym did not build (see $w/kvm-$fs.build.log): no Kiln $fs row"
+    fi
+  done
+  /usr/bin/python3 "$SRC/support/bench_storage.py" "$SRC" "$w" "$RESULTS" "${STORAGE_REPS:-3}" "$kit" \
+    "$w/initrd.cpio" "$B/storebench_host" "$out/storebench_linuxu-x86_64" "${kvm[@]}"
+}
+
 for p in "${parts[@]}"; do
   case $p in
     boot) bench_boot ;;
@@ -271,7 +301,8 @@ for p in "${parts[@]}"; do
     vfs) bench_vfs ;;
     libc) bench_libc ;;
     sqlite) bench_sqlite ;;
-    *) echo "bench: unknown part $p (known: boot sched net xen vfs libc sqlite)"; exit 2 ;;
+    storage) bench_storage ;;
+    *) echo "bench: unknown part $p (known: boot sched net xen vfs libc sqlite storage)"; exit 2 ;;
   esac
 done
 

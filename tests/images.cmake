@@ -640,3 +640,19 @@ kiln_image_test(lua_exit_status SET lua APP lua OPTS env=LUA_TEST=kiln ARGS /lua
   EXPECT "lua: Lua 5.4, 2 argument(s)" "lua: 55 passed, 0 failed" REJECT "FAIL")
 kiln_image_test(lua_error SET lua APP lua ARGS -e "print(6*7) error('boom')" STATUS 1
   EXPECT "42" "(command line):1: boom" "stack traceback:")
+
+# storebench (make bench BENCH=storage; docs/bench.md) on linuxu over the
+# image's /tmp: every metric is printed. And the Linux guest kit of the
+# benchmark (support/linuxguest.py) builds and boots under QEMU (fetches
+# Debian's kernel and busybox-static once; ~10-30 s under TCG).
+set(_sb_re "result seq_write_MBps [0-9]" "result rand_write_qd1_iops [0-9]" "result rand_write_qd16_iops [0-9]"
+    "result seq_read_cold_MBps [0-9]" "result seq_read_warm_MBps [0-9]"
+    "result rand_read_qd1_cold_iops [0-9]" "result rand_read_qd1_warm_iops [0-9]"
+    "result rand_read_qd16_cold_iops [0-9]" "result rand_read_qd16_warm_iops [0-9]"
+    "result create_4k_files_per_s [0-9]")
+kiln_image_test(storebench SET storebench APP storebench PLATFORMS linuxu
+  ARGS -s 4 -n 400 -f 100 /tmp
+  EXPECT_RE ${_sb_re} EXPECT "storebench: done" REJECT "storebench: error")
+add_test(NAME linuxguest.boot COMMAND ${KILN_SRC}/tests/bench/storebench/guest_test.sh ${KILN_SRC}
+         ${CMAKE_CURRENT_BINARY_DIR}/linuxguest)
+set_tests_properties(linuxguest.boot PROPERTIES TIMEOUT 600 PASS_REGULAR_EXPRESSION "linuxguest: ok")
