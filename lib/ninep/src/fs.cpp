@@ -15,6 +15,7 @@
 #include <kiln/print.h>
 #include <kiln/vfs.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <new>
 #include <string.h>
 #include <sys/statvfs.h>
@@ -243,6 +244,13 @@ class NineNode final : public Vnode {
     return c().readlink(fid_, buf, n);
   }
 
+  // A read-only share refuses opens for writing (the vfs checks only the
+  // calls that change names and attributes through us).
+  Result<File*> open(int flags) override {
+    if (ro() && (flags & O_ACCMODE) != O_RDONLY) return Error(EROFS);
+    return static_cast<File*>(nullptr);
+  }
+
   Result<void> fsync() override {
     uint32_t f = rw_fid_ ? rw_fid_ : ro_fid_;
     if (!f) return {};
@@ -421,7 +429,7 @@ Result<Filesystem*> make(const char* options) {
   ninep::Channel* ch = ninep::find_channel(tag, len);
   if (!ch) {
     kiln_err("9p: mount tag '%s': no such tag (no virtio-9p device has it)", tag);
-    return Error(ENODEV);
+    return Error(ENXIO);  // (ENODEV would read "unknown filesystem type")
   }
   void* mem = kiln_malloc(sizeof(NineFs));
   if (!mem) return Error(ENOMEM);
