@@ -390,4 +390,40 @@ TEST_F(NinepClient, ReadsAndWritesAreClampedToMsize) {
   EXPECT_EQ(c.write(2, 0, big.data(), big.size()).value(), 8192u - 24u);
 }
 
+// read_many: four Treads in flight at once, answered out of order; the
+// bytes count up to the first short piece.
+TEST_F(NinepClient, ReadManyPipelines) {
+  const uint32_t chunk = 8192 - 24;
+  srv.defer = true;
+  size_t short_at = ~size_t{0};
+  srv.answer = [&](const Seen& s) {
+    Reader r(s.out.data() + 7, s.out.size() - 7);
+    uint32_t fid, n;
+    uint64_t off;
+    r.u32(&fid), r.u64(&off), r.u32(&n);
+    if (off >= short_at) n = off == short_at ? 10 : 0;
+    Bytes data(n);
+    for (uint32_t i = 0; i < n; ++i) data[i] = static_cast<uint8_t>((off + i) * 7);
+    return msg(s.type + 1, s.tag, B().u32(n).raw(data).b);
+  };
+  g_on_wait = [&] { srv.flush(/*reverse=*/true); };
+  std::vector<uint8_t> buf(5 * chunk);
+  auto r = c.read_many(2, 0, buf.data(), buf.size());
+  ASSERT_FALSE(r.is_error());
+  EXPECT_EQ(r.value(), size_t{4} * chunk);  // four pieces in one call
+  EXPECT_EQ(c.max_in_flight(), 4u);
+  bool same = true;
+  for (size_t i = 0; i < r.value(); ++i) same = same && buf[i] == static_cast<uint8_t>(i * 7);
+  EXPECT_TRUE(same);
+  short_at = chunk + 100;  // the second piece is short
+  r = c.read_many(2, 100, buf.data(), buf.size());
+  ASSERT_FALSE(r.is_error());
+  EXPECT_EQ(r.value(), size_t{chunk} + 10);
+  // The first piece fails: the error.
+  srv.answer = [](const Seen& s) { return msg(kRlerror, s.tag, B().u32(5).b); };
+  EXPECT_EQ(c.read_many(2, 0, buf.data(), buf.size()).error().code(), EIO);
+  srv.defer = false;
+  g_on_wait = nullptr;
+}
+
 }  // namespace

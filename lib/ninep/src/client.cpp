@@ -11,6 +11,7 @@
 #include <kiln/plat/wait.h>
 #include <kiln/print.h>
 #include <errno.h>
+#include <new>
 #include <string.h>
 
 namespace kiln::ninep {
@@ -81,39 +82,60 @@ void Client::put_tag(uint16_t t) {
   kiln_plat_wake_event();  // a caller may wait for a tag
 }
 
-Result<Reader> Client::rpc(Call& c, uint8_t type) {
+// One request on its way: its waiter and the channel's request.
+struct Client::Pending {
+  Waiter w;
+  Request req;
+  uint16_t tag = kNoTag;
+  uint8_t type = 0;
+  Call* c = nullptr;
+};
+
+Result<void> Client::start(Call& c, uint8_t type, Pending& p) {
   uint16_t tag = kNoTag;
   if (type != kTversion) tag = KILN_TRY(get_tag());
   c.mem[5] = static_cast<uint8_t>(tag);
   c.mem[6] = static_cast<uint8_t>(tag >> 8);
-  Waiter w;
-  Request req;
-  req.out = c.mem;
-  req.out_len = c.out_len;
-  req.in = c.in();
-  req.in_cap = c.in_cap;
-  req.done = on_done;
-  req.ctx = &w;
-  {
-    IrqGuard g;  // the wait contract: check, then wait, with events masked
-    for (;;) {
-      auto s = ch_->submit(&req);
-      if (!s.is_error()) break;
-      if (s.error().code() != EAGAIN || in_flight_ == 0) {
-        if (tag != kNoTag) put_tag(tag);
-        return Error(EIO);
-      }
-      kiln_plat_wait_event(0);  // a completion frees room
+  p.tag = tag;
+  p.type = type;
+  p.c = &c;
+  p.req.out = c.mem;
+  p.req.out_len = c.out_len;
+  p.req.in = c.in();
+  p.req.in_cap = c.in_cap;
+  p.req.done = on_done;
+  p.req.ctx = &p.w;
+  IrqGuard g;  // the wait contract: check, then wait, with events masked
+  for (;;) {
+    auto s = ch_->submit(&p.req);
+    if (!s.is_error()) break;
+    if (s.error().code() != EAGAIN || in_flight_ == 0) {
+      if (tag != kNoTag) put_tag(tag);
+      return Error(EIO);
     }
-    if (++in_flight_ > max_in_flight_) max_in_flight_ = in_flight_;
-    while (!w.done) kiln_plat_wait_event(0);
+    kiln_plat_wait_event(0);  // a completion frees room
+  }
+  if (++in_flight_ > max_in_flight_) max_in_flight_ = in_flight_;
+  return {};
+}
+
+Result<Reader> Client::finish(Pending& p) {
+  {
+    IrqGuard g;
+    while (!p.w.done) kiln_plat_wait_event(0);
     --in_flight_;
   }
-  if (tag != kNoTag) put_tag(tag);
-  if (req.status) return Error(EIO);
-  auto r = check_reply(c.in(), req.in_len, c.in_cap, type, tag);
+  if (p.tag != kNoTag) put_tag(p.tag);
+  if (p.req.status) return Error(EIO);
+  auto r = check_reply(p.c->in(), p.req.in_len, p.c->in_cap, p.type, p.tag);
   if (r.is_error() && r.error().code() == EPROTO) return protocol("header: size, type or tag");
   return r;
+}
+
+Result<Reader> Client::rpc(Call& c, uint8_t type) {
+  Pending p;
+  KILN_TRY(start(c, type, p));
+  return finish(p);
 }
 
 Result<void> Client::version(uint32_t want) {
@@ -225,22 +247,77 @@ Result<Opened> Client::lcreate(uint32_t fid, const char* name, uint16_t len, uin
   return o;
 }
 
-Result<size_t> Client::read(uint32_t fid, uint64_t off, void* buf, uint32_t n) {
-  if (msize_ <= kIoHeader) return Error(EIO);
-  if (n > msize_ - kIoHeader) n = msize_ - static_cast<uint32_t>(kIoHeader);
-  Call c(32, kHeader + 4 + n);
-  if (!c.mem) return Error(ENOMEM);
+Result<void> Client::build_read(Call& c, uint32_t fid, uint64_t off, uint32_t n) {
   Writer w(c.mem, c.out_cap);
   w.begin(kTread, 0);
   w.u32(fid);
   w.u64(off);
   w.u32(n);
   c.out_len = KILN_TRY(w.finish());
-  Reader r = KILN_TRY(rpc(c, kTread));
+  return {};
+}
+
+Result<size_t> Client::take_read(Reader r, void* buf, uint32_t n) {
   uint32_t got;
   if (!r.u32(&got) || got > n || r.left() != got) return protocol("Rread count");
   memcpy(buf, r.here(), got);
   return Ok(size_t{got});
+}
+
+Result<size_t> Client::read(uint32_t fid, uint64_t off, void* buf, uint32_t n) {
+  if (msize_ <= kIoHeader) return Error(EIO);
+  if (n > msize_ - kIoHeader) n = msize_ - static_cast<uint32_t>(kIoHeader);
+  Call c(32, kHeader + 4 + n);
+  if (!c.mem) return Error(ENOMEM);
+  KILN_TRY(build_read(c, fid, off, n));
+  Reader r = KILN_TRY(rpc(c, kTread));
+  return take_read(r, buf, n);
+}
+
+Result<size_t> Client::read_many(uint32_t fid, uint64_t off, void* buf, size_t n) {
+  if (msize_ <= kIoHeader) return Error(EIO);
+  uint32_t chunk = msize_ - static_cast<uint32_t>(kIoHeader);
+  if (n <= chunk) return read(fid, off, buf, static_cast<uint32_t>(n));
+  alignas(Call) uint8_t call_mem[kReadAhead][sizeof(Call)];
+  Pending pend[kReadAhead];
+  Call* calls[kReadAhead] = {};
+  uint32_t asked[kReadAhead] = {};
+  unsigned started = 0;
+  auto* p = static_cast<uint8_t*>(buf);
+  for (; started < kReadAhead && size_t{started} * chunk < n; ++started) {
+    size_t at = size_t{started} * chunk;
+    uint32_t k = n - at < chunk ? static_cast<uint32_t>(n - at) : chunk;
+    Call* c = new (call_mem[started]) Call(32, kHeader + 4 + k);
+    calls[started] = c;
+    asked[started] = k;
+    if (!c->mem || build_read(*c, fid, off + at, k).is_error() || start(*c, kTread, pend[started]).is_error()) {
+      c->~Call();
+      calls[started] = nullptr;
+      break;
+    }
+  }
+  // Every started request is waited for; the bytes count up to the first
+  // short or failed piece.
+  size_t done = 0;
+  bool more = true;
+  Error first = Error(EIO);
+  for (unsigned i = 0; i < started; ++i) {
+    auto r = finish(pend[i]);
+    if (more) {
+      auto got = r.is_error() ? Result<size_t>(r.error()) : take_read(r.value(), p + size_t{i} * chunk, asked[i]);
+      if (got.is_error()) {
+        if (i == 0) first = got.error();
+        more = false;
+      } else {
+        done += got.value();
+        if (got.value() < asked[i]) more = false;
+      }
+    }
+    calls[i]->~Call();
+  }
+  if (started == 0) return Error(ENOMEM);
+  if (done == 0 && !more) return first;
+  return Ok(done);
 }
 
 Result<size_t> Client::write(uint32_t fid, uint64_t off, const void* buf, uint32_t n) {

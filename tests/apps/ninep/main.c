@@ -99,19 +99,27 @@ static void write_str(const char* path, const char* s) {
 
 static int bench(void) {
   static unsigned char buf[1 << 20];
-  int fd = open("/share/big.bin", O_RDONLY);
-  if (fd < 0) {
-    printf("9p: bench: open big.bin: %s\n", strerror(errno));
-    return 1;
-  }
-  double t0 = now();
+  double best = 0;
   size_t total = 0;
-  ssize_t n;
-  uint32_t h = 2166136261u;
-  while ((n = read(fd, buf, sizeof buf)) > 0) total += (size_t)n, h = h ^ buf[0];
-  double t1 = now();
-  close(fd);
-  printf("9p: bench: read %zu bytes sequentially in %.3f s: %.1f MB/s\n", total, t1 - t0, total / (t1 - t0) / 1e6);
+  /* Three passes over the 64 MiB file in 1 MiB reads; the best counts. */
+  for (int pass = 0; pass < 3; ++pass) {
+    int fd = open("/share/big.bin", O_RDONLY);
+    if (fd < 0) {
+      printf("9p: bench: open big.bin: %s\n", strerror(errno));
+      return 1;
+    }
+    double t0 = now();
+    ssize_t n;
+    total = 0;
+    while ((n = read(fd, buf, sizeof buf)) > 0) total += (size_t)n;
+    double t1 = now();
+    close(fd);
+    double mbs = total / (t1 - t0) / 1e6;
+    printf("9p: bench: pass %d: read %zu bytes sequentially in %.3f s: %.1f MB/s\n", pass + 1, total, t1 - t0, mbs);
+    if (mbs > best) best = mbs;
+  }
+  printf("9p: bench: sequential read, best of 3: %.1f MB/s\n", best);
+  double t0, t1;
   mkdir("/share/many", 0755);
   char name[64];
   t0 = now();

@@ -227,6 +227,11 @@ class Client {
   Result<Opened> lopen(uint32_t fid, uint32_t flags);
   Result<Opened> lcreate(uint32_t fid, const char* name, uint16_t len, uint32_t flags, uint32_t mode, uint32_t gid);
   Result<size_t> read(uint32_t fid, uint64_t off, void* buf, uint32_t n);
+  // Up to kReadAhead Treads of msize at once for n bytes; the bytes read
+  // up to the first short or failed piece (an error only if the first
+  // fails).
+  static constexpr unsigned kReadAhead = 4;
+  Result<size_t> read_many(uint32_t fid, uint64_t off, void* buf, size_t n);
   Result<size_t> write(uint32_t fid, uint64_t off, const void* buf, uint32_t n);
   Result<void> clunk(uint32_t fid);
   Result<Attr> getattr(uint32_t fid, uint64_t mask = kGetattrBasic);
@@ -248,11 +253,17 @@ class Client {
 
  private:
   struct Call;
+  struct Pending;
   Result<uint16_t> get_tag();
   void put_tag(uint16_t t);
   // Sends the message in c (tag filled in here) and waits for its reply;
   // returns a Reader over the checked body.
   Result<Reader> rpc(Call& c, uint8_t type);
+  // rpc in two halves, for several requests in flight from one caller.
+  Result<void> start(Call& c, uint8_t type, Pending& p);
+  Result<Reader> finish(Pending& p);
+  Result<void> build_read(Call& c, uint32_t fid, uint64_t off, uint32_t n);
+  Result<size_t> take_read(Reader r, void* buf, uint32_t n);
   Error protocol(const char* what);
 
   Channel* ch_;
