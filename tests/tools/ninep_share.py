@@ -51,6 +51,7 @@ def make_share(d, big=False):
         with open(os.path.join(d, name), "w") as f:
             f.write(text)
     os.symlink("hello.txt", os.path.join(d, "link-to-hello"))
+    os.mkfifo(os.path.join(d, "sub", "fifo"))
     data = pseudo_random(3 << 20)
     with open(os.path.join(d, "in.bin"), "wb") as f:
         f.write(data)
@@ -89,6 +90,7 @@ def check_rw(d, data, rc, lines):
         failures.append("exit status %d" % rc)
     for w in ("9p: ls /share = emptydir gone.txt hello.txt in.bin link-to-hello sub trunc.txt victim.txt",
               "9p: cat /share/hello.txt: hello from the host", "9p: cat /share/sub/deep.txt: deep",
+              "9p: cat /share/sub/fifo: No such device or address",
               "9p: cat /share/link-to-hello: hello from the host", "9p: stat hello.txt: 20 bytes, mode 644",
               "9p: lstat link-to-hello: symlink", "9p: statvfs: sizes",
               "9p: in.bin %d bytes fnv1a %08x" % (len(data), fnv1a(data)),

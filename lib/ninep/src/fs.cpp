@@ -9,7 +9,9 @@
 // component per Twalk), as for hostfs: `..` of the mount's root is the
 // parent mount, never the server's parent. Directory listings fetch up to
 // 8 KiB of entries per Treaddir and serve the vfs one entry at a time from
-// that buffer, resuming at the server's offsets.
+// that buffer, resuming at the server's offsets. FIFOs, sockets and
+// devices in the folder are listed and stat'ed as regular files, and
+// opening them for I/O fails with ENXIO.
 #include <kiln/alloc.h>
 #include <kiln/ninep.h>
 #include <kiln/print.h>
@@ -248,7 +250,11 @@ class NineNode final : public Vnode {
   // A read-only share refuses opens for writing (the vfs checks only the
   // calls that change names and attributes through us).
   Result<File*> open(int flags) override {
-    if (ro() && (flags & O_ACCMODE) != O_RDONLY) return Error(EROFS);
+    bool wr = (flags & O_ACCMODE) != O_RDONLY;
+    if (ro() && wr) return Error(EROFS);
+    // A file is opened on the server now (once per vnode), so that an open
+    // the server refuses fails here rather than at the first read.
+    if (is_reg()) KILN_TRY(io_fid(wr));
     return static_cast<File*>(nullptr);
   }
 
@@ -290,6 +296,12 @@ class NineNode final : public Vnode {
   Result<uint32_t> io_fid(bool rw) {
     if (rw_fid_) return Ok(rw_fid_);
     if (!rw && ro_fid_) return Ok(ro_fid_);
+    // FIFOs, sockets and devices of the host look like files here (their
+    // qids say so) but are never opened: QEMU would block on a FIFO.
+    if (!ro_fid_) {
+      ninep::Attr a = KILN_TRY(c().getattr(fid_));
+      if ((a.mode & S_IFMT) != S_IFREG) return Error(ENXIO);
+    }
     uint32_t nf = KILN_TRY(clone());
     uint32_t flags = ninep::kORdwr;
     if (ro() || (!rw && have_rw_)) flags = ninep::kORdonly;
@@ -314,11 +326,10 @@ class NineNode final : public Vnode {
     return Ok(nf);
   }
 
+  // Entries from the server's offset `cookie` into a new buffer, which
+  // replaces the old one only once it is complete: another thread listing
+  // the same directory while this one waits never sees half of it.
   Result<void> fill_dir(uint64_t cookie) {
-    if (!dir_buf_) {
-      dir_buf_ = static_cast<uint8_t*>(kiln_malloc(kDirBuf));
-      if (!dir_buf_) return Error(ENOMEM);
-    }
     if (!dir_fid_) {
       uint32_t nf = KILN_TRY(clone());
       auto o = c().lopen(nf, ninep::kORdonly | ninep::kODirectory);
@@ -329,10 +340,17 @@ class NineNode final : public Vnode {
       if (dir_fid_) (void)c().clunk(nf);
       else dir_fid_ = nf;
     }
-    dir_len_ = 0;
+    auto* buf = static_cast<uint8_t*>(kiln_malloc(kDirBuf));
+    if (!buf) return Error(ENOMEM);
+    auto n = c().readdir(dir_fid_, cookie, buf, kDirBuf);
+    if (n.is_error()) {
+      kiln_free(buf);
+      return n.error();
+    }
+    kiln_free(dir_buf_);
+    dir_buf_ = buf;
+    dir_len_ = n.value();
     dir_start_ = cookie;
-    size_t n = KILN_TRY(c().readdir(dir_fid_, cookie, dir_buf_, kDirBuf));
-    dir_len_ = n;
     return {};
   }
 

@@ -143,6 +143,7 @@ int main(int argc, char** argv) {
   list("/share");
   cat("/share/hello.txt");
   cat("/share/sub/deep.txt");
+  cat("/share/sub/fifo"); /* a host FIFO: never opened (QEMU would block) */
   cat("/share/link-to-hello");
   struct stat st;
   if (stat("/share/hello.txt", &st) == 0) printf("9p: stat hello.txt: %ld bytes, mode %o\n", (long)st.st_size, st.st_mode & 0777);
