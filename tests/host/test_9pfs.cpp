@@ -60,7 +60,7 @@ class FakeExport final : public Channel {
   explicit FakeExport(const char* tag) : tag_(tag) {}
   const char* tag() const override { return tag_; }
   uint32_t max_msize() const override { return 65536; }
-  bool refuse_version = false, refuse_attach = false, garble_reads = false;
+  bool refuse_version = false, refuse_attach = false, garble_reads = false, loop_dir = false;
   int creates = 0;
 
   kiln::Result<void> submit(Request* r) override {
@@ -137,7 +137,7 @@ class FakeExport final : public Channel {
         B b;
         B ents;
         for (uint64_t i = off; i < 4 && i < off + 2; ++i)  // two entries per reply
-          ents.qid(i == 2 ? 0 : kQtDir, i + 1).u64(i + 1).u8(i == 2 ? 8 : 4).str(names[i]);
+          ents.qid(i == 2 ? 0 : kQtDir, i + 1).u64(loop_dir ? off : i + 1).u8(i == 2 ? 8 : 4).str(names[i]);
         b.u32(static_cast<uint32_t>(ents.b.size()));
         b.b.insert(b.b.end(), ents.b.begin(), ents.b.end());
         body = b.b;
@@ -226,6 +226,13 @@ TEST_F(NinepFs, ReadAndListThroughTheVfs) {
     names += std::string(e.name) + " ";
   }
   EXPECT_EQ(names, ". .. hello dir ");  // over two Treaddir replies
+  // A server whose entries lead back to where they were read: EPROTO, not a listing forever.
+  good.loop_dir = true;
+  auto d = kiln::vfs::resolve(nullptr, "/mnt/dir", 0);
+  ASSERT_FALSE(d.is_error());
+  cookie = 0;
+  EXPECT_EQ(d.value()->readdir(&cookie, &e).error().code(), EPROTO);
+  good.loop_dir = false;
   // The server turns malformed: a clean EPROTO, then it recovers.
   good.garble_reads = true;
   EXPECT_EQ(v.value()->read(buf, sizeof buf, 0).error().code(), EPROTO);

@@ -132,6 +132,8 @@ class NineNode final : public Vnode {
         for (;;) {
           bool more = KILN_TRY(ninep::next_dirent(&r, &e));
           if (!more) break;
+          // An entry that leads back to where it was read would list forever.
+          if (e.offset == prev) return Error(EPROTO);
           if (prev == *cookie) {
             out->ino = static_cast<ino_t>(e.qid.path);
             out->type = e.type;
