@@ -214,6 +214,9 @@ TEST_F(NinepFs, ReadAndListThroughTheVfs) {
   ASSERT_FALSE(n.is_error());
   EXPECT_EQ(std::string(buf, n.value()), "hello");
   EXPECT_EQ(kiln::vfs::resolve(nullptr, "/mnt/missing", 0).error().code(), ENOENT);
+  fake::console().clear();
+  EXPECT_EQ(kiln::vfs::mount("9p", "/a", "good").error().code(), EBUSY);  // one session per tag
+  EXPECT_NE(fake::console().find("9p: mount tag 'good': already mounted"), std::string::npos) << fake::console();
   auto root = kiln::vfs::resolve(nullptr, "/mnt", 0);
   ASSERT_FALSE(root.is_error());
   uint64_t cookie = 0;

@@ -452,13 +452,19 @@ Result<Filesystem*> make(const char* options) {
     kiln_err("9p: mount tag '%s': no such tag (no virtio-9p device has it)", tag);
     return Error(ENXIO);  // (ENODEV would read "unknown filesystem type")
   }
+  if (ch->in_use) {
+    kiln_err("9p: mount tag '%s': already mounted (one mount per tag)", tag);
+    return Error(EBUSY);
+  }
   void* mem = kiln_malloc(sizeof(NineFs));
   if (!mem) return Error(ENOMEM);
   auto* fs = new (mem) NineFs(ch, ro);
+  ch->in_use = true;
   auto r = fs->start(tag);
   if (r.is_error()) {
     fs->~NineFs();
     kiln_free(mem);
+    ch->in_use = false;
     return r.error();
   }
   return static_cast<Filesystem*>(fs);

@@ -197,6 +197,9 @@ class Channel {
   // other errors: r was not started (done is not called).
   virtual Result<void> submit(Request* r) = 0;
   Channel* next = nullptr;
+  // Mounted (one session per channel: a second Tversion would reset the
+  // first one's fids).
+  bool in_use = false;
 
  protected:
   ~Channel() = default;
