@@ -29,6 +29,13 @@
 #     --disk FILE[,ro]   kvm: attach a raw disk image as a virtio-blk device
 #                        (repeatable: vda, vdb, ... in order; ro: read-only;
 #                        docs/storage.md)
+#     --share TYPE:TAG:DIR[,ro]
+#                        kvm: share the host folder DIR with the guest under
+#                        the mount tag TAG (repeatable). TYPE 9p: virtio-9p
+#                        (QEMU -fsdev local,security_model=none +
+#                        virtio-9p-device on microvm, virtio-9p-pci on pc/q35);
+#                        the guest mounts it with vfs.mount=9p:/PATH:TAG;
+#                        ro: QEMU refuses writes (docs/storage.md)
 #     --print-cmd DIR    prepare the kernel copy in DIR, print the QEMU command
 #                        (one argument per line) and exit (for benchmarks)
 #     -h, --help
@@ -63,6 +70,7 @@ net=none mac= net_model=auto
 hostfwd=()
 qemu_extra=()
 disks=()
+shares=()
 app_args=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -80,6 +88,7 @@ while [ $# -gt 0 ]; do
     --debug) gdb=1 debug=1; shift ;;
     --qemu-arg) qemu_extra+=("${2?}"); shift 2 ;;
     --disk) disks+=("${2:?}"); shift 2 ;;
+    --share) shares+=("${2:?}"); shift 2 ;;
     --print-cmd) print_dir=${2:?}; shift 2 ;;
     --net) net=${2:?}; shift 2 ;;
     --hostfwd) hostfwd+=("${2:?}"); shift 2 ;;
@@ -133,6 +142,28 @@ for p in $(cd "$SRC/plat" && ls -d */ | tr -d /); do
   [[ $name == *_"$p"-* ]] && [ -f "$SRC/plat/$p/run.sh" ] && plat=$p
 done
 [ -n "$plat" ] || die "cannot tell the platform of '$image' (an image is named <app>_<platform>-<arch>, with a runner in plat/<platform>/run.sh)"
+
+# --- shared host folders (--share TYPE:TAG:DIR[,ro]) ------------------------
+# Each type is one branch of the case; what it needs goes to qemu_extra.
+si=0
+for s in "${shares[@]}"; do
+  stype=${s%%:*} rest=${s#*:}
+  [ "$stype" != "$s" ] && [[ $rest == *:* ]] || die "--share '$s': expected TYPE:TAG:DIR[,ro] (TYPE: 9p)"
+  stag=${rest%%:*} sdir=${rest#*:} sro=
+  [ "$sdir" != "${sdir%,ro}" ] && { sro=1; sdir=${sdir%,ro}; }
+  [[ $stag =~ ^[A-Za-z0-9_.-]{1,31}$ ]] || die "--share '$s': the tag '$stag' must be 1-31 letters, digits, '_', '.' or '-'"
+  case $sdir in *,*) die "--share '$s': no commas in the folder name (QEMU cannot take them)" ;; esac
+  [ -d "$sdir" ] || die "--share '$s': no such folder '$sdir'"
+  [ "$plat" = kvm ] || die "--share: only the kvm platform has shared folders (linuxu: vfs.mount=hostfs:...)"
+  case $stype in
+    9p)
+      [ "$machine" = microvm ] && sdev=virtio-9p-device || sdev=virtio-9p-pci
+      qemu_extra+=(-fsdev "local,id=ks$si,path=$(cd "$sdir" && pwd),security_model=none${sro:+,readonly=on}"
+                   -device "$sdev,fsdev=ks$si,mount_tag=$stag") ;;
+    *) die "--share '$s': unknown type '$stype' (one of: 9p)" ;;
+  esac
+  si=$((si + 1))
+done
 
 # Quote one word for kiln_cmdline_split: backslash before blanks, quotes
 # and backslashes; '' for an empty word.

@@ -537,6 +537,28 @@ add_test(NAME runner.disk_missing_file
   COMMAND ${CHECK} --status 2 --expect "kiln-run: --disk '/nonexistent.img': no such file"
           -- ${RUN} --image ${I}/blk/blk_kvm-x86_64 --disk /nonexistent.img)
 
+# 9p (lib/ninep + virtio-9p, issue 15): a host folder shared by tag
+# (support/run.sh --share 9p:TAG:DIR), on every transport: the guest reads
+# what the host wrote (checksums, four threads at once), writes files,
+# directories, symlinks, links and renames that the host then checks; a
+# ,ro share refuses writes (EROFS) and stays unchanged; a missing tag
+# stops the boot with a line naming it (tests/tools/ninep_share.py).
+set(_9p_tool /usr/bin/python3 ${KILN_SRC}/tests/tools/ninep_share.py ${I}/9p/ninep_kvm-x86_64)
+add_test(NAME image.kvm.9p_rw_mmio-v1 COMMAND ${_9p_tool} rw)
+add_test(NAME image.kvm.9p_rw_mmio-v2 COMMAND ${_9p_tool} rw --qemu-arg -global --qemu-arg virtio-mmio.force-legacy=false)
+add_test(NAME image.kvm.9p_rw_pci-modern COMMAND ${_9p_tool} rw --machine q35)
+add_test(NAME image.kvm.9p_rw_pci-legacy COMMAND ${_9p_tool} rw --machine q35
+         --qemu-arg -global --qemu-arg virtio-9p-pci.disable-modern=on)
+add_test(NAME image.kvm.9p_readonly COMMAND ${_9p_tool} ro)
+add_test(NAME image.kvm.9p_readonly_pc COMMAND ${_9p_tool} ro --machine pc)
+add_test(NAME image.kvm.9p_no_tag COMMAND ${_9p_tool} notag)
+add_test(NAME runner.share_missing_dir
+  COMMAND ${CHECK} --status 2 --expect "kiln-run: --share '9p:t:/nonexistent-dir': no such folder '/nonexistent-dir'"
+          -- ${RUN} --image ${I}/9p/ninep_kvm-x86_64 --share 9p:t:/nonexistent-dir)
+add_test(NAME runner.share_unknown_type
+  COMMAND ${CHECK} --status 2 --expect "kiln-run: --share 'nfs:t:/tmp': unknown type 'nfs' (one of: 9p)"
+          -- ${RUN} --image ${I}/9p/ninep_kvm-x86_64 --share nfs:t:/tmp)
+
 # hostfs on linuxu (issue 15): a host folder at /host, read, written,
 # listed, escape attempts (`..` at the mount root, relative and absolute
 # symlinks out) refused, a read-only mount, a missing folder; the host
