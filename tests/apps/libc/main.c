@@ -13,10 +13,25 @@
  *   memstream   open_memstream, fmemopen
  *   tgmath      <tgmath.h> from C
  *   process     fork/exec/wait/spawn/system/popen fail with ENOSYS
- *   dlfcn       dlopen fails, dlerror says why */
+ *   dlfcn       dlopen fails, dlerror says why
+ *   search      insque/remque, lsearch/lfind
+ *   tm          tm_gmtoff/tm_zone from gmtime/localtime/mktime, strftime
+ *               %z/%Z, strptime %z
+ *   random      initstate/setstate keep each array's place; lrand48's
+ *               unseeded sequence; longjmp(env, 0) returns 1
+ *   mutex       robust mutexes (EOWNERDEAD, consistent, ENOTRECOVERABLE),
+ *               NORMAL relock deadlocks (timedlock: ETIMEDOUT), attributes
+ *   semopen     named semaphores: sem_open/sem_close/sem_unlink
+ *   rlimit      RLIMIT_NOFILE's limits as set, EMFILE past them */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <dlfcn.h>
+#include <pthread.h>
+#include <search.h>
+#include <semaphore.h>
+#include <setjmp.h>
+#include <sys/resource.h>
+#include <time.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
@@ -464,6 +479,206 @@ static void test_dlfcn(void) {
   done("dlfcn");
 }
 
+struct qelem {
+  struct qelem* next;
+  struct qelem* prev;
+  int v;
+};
+
+static int cmp_int(const void* a, const void* b) { return *(const int*)a - *(const int*)b; }
+
+static void test_search(void) {
+  struct qelem a = {0, 0, 1}, b = {0, 0, 2}, c = {0, 0, 3};
+  insque(&a, NULL);
+  CHECK(a.next == NULL && a.prev == NULL, "insque starts a linear list");
+  insque(&c, &a);
+  insque(&b, &a);
+  CHECK(a.next == &b && b.next == &c && c.next == NULL, "forward links");
+  CHECK(c.prev == &b && b.prev == &a && a.prev == NULL, "backward links");
+  remque(&b);
+  CHECK(a.next == &c && c.prev == &a, "remque unlinks");
+  remque(&c);
+  CHECK(a.next == NULL, "remque of the last");
+  int tab[8] = {5, 7};
+  size_t n = 2;
+  int k = 7;
+  CHECK(lfind(&k, tab, &n, sizeof(int), cmp_int) == &tab[1], "lfind finds");
+  k = 9;
+  CHECK(lfind(&k, tab, &n, sizeof(int), cmp_int) == NULL && n == 2, "lfind misses, adds nothing");
+  int* p = lsearch(&k, tab, &n, sizeof(int), cmp_int);
+  CHECK(p == &tab[2] && *p == 9 && n == 3, "lsearch appends");
+  CHECK(lsearch(&k, tab, &n, sizeof(int), cmp_int) == &tab[2] && n == 3, "lsearch finds");
+  done("search");
+}
+
+static void test_tm(void) {
+  time_t t = 86400 * 365 + 3600;
+  struct tm tm;
+  char buf[64];
+  CHECK(gmtime_r(&t, &tm) && tm.tm_gmtoff == 0 && tm.tm_zone && !strcmp(tm.tm_zone, "GMT"),
+        "gmtime_r: gmtoff %ld zone %s", tm.tm_gmtoff, tm.tm_zone ? tm.tm_zone : "(null)");
+  setenv("TZ", "EST5EDT,M3.2.0,M11.1.0", 1);
+  tzset();
+  CHECK(localtime_r(&t, &tm) && tm.tm_gmtoff == -5 * 3600 && !strcmp(tm.tm_zone, "EST"),
+        "localtime_r winter: gmtoff %ld zone %s", tm.tm_gmtoff, tm.tm_zone);
+  strftime(buf, sizeof buf, "%z %Z", &tm);
+  CHECK(!strcmp(buf, "-0500 EST"), "strftime %%z %%Z: %s", buf);
+  time_t summer = t + 86400 * 180;
+  CHECK(localtime_r(&summer, &tm) && tm.tm_gmtoff == -4 * 3600 && !strcmp(tm.tm_zone, "EDT"),
+        "localtime_r summer: gmtoff %ld zone %s", tm.tm_gmtoff, tm.tm_zone);
+  struct tm mk = {.tm_year = 71, .tm_mon = 0, .tm_mday = 1, .tm_hour = 12, .tm_isdst = -1};
+  CHECK(mktime(&mk) != (time_t)-1 && mk.tm_gmtoff == -5 * 3600 && !strcmp(mk.tm_zone, "EST"),
+        "mktime fills: gmtoff %ld", mk.tm_gmtoff);
+  unsetenv("TZ");
+  tzset();
+  memset(&tm, 0, sizeof tm);
+  CHECK(strptime("+0200", "%z", &tm) && tm.tm_gmtoff == 7200, "strptime +0200: %ld", tm.tm_gmtoff);
+  CHECK(strptime("-05:30", "%z", &tm) && tm.tm_gmtoff == -19800, "strptime -05:30: %ld", tm.tm_gmtoff);
+  CHECK(strptime("-06", "%z", &tm) && tm.tm_gmtoff == -21600, "strptime -06: %ld", tm.tm_gmtoff);
+  CHECK(strptime("Z", "%z", &tm) && tm.tm_gmtoff == 0, "strptime Z");
+  CHECK(strptime("0200", "%z", &tm) == NULL, "strptime %%z needs a sign");
+  done("tm");
+}
+
+static jmp_buf jb;
+
+static void test_random(void) {
+  static char s1[128], s2[64];
+  long first[4];
+  srandom(1);
+  for (int i = 0; i < 4; ++i) first[i] = random();
+  char* def = initstate(1, s1, sizeof s1);
+  CHECK(def != NULL, "initstate");
+  for (int i = 0; i < 4; ++i) CHECK(random() == first[i], "initstate(1) repeats srandom(1) at %d", i);
+  long a = random();
+  initstate(7, s2, sizeof s2); /* now on s2 */
+  long b1 = random();
+  setstate(s1);
+  long a2 = random();
+  setstate(s2);
+  long b2 = random();
+  setstate(s1);
+  long a3 = random();
+  /* Replay each array from its seed: each resumed where it was left. */
+  initstate(1, s1, sizeof s1);
+  for (int i = 0; i < 4; ++i) (void)random();
+  CHECK(random() == a && random() == a2 && random() == a3, "setstate keeps s1's place");
+  initstate(7, s2, sizeof s2);
+  CHECK(random() == b1 && random() == b2, "setstate keeps s2's place");
+  CHECK(setstate(def) != NULL, "back to the default array");
+  CHECK(initstate(1, s1, 4) == NULL && errno == EINVAL, "initstate: too small");
+  /* lrand48 before any seed: X starts at 0, as on glibc and musl. */
+  CHECK(lrand48() == 0 && lrand48() == 2116118 && lrand48() == 89401895, "lrand48 unseeded");
+  volatile int entered = 0;
+  int r = setjmp(jb);
+  if (!entered) {
+    entered = 1;
+    longjmp(jb, 0);
+  }
+  CHECK(r == 1, "longjmp(jb, 0) made setjmp return %d", r);
+  done("random");
+}
+
+static void* lock_and_exit(void* m) {
+  pthread_mutex_lock(m);
+  return NULL;
+}
+
+static void test_mutex(void) {
+  pthread_mutexattr_t a;
+  pthread_mutex_t m;
+  pthread_t t;
+  int v = -1;
+  CHECK(pthread_mutexattr_init(&a) == 0, "attr");
+  CHECK(pthread_mutexattr_gettype(&a, &v) == 0 && v == PTHREAD_MUTEX_DEFAULT, "default type %d", v);
+  CHECK(pthread_mutexattr_setrobust(&a, PTHREAD_MUTEX_ROBUST) == 0, "setrobust");
+  CHECK(pthread_mutexattr_getrobust(&a, &v) == 0 && v == PTHREAD_MUTEX_ROBUST, "getrobust");
+  CHECK(pthread_mutexattr_setrobust(&a, 7) == EINVAL, "setrobust: bad value");
+  CHECK(pthread_mutexattr_setpshared(&a, PTHREAD_PROCESS_SHARED) == 0, "pshared accepted");
+  CHECK(pthread_mutexattr_setprotocol(&a, PTHREAD_PRIO_INHERIT) == 0, "PRIO_INHERIT accepted");
+  CHECK(pthread_mutexattr_setprotocol(&a, PTHREAD_PRIO_PROTECT) == ENOTSUP, "PRIO_PROTECT refused");
+  /* The owner exits holding it: EOWNERDEAD, then unusable unless made consistent. */
+  CHECK(pthread_mutex_init(&m, &a) == 0, "init robust");
+  CHECK(pthread_mutex_consistent(&m) == EINVAL, "consistent: not owner-dead");
+  CHECK(pthread_create(&t, NULL, lock_and_exit, &m) == 0 && pthread_join(t, NULL) == 0, "thread");
+  CHECK(pthread_mutex_lock(&m) == EOWNERDEAD, "EOWNERDEAD");
+  CHECK(pthread_mutex_unlock(&m) == 0, "unlock without consistent");
+  CHECK(pthread_mutex_lock(&m) == ENOTRECOVERABLE, "ENOTRECOVERABLE");
+  CHECK(pthread_mutex_trylock(&m) == ENOTRECOVERABLE, "ENOTRECOVERABLE (trylock)");
+  CHECK(pthread_mutex_destroy(&m) == 0, "destroy");
+  CHECK(pthread_mutex_init(&m, &a) == 0, "init robust again");
+  CHECK(pthread_create(&t, NULL, lock_and_exit, &m) == 0 && pthread_join(t, NULL) == 0, "thread");
+  CHECK(pthread_mutex_trylock(&m) == EOWNERDEAD, "EOWNERDEAD (trylock)");
+  CHECK(pthread_mutex_consistent(&m) == 0, "consistent");
+  CHECK(pthread_mutex_unlock(&m) == 0 && pthread_mutex_lock(&m) == 0, "usable again");
+  CHECK(pthread_mutex_unlock(&m) == 0 && pthread_mutex_destroy(&m) == 0, "destroy");
+  /* A waiter blocked in lock is woken by the owner's exit. */
+  CHECK(pthread_mutex_init(&m, &a) == 0, "init");
+  CHECK(pthread_create(&t, NULL, lock_and_exit, &m) == 0, "thread");
+  CHECK(pthread_join(t, NULL) == 0, "join");
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  ts.tv_sec += 5;
+  CHECK(pthread_mutex_timedlock(&m, &ts) == EOWNERDEAD, "EOWNERDEAD (timedlock)");
+  CHECK(pthread_mutex_consistent(&m) == 0 && pthread_mutex_unlock(&m) == 0, "consistent, unlock");
+  pthread_mutexattr_destroy(&a);
+  /* NORMAL deadlocks on relock (timedlock: ETIMEDOUT); DEFAULT and ERRORCHECK say EDEADLK. */
+  pthread_mutexattr_init(&a);
+  pthread_mutexattr_settype(&a, PTHREAD_MUTEX_NORMAL);
+  pthread_mutex_init(&m, &a);
+  CHECK(pthread_mutex_lock(&m) == 0, "lock");
+  clock_gettime(CLOCK_REALTIME, &ts);
+  ts.tv_nsec += 50 * 1000 * 1000;
+  if (ts.tv_nsec >= 1000000000) ts.tv_nsec -= 1000000000, ts.tv_sec++;
+  CHECK(pthread_mutex_timedlock(&m, &ts) == ETIMEDOUT, "NORMAL relock: ETIMEDOUT");
+  CHECK(pthread_mutex_trylock(&m) == EBUSY, "NORMAL trylock: EBUSY");
+  CHECK(pthread_mutex_unlock(&m) == 0, "unlock");
+  pthread_mutex_t d = PTHREAD_MUTEX_INITIALIZER;
+  CHECK(pthread_mutex_lock(&d) == 0 && pthread_mutex_lock(&d) == EDEADLK, "DEFAULT relock: EDEADLK");
+  CHECK(pthread_mutex_unlock(&d) == 0, "unlock");
+  pthread_mutexattr_destroy(&a);
+  done("mutex");
+}
+
+static void test_semopen(void) {
+  int v = -1;
+  errno = 0;
+  CHECK(sem_open("/kiln-none", 0) == SEM_FAILED && errno == ENOENT, "ENOENT");
+  sem_t* s = sem_open("/kiln-sem", O_CREAT | O_EXCL, 0600, 2);
+  CHECK(s != SEM_FAILED, "create");
+  errno = 0;
+  CHECK(sem_open("/kiln-sem", O_CREAT | O_EXCL, 0600, 2) == SEM_FAILED && errno == EEXIST, "EEXIST");
+  sem_t* s2 = sem_open("/kiln-sem", 0);
+  CHECK(s2 == s, "the same semaphore");
+  CHECK(sem_wait(s) == 0 && sem_getvalue(s2, &v) == 0 && v == 1, "shared value %d", v);
+  CHECK(sem_unlink("/kiln-sem") == 0, "unlink");
+  errno = 0;
+  CHECK(sem_open("/kiln-sem", 0) == SEM_FAILED && errno == ENOENT, "gone after unlink");
+  CHECK(sem_post(s2) == 0 && sem_getvalue(s, &v) == 0 && v == 2, "still usable while open");
+  CHECK(sem_close(s) == 0 && sem_close(s2) == 0, "close both");
+  errno = 0;
+  CHECK(sem_unlink("/kiln-sem") == -1 && errno == ENOENT, "unlink again: ENOENT");
+  errno = 0;
+  CHECK(sem_open("/a/b", O_CREAT, 0600, 0) == SEM_FAILED && errno == EINVAL, "bad name");
+  done("semopen");
+}
+
+static void test_rlimit(void) {
+  struct rlimit rl = {16, 16}, old;
+  CHECK(getrlimit(RLIMIT_NOFILE, &old) == 0, "getrlimit");
+  CHECK(setrlimit(RLIMIT_NOFILE, &rl) == 0, "setrlimit 16");
+  CHECK(getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur == 16 && rl.rlim_max == 16,
+        "cur %ld max %ld", (long)rl.rlim_cur, (long)rl.rlim_max);
+  int fd, maxfd = 0, opened[20], n = 0;
+  while (n < 20 && (fd = dup(1)) != -1) opened[n++] = fd, maxfd = fd > maxfd ? fd : maxfd;
+  CHECK(n < 20 && errno == EMFILE && maxfd == 15, "EMFILE past the limit (max fd %d)", maxfd);
+  for (int i = 0; i < n; ++i) close(opened[i]);
+  rl.rlim_max = old.rlim_max;
+  errno = 0;
+  CHECK(setrlimit(RLIMIT_NOFILE, &rl) == -1 && errno == EPERM, "raising the hard limit: EPERM");
+  done("rlimit");
+}
+
 int main(void) {
   test_locale();
   test_longdouble();
@@ -479,6 +694,12 @@ int main(void) {
   test_tgmath();
   test_process();
   test_dlfcn();
+  test_search();
+  test_tm();
+  test_random();
+  test_mutex();
+  test_semopen();
+  test_rlimit();
   printf("libc: all passed (%d failures)\n", failures);
   return failures ? 1 : 0;
 }
