@@ -160,9 +160,15 @@ int pthread_mutex_init(pthread_mutex_t* m, const pthread_mutexattr_t* a) {
   mutex(m);
   return 0;
 }
+// A held mutex is busy, except a robust one held by the caller (as on
+// glibc: a robust mutex may be destroyed by its owner; it leaves the
+// owner's list).
 int pthread_mutex_destroy(pthread_mutex_t* m) {
   if (!m) return EINVAL;
-  if (m->initialized && mutex(m)->owner()) return EBUSY;
+  if (m->initialized && mutex(m)->owner()) {
+    if (m->robust != PTHREAD_MUTEX_ROBUST || mutex(m)->owner() != kiln::thread_current()) return EBUSY;
+    robust_release(m);
+  }
   m->initialized = 0;
   return 0;
 }
