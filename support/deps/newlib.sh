@@ -69,6 +69,32 @@ cat >>"$work/src/newlib/libc/include/sys/config.h" <<'EOF'
 #define __TM_ZONE tm_zone
 #endif
 EOF
+# iconv_open of an encoding newlib does not have fails without setting
+# errno; POSIX says EINVAL. Every failure but ENOMEM is that one.
+ic=$work/src/newlib/libc/iconv/lib/iconv.c
+sed -i 's|^  return _iconv_open_r (_REENT, to, from);$|  int e = errno;\n  iconv_t cd;\n  errno = 0;\n  cd = _iconv_open_r (_REENT, to, from);\n  if (cd == (iconv_t)-1 \&\& errno != ENOMEM)\n    errno = EINVAL;\n  else if (cd != (iconv_t)-1)\n    errno = e;\n  return cd;|' "$ic"
+grep -q 'errno = EINVAL;' "$ic" || { echo "kiln: newlib: the iconv_open errno fix did not apply" >&2; exit 1; }
+# open_memstream after a seek back: newlib writes a NUL at the position
+# (keeping the byte it hid, to put back on the next seek), so the caller's
+# buffer reads as cut there; glibc and musl leave the bytes after the
+# position as written, the NUL staying at the end. Kiln does as they do:
+# the NUL is written only at the end of the data (the hidden byte newlib
+# puts back is then the same byte).
+ms=$work/src/newlib/libc/stdio/open_memstream.c
+sed -i -e 's/^  cbuf\[c->pos\] = .\\0.;$/  if (c->pos >= c->eof)\n    cbuf[c->pos] = '"'"'\\0'"'"';/' \
+       -e '/^\t      \*(wchar_t \*)((\*c->pbuf) + c->pos) = L.\\0.;$/d' \
+       -e '/^\t      (\*c->pbuf)\[c->pos\] = .\\0.;$/d' "$ms"
+[ "$(grep -c "c->pos] = '\\\\0';\|c->pos) = L'\\\\0';" "$ms")" = 1 ] \
+  || { echo "kiln: newlib: the open_memstream fix did not apply" >&2; exit 1; }
+# UTF-8 decoding (mbrtowc and the rest) as RFC 3629 has it: 0xc0 and 0xc1
+# can only start overlong forms, so they are invalid at once (newlib
+# waited for a second byte, returning -2), and 0xed 0xa0..0xbf would
+# encode a UTF-16 surrogate (newlib accepted those).
+mb=$work/src/newlib/libc/stdlib/mbtowc_r.c
+sed -i -e 's/^  if (ch >= 0xc0 \&\& ch <= 0xdf)$/  if (ch >= 0xc2 \&\& ch <= 0xdf)/' \
+       -e 's/^      if (state->__value.__wchb\[0\] == 0xe0 \&\& ch < 0xa0)$/      if ((state->__value.__wchb[0] == 0xe0 \&\& ch < 0xa0) || (state->__value.__wchb[0] == 0xed \&\& ch >= 0xa0))/' "$mb"
+[ "$(grep -c 'ch >= 0xc2 && ch <= 0xdf\|__wchb\[0\] == 0xed && ch >= 0xa0' "$mb")" = 2 ] \
+  || { echo "kiln: newlib: the UTF-8 decoder fix did not apply" >&2; exit 1; }
 # The *rand48 functions before any seed48/srand48: newlib starts from
 # X = 0x1234abcd330e, glibc and musl from X = 0 (POSIX leaves the initial
 # X to the implementation); Kiln takes glibc's, so programs (and
@@ -123,6 +149,14 @@ cat >"$work/strptime-z.c" <<'EOF'
 EOF
 awk -v f="$work/strptime-z.c" '/^\t    case .Z. :$/ { while ((getline l < f) > 0) print l } { print }' \
     "$t/strptime.c" >"$t/strptime.c.kiln" && mv "$t/strptime.c.kiln" "$t/strptime.c"
+# strptime's %C with %y in either order is the century and the year in it
+# (POSIX); newlib let the later one replace the year ("%y %C" lost the
+# %y). Both are remembered and combined.
+sed -i -e 's/^    int ymd = 0;$/&\n    int kiln_century = -1, kiln_yy = -1;/' \
+       -e 's/^		timeptr->tm_year = (ret \* 100) - tm_year_base;$/&\n		kiln_century = ret;\n		if (kiln_yy >= 0)\n		    timeptr->tm_year = ret * 100 + kiln_yy - tm_year_base;/' \
+       -e 's/^		    timeptr->tm_year = ret;$/&\n		kiln_yy = ret;\n		if (kiln_century >= 0)\n		    timeptr->tm_year = kiln_century * 100 + ret - tm_year_base;/' \
+    "$t/strptime.c"
+[ "$(grep -c 'kiln_century' "$t/strptime.c")" = 4 ] || { echo "kiln: newlib: the strptime %C fix did not apply" >&2; exit 1; }
 [ "$(cat "$t/lcltime_r.c" "$t/gmtime_r.c" "$t/mktime.c" | grep -c 'tm_gmtoff = ')" = 3 ] && grep -q "case 'z'" "$t/strptime.c" \
   || { echo "kiln: newlib: the tm_gmtoff patch did not apply" >&2; exit 1; }
 "$here/cross-wrappers.sh" "$work/bin" "$triple"
