@@ -521,6 +521,10 @@
   N(hdestroy_r) \
   N(hsearch) \
   N(hsearch_r) \
+  N(insque) \
+  N(lfind) \
+  N(lsearch) \
+  N(remque) \
   N(tdelete) \
   N(tdestroy) \
   N(tfind) \
