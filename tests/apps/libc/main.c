@@ -22,7 +22,9 @@
  *   mutex       robust mutexes (EOWNERDEAD, consistent, ENOTRECOVERABLE),
  *               NORMAL relock deadlocks (timedlock: ETIMEDOUT), attributes
  *   semopen     named semaphores: sem_open/sem_close/sem_unlink
- *   rlimit      RLIMIT_NOFILE's limits as set, EMFILE past them */
+ *   rlimit      RLIMIT_NOFILE's limits as set, EMFILE past them
+ *   fixes       setenv's name check, iconv_open's EINVAL, open_memstream
+ *               after a seek back, strtof on a long midpoint */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <dlfcn.h>
@@ -537,6 +539,9 @@ static void test_tm(void) {
   CHECK(strptime("-06", "%z", &tm) && tm.tm_gmtoff == -21600, "strptime -06: %ld", tm.tm_gmtoff);
   CHECK(strptime("Z", "%z", &tm) && tm.tm_gmtoff == 0, "strptime Z");
   CHECK(strptime("0200", "%z", &tm) == NULL, "strptime %%z needs a sign");
+  memset(&tm, 0, sizeof tm);
+  CHECK(strptime("56 18", "%y %C", &tm) && tm.tm_year == 1856 - 1900, "strptime %%y %%C: %d", tm.tm_year);
+  CHECK(strptime("19 07", "%C %y", &tm) && tm.tm_year == 1907 - 1900, "strptime %%C %%y: %d", tm.tm_year);
   done("tm");
 }
 
@@ -611,7 +616,7 @@ static void test_mutex(void) {
   CHECK(pthread_mutex_trylock(&m) == EOWNERDEAD, "EOWNERDEAD (trylock)");
   CHECK(pthread_mutex_consistent(&m) == 0, "consistent");
   CHECK(pthread_mutex_unlock(&m) == 0 && pthread_mutex_lock(&m) == 0, "usable again");
-  CHECK(pthread_mutex_unlock(&m) == 0 && pthread_mutex_destroy(&m) == 0, "destroy");
+  CHECK(pthread_mutex_lock(&m) == 0 && pthread_mutex_destroy(&m) == 0, "robust: the owner may destroy it");
   /* A waiter blocked in lock is woken by the owner's exit. */
   CHECK(pthread_mutex_init(&m, &a) == 0, "init");
   CHECK(pthread_create(&t, NULL, lock_and_exit, &m) == 0, "thread");
@@ -679,6 +684,33 @@ static void test_rlimit(void) {
   done("rlimit");
 }
 
+static void test_fixes(void) {
+  errno = 0;
+  CHECK(setenv("", "x", 1) == -1 && errno == EINVAL, "setenv empty name");
+  errno = 0;
+  CHECK(setenv("A=B", "x", 1) == -1 && errno == EINVAL, "setenv name with =");
+  errno = 0;
+  CHECK(unsetenv("") == -1 && errno == EINVAL, "unsetenv empty name");
+  CHECK(setenv("KILN_T", "1", 0) == 0 && !strcmp(getenv("KILN_T"), "1") && unsetenv("KILN_T") == 0 && !getenv("KILN_T"),
+        "setenv/unsetenv");
+  errno = 0;
+  CHECK(iconv_open("no-such-codeset", "UTF-8") == (iconv_t)-1 && errno == EINVAL, "iconv_open: EINVAL, errno %d", errno);
+  char* buf = NULL;
+  size_t len = 0;
+  FILE* f = open_memstream(&buf, &len);
+  CHECK(f && fputs("abc", f) >= 0 && fseek(f, 0, SEEK_SET) == 0 && fputc('X', f) == 'X' && fflush(f) == 0,
+        "memstream");
+  CHECK(buf && !strcmp(buf, "Xbc") && len == 1, "memstream after a seek back: \"%s\" size %zu", buf ? buf : "", len);
+  if (f) fclose(f);
+  free(buf);
+  /* A float midpoint whose exact expansion runs past 40 digits: the text is just above it. */
+  float x = strtof(".7006492321624085354618647916449580656401309709382578858785341419448955413429304e-45", NULL);
+  CHECK(x == 0x1p-149f, "strtof just above half the least subnormal: %a", (double)x);
+  x = strtof(".7006492321624085354618647916449580656401309709382578858785341419448955413429303e-45", NULL);
+  CHECK(x == 0, "strtof just below: %a", (double)x);
+  done("fixes");
+}
+
 int main(void) {
   test_locale();
   test_longdouble();
@@ -700,6 +732,7 @@ int main(void) {
   test_mutex();
   test_semopen();
   test_rlimit();
+  test_fixes();
   printf("libc: all passed (%d failures)\n", failures);
   return failures ? 1 : 0;
 }
