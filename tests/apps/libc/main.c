@@ -24,7 +24,8 @@
  *   semopen     named semaphores: sem_open/sem_close/sem_unlink
  *   rlimit      RLIMIT_NOFILE's limits as set, EMFILE past them
  *   fixes       setenv's name check, iconv_open's EINVAL, open_memstream
- *               after a seek back, strtof on a long midpoint */
+ *               after a seek back, strtof on a long midpoint
+ *   sysvipc     message queues, semaphore sets, shared memory (lib/sysvipc) */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <dlfcn.h>
@@ -32,7 +33,11 @@
 #include <search.h>
 #include <semaphore.h>
 #include <setjmp.h>
+#include <sys/ipc.h>
+#include <sys/msg.h>
 #include <sys/resource.h>
+#include <sys/sem.h>
+#include <sys/shm.h>
 #include <time.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -616,7 +621,7 @@ static void test_mutex(void) {
   CHECK(pthread_mutex_trylock(&m) == EOWNERDEAD, "EOWNERDEAD (trylock)");
   CHECK(pthread_mutex_consistent(&m) == 0, "consistent");
   CHECK(pthread_mutex_unlock(&m) == 0 && pthread_mutex_lock(&m) == 0, "usable again");
-  CHECK(pthread_mutex_lock(&m) == 0 && pthread_mutex_destroy(&m) == 0, "robust: the owner may destroy it");
+  CHECK(pthread_mutex_destroy(&m) == 0, "robust: the owner may destroy it held");
   /* A waiter blocked in lock is woken by the owner's exit. */
   CHECK(pthread_mutex_init(&m, &a) == 0, "init");
   CHECK(pthread_create(&t, NULL, lock_and_exit, &m) == 0, "thread");
@@ -711,6 +716,127 @@ static void test_fixes(void) {
   done("fixes");
 }
 
+struct ipc_msg {
+  long type;
+  char text[16];
+};
+
+static int ipc_qid;
+
+static void* ipc_sender(void* arg) {
+  (void)arg;
+  struct timespec ts = {0, 20 * 1000 * 1000};
+  nanosleep(&ts, NULL);
+  struct ipc_msg m = {7, "late"};
+  msgsnd(ipc_qid, &m, sizeof m.text, 0);
+  return NULL;
+}
+
+static int ipc_semid;
+
+static void* ipc_poster(void* arg) {
+  (void)arg;
+  struct timespec ts = {0, 20 * 1000 * 1000};
+  nanosleep(&ts, NULL);
+  struct sembuf up = {0, 2, 0};
+  semop(ipc_semid, &up, 1);
+  return NULL;
+}
+
+static void test_sysvipc(void) {
+  key_t k = ftok("/", 'q');
+  CHECK(k != -1 && k == ftok("/", 'q') && k != ftok("/", 'r'), "ftok");
+  errno = 0;
+  CHECK(msgget(k, 0) == -1 && errno == ENOENT, "msgget: ENOENT");
+  int q = msgget(k, IPC_CREAT | IPC_EXCL | 0640);
+  CHECK(q >= 0, "msgget create");
+  errno = 0;
+  CHECK(msgget(k, IPC_CREAT | IPC_EXCL | 0640) == -1 && errno == EEXIST, "msgget: EEXIST");
+  CHECK(msgget(k, 0) == q, "msgget finds it");
+  CHECK(msgget(IPC_PRIVATE, 0600) != q, "IPC_PRIVATE is a new one");
+  struct msqid_ds ds;
+  CHECK(msgctl(q, IPC_STAT, &ds) == 0 && (ds.msg_perm.mode & 0777) == 0640 && ds.msg_qnum == 0 &&
+            ds.msg_qbytes > 0 && ds.msg_perm.uid == geteuid() && ds.msg_ctime > 0,
+        "IPC_STAT of a new queue");
+  struct ipc_msg a = {1, "one"}, b = {2, "two"}, c = {3, "three"}, r;
+  CHECK(msgsnd(q, &a, sizeof a.text, 0) == 0 && msgsnd(q, &b, sizeof b.text, 0) == 0 &&
+            msgsnd(q, &c, sizeof c.text, IPC_NOWAIT) == 0,
+        "msgsnd");
+  CHECK(msgctl(q, IPC_STAT, &ds) == 0 && ds.msg_qnum == 3 && ds.msg_lspid == getpid(), "qnum 3");
+  errno = 0;
+  CHECK(msgrcv(q, &r, 0, 0, 0) == -1 && errno == E2BIG, "E2BIG");
+  CHECK(msgrcv(q, &r, sizeof r.text, 2, 0) == sizeof r.text && r.type == 2 && !strcmp(r.text, "two"), "by type");
+  CHECK(msgrcv(q, &r, sizeof r.text, -3, 0) == sizeof r.text && r.type == 1, "lowest type up to 3");
+  CHECK(msgrcv(q, &r, 2, 0, MSG_NOERROR) == 2 && r.type == 3 && !memcmp(r.text, "th", 2), "MSG_NOERROR cuts");
+  errno = 0;
+  CHECK(msgrcv(q, &r, sizeof r.text, 0, IPC_NOWAIT) == -1 && errno == ENOMSG, "ENOMSG");
+  errno = 0;
+  struct ipc_msg bad = {0, ""};
+  CHECK(msgsnd(q, &bad, 1, 0) == -1 && errno == EINVAL, "type 0: EINVAL");
+  /* msgrcv blocks the caller until another thread sends. */
+  pthread_t t;
+  ipc_qid = q;
+  CHECK(pthread_create(&t, NULL, ipc_sender, NULL) == 0, "thread");
+  CHECK(msgrcv(q, &r, sizeof r.text, 7, 0) == sizeof r.text && !strcmp(r.text, "late"), "blocking msgrcv");
+  pthread_join(t, NULL);
+  CHECK(msgctl(q, IPC_RMID, NULL) == 0, "IPC_RMID");
+  errno = 0;
+  CHECK(msgsnd(q, &a, sizeof a.text, 0) == -1 && errno == EINVAL, "removed: EINVAL");
+  errno = 0;
+  CHECK(msgget(k, 0) == -1 && errno == ENOENT, "removed: key gone");
+
+  int s = semget(k, 2, IPC_CREAT | 0600);
+  CHECK(s >= 0, "semget");
+  errno = 0;
+  CHECK(semget(k, 3, 0) == -1 && errno == EINVAL, "semget: more than the set has");
+  struct sembuf up = {0, 1, 0}, down2 = {0, -2, IPC_NOWAIT}, zero1 = {1, 0, 0};
+  CHECK(semop(s, &up, 1) == 0 && semctl(s, 0, GETVAL) == 1 && semctl(s, 0, GETPID) == getpid(), "semop +1");
+  errno = 0;
+  CHECK(semop(s, &down2, 1) == -1 && errno == EAGAIN && semctl(s, 0, GETVAL) == 1, "IPC_NOWAIT: EAGAIN");
+  struct sembuf both[2] = {{0, -1, 0}, {1, -1, IPC_NOWAIT}};
+  errno = 0;
+  CHECK(semop(s, both, 2) == -1 && errno == EAGAIN && semctl(s, 0, GETVAL) == 1, "all or nothing");
+  CHECK(semop(s, &zero1, 1) == 0, "wait-for-zero on 0");
+  struct timespec to = {0, 30 * 1000 * 1000};
+  struct sembuf down3 = {0, -3, 0};
+  errno = 0;
+  CHECK(semtimedop(s, &down3, 1, &to) == -1 && errno == EAGAIN, "semtimedop times out");
+  ipc_semid = s;
+  CHECK(pthread_create(&t, NULL, ipc_poster, NULL) == 0, "thread");
+  CHECK(semop(s, &down3, 1) == 0 && semctl(s, 0, GETVAL) == 0, "blocking semop woken by another thread");
+  pthread_join(t, NULL);
+  unsigned short vals[2] = {5, 9}, got[2] = {0, 0};
+  CHECK(semctl(s, 0, SETALL, vals) == 0 && semctl(s, 0, GETALL, got) == 0 && got[0] == 5 && got[1] == 9, "SETALL/GETALL");
+  CHECK(semctl(s, 1, SETVAL, 4) == 0 && semctl(s, 1, GETVAL) == 4, "SETVAL");
+  errno = 0;
+  CHECK(semctl(s, 1, SETVAL, 40000) == -1 && errno == ERANGE, "SETVAL: ERANGE");
+  struct semid_ds sds;
+  CHECK(semctl(s, 0, IPC_STAT, &sds) == 0 && sds.sem_nsems == 2 && (sds.sem_perm.mode & 0777) == 0600, "IPC_STAT");
+  CHECK(semctl(s, 0, IPC_RMID) == 0, "IPC_RMID");
+  errno = 0;
+  CHECK(semop(s, &up, 1) == -1 && errno == EINVAL, "removed: EINVAL");
+
+  int m = shmget(IPC_PRIVATE, 10000, 0600);
+  CHECK(m >= 0, "shmget");
+  char* p1 = shmat(m, NULL, 0);
+  char* p2 = shmat(m, NULL, 0);
+  CHECK(p1 != (char*)-1 && p1 == p2 && p1[0] == 0 && p1[9999] == 0, "shmat: one zeroed segment");
+  strcpy(p1, "shared");
+  CHECK(!strcmp(p2, "shared"), "same memory");
+  struct shmid_ds mds;
+  CHECK(shmctl(m, IPC_STAT, &mds) == 0 && mds.shm_segsz == 10000 && mds.shm_nattch == 2, "IPC_STAT");
+  errno = 0;
+  CHECK(shmat(m, p1 + 4096, 0) == (void*)-1 && errno == EINVAL, "another address: EINVAL");
+  CHECK(shmctl(m, IPC_RMID, NULL) == 0, "IPC_RMID while attached");
+  CHECK(!strcmp(p1, "shared"), "still mapped");
+  CHECK(shmdt(p1) == 0 && shmdt(p2) == 0, "shmdt");
+  errno = 0;
+  CHECK(shmdt(p1) == -1 && errno == EINVAL, "shmdt again: EINVAL");
+  errno = 0;
+  CHECK(shmctl(m, IPC_STAT, &mds) == -1 && errno == EINVAL, "gone after the last shmdt");
+  done("sysvipc");
+}
+
 int main(void) {
   test_locale();
   test_longdouble();
@@ -733,6 +859,7 @@ int main(void) {
   test_semopen();
   test_rlimit();
   test_fixes();
+  test_sysvipc();
   printf("libc: all passed (%d failures)\n", failures);
   return failures ? 1 : 0;
 }
