@@ -25,7 +25,8 @@
  *   rlimit      RLIMIT_NOFILE's limits as set, EMFILE past them
  *   fixes       setenv's name check, iconv_open's EINVAL, open_memstream
  *               after a seek back, strtof on a long midpoint
- *   sysvipc     message queues, semaphore sets, shared memory (lib/sysvipc) */
+ *   sysvipc     message queues, semaphore sets, shared memory (lib/sysvipc)
+ *   sysvipc_eintr  a blocked msgrcv/semop fails with EINTR (lib/signal) */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <dlfcn.h>
@@ -33,6 +34,7 @@
 #include <search.h>
 #include <semaphore.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <sys/ipc.h>
 #include <sys/msg.h>
 #include <sys/resource.h>
@@ -837,6 +839,41 @@ static void test_sysvipc(void) {
   done("sysvipc");
 }
 
+/* A blocked msgrcv or semop fails with EINTR when a handler is due. */
+static volatile int ipc_caught;
+static void ipc_on_usr1(int sig) { (void)sig; ipc_caught = 1; }
+static int ipc_eintr_q, ipc_eintr_s;
+static void* ipc_blocker(void* arg) {
+  (void)arg;
+  struct ipc_msg r;
+  long a = msgrcv(ipc_eintr_q, &r, sizeof r.text, 0, 0);
+  int e1 = errno;
+  struct sembuf down = {0, -1, 0};
+  long b = semop(ipc_eintr_s, &down, 1);
+  int e2 = errno;
+  return (void*)(long)(a == -1 && e1 == EINTR && b == -1 && e2 == EINTR);
+}
+static void test_sysvipc_eintr(void) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = ipc_on_usr1;
+  CHECK(sigaction(SIGUSR1, &sa, NULL) == 0, "sigaction");
+  ipc_eintr_q = msgget(IPC_PRIVATE, 0600);
+  ipc_eintr_s = semget(IPC_PRIVATE, 1, 0600);
+  pthread_t t;
+  CHECK(pthread_create(&t, NULL, ipc_blocker, NULL) == 0, "thread");
+  struct timespec ts = {0, 30 * 1000 * 1000};
+  nanosleep(&ts, NULL);
+  CHECK(pthread_kill(t, SIGUSR1) == 0, "pthread_kill");
+  nanosleep(&ts, NULL);
+  CHECK(pthread_kill(t, SIGUSR1) == 0, "pthread_kill");
+  void* ok = NULL;
+  CHECK(pthread_join(t, &ok) == 0 && ok == (void*)1 && ipc_caught, "msgrcv and semop: EINTR, handler ran");
+  msgctl(ipc_eintr_q, IPC_RMID, NULL);
+  semctl(ipc_eintr_s, 0, IPC_RMID);
+  done("sysvipc_eintr");
+}
+
 int main(void) {
   test_locale();
   test_longdouble();
@@ -860,6 +897,7 @@ int main(void) {
   test_rlimit();
   test_fixes();
   test_sysvipc();
+  test_sysvipc_eintr();
   printf("libc: all passed (%d failures)\n", failures);
   return failures ? 1 : 0;
 }
