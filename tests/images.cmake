@@ -193,7 +193,7 @@ kiln_image_test(sched_pthread_ktest SET sched-preempt APP helloworld
             "^ktest: PASS sched.kernel_thread_local_is_per_thread$"
             "^ktest: PASS pthread.barrier_releases_all_together$" "^ktest: PASS pthread.spinlock_counter_is_exact$"
             "^ktest: PASS pthread.stacksize_is_honoured_and_getattr_np_reports_it$"
-            "^ktest: PASS pthread.robust_and_priority_mutexes_refused$"
+            "^ktest: PASS pthread.robust_mutexes_and_protocols$"
             "^ktest: PASS pthread.cleanup_handlers_run_on_pop_and_exit$"
             "^ktest: PASS pthread.deferred_cancel_wakes_cond_wait_and_respects_state$"
   EACH_LINE "hammer:=hammer: thread 0[0-7] iteration [0-9]+ line-is-whole"
@@ -282,7 +282,7 @@ kiln_image_test(ipc_nosock SET ipc-nosock APP ipc PLATFORMS linuxu
 # The libc (issue 14, docs/libc.md): newlib's configuration and POSIX parts,
 # the correctness fixes and the ENOSYS process calls (tests/apps/libc).
 set(_libc_parts locale longdouble iconv regex fnmatch glob libgen getopt inet_pton sockflags printf strtod
-    memstream tgmath mathl process dlfcn)
+    memstream tgmath mathl process dlfcn search tm random mutex semopen rlimit fixes sysvipc sysvipc_eintr)
 set(_libc_expect)
 foreach(_part ${_libc_parts})
   list(APPEND _libc_expect "libc: ${_part} ok")

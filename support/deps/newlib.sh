@@ -55,6 +55,110 @@ sed -i -e 's/^strtof_l (/__kiln_newlib_strtof_l (/' -e 's/^strtof (/__kiln_newli
     "$work/src/newlib/libc/stdlib/strtod.c"
 [ "$(grep -c '^__kiln_newlib_strtof' "$work/src/newlib/libc/stdlib/strtod.c")" = 2 ] \
   || { echo "kiln: newlib: the strtof rename did not apply" >&2; exit 1; }
+# struct tm with tm_gmtoff and tm_zone (BSD/glibc, POSIX 2024): newlib's
+# <time.h> has both members behind __TM_GMTOFF/__TM_ZONE, which only
+# Cygwin and RTEMS define; strftime's %z/%Z then read them. localtime_r,
+# gmtime_r and mktime are taught to fill them (newlib's offsets are
+# seconds west, tm_gmtoff seconds east).
+cat >>"$work/src/newlib/libc/include/sys/config.h" <<'EOF'
+/* Kiln (support/deps/newlib.sh): struct tm has tm_gmtoff and tm_zone. */
+#ifndef __TM_GMTOFF
+#define __TM_GMTOFF tm_gmtoff
+#endif
+#ifndef __TM_ZONE
+#define __TM_ZONE tm_zone
+#endif
+EOF
+# iconv_open of an encoding newlib does not have fails without setting
+# errno; POSIX says EINVAL. Every failure but ENOMEM is that one.
+ic=$work/src/newlib/libc/iconv/lib/iconv.c
+sed -i 's|^  return _iconv_open_r (_REENT, to, from);$|  int e = errno;\n  iconv_t cd;\n  errno = 0;\n  cd = _iconv_open_r (_REENT, to, from);\n  if (cd == (iconv_t)-1 \&\& errno != ENOMEM)\n    errno = EINVAL;\n  else if (cd != (iconv_t)-1)\n    errno = e;\n  return cd;|' "$ic"
+grep -q 'errno = EINVAL;' "$ic" || { echo "kiln: newlib: the iconv_open errno fix did not apply" >&2; exit 1; }
+# open_memstream after a seek back: newlib writes a NUL at the position
+# (keeping the byte it hid, to put back on the next seek), so the caller's
+# buffer reads as cut there; glibc and musl leave the bytes after the
+# position as written, the NUL staying at the end. Kiln does as they do:
+# the NUL is written only at the end of the data (the hidden byte newlib
+# puts back is then the same byte).
+ms=$work/src/newlib/libc/stdio/open_memstream.c
+sed -i -e 's/^  cbuf\[c->pos\] = .\\0.;$/  if (c->pos >= c->eof)\n    cbuf[c->pos] = '"'"'\\0'"'"';/' \
+       -e '/^\t      \*(wchar_t \*)((\*c->pbuf) + c->pos) = L.\\0.;$/d' \
+       -e '/^\t      (\*c->pbuf)\[c->pos\] = .\\0.;$/d' "$ms"
+[ "$(grep -c "c->pos] = '\\\\0';\|c->pos) = L'\\\\0';" "$ms")" = 1 ] \
+  || { echo "kiln: newlib: the open_memstream fix did not apply" >&2; exit 1; }
+# UTF-8 decoding (mbrtowc and the rest) as RFC 3629 has it: 0xc0 and 0xc1
+# can only start overlong forms, so they are invalid at once (newlib
+# waited for a second byte, returning -2), and 0xed 0xa0..0xbf would
+# encode a UTF-16 surrogate (newlib accepted those).
+mb=$work/src/newlib/libc/stdlib/mbtowc_r.c
+sed -i -e 's/^  if (ch >= 0xc0 \&\& ch <= 0xdf)$/  if (ch >= 0xc2 \&\& ch <= 0xdf)/' \
+       -e 's/^      if (state->__value.__wchb\[0\] == 0xe0 \&\& ch < 0xa0)$/      if ((state->__value.__wchb[0] == 0xe0 \&\& ch < 0xa0) || (state->__value.__wchb[0] == 0xed \&\& ch >= 0xa0))/' "$mb"
+[ "$(grep -c 'ch >= 0xc2 && ch <= 0xdf\|__wchb\[0\] == 0xed && ch >= 0xa0' "$mb")" = 2 ] \
+  || { echo "kiln: newlib: the UTF-8 decoder fix did not apply" >&2; exit 1; }
+# The *rand48 functions before any seed48/srand48: newlib starts from
+# X = 0x1234abcd330e, glibc and musl from X = 0 (POSIX leaves the initial
+# X to the implementation); Kiln takes glibc's, so programs (and
+# libc-test's lrand48-signextend) see glibc's sequence.
+sed -i -e 's/^#define        _RAND48_SEED_0  (0x330e)$/#define        _RAND48_SEED_0  (0)/' \
+       -e 's/^#define        _RAND48_SEED_1  (0xabcd)$/#define        _RAND48_SEED_1  (0)/' \
+       -e 's/^#define        _RAND48_SEED_2  (0x1234)$/#define        _RAND48_SEED_2  (0)/' \
+    "$work/src/newlib/libc/include/sys/reent.h"
+[ "$(grep -c '_RAND48_SEED_[012]  (0)$' "$work/src/newlib/libc/include/sys/reent.h")" = 3 ] \
+  || { echo "kiln: newlib: the rand48 seed change did not apply" >&2; exit 1; }
+# longjmp(env, 0) must make setjmp return 1 (C: "if val is 0, setjmp
+# returns 1"); newlib's x86_64 longjmp returned the 0 (and the whole
+# 64-bit register where val is an int).
+sed -i 's|^  movq    rsi, rax        /\* Return value \*/$|  movl    esi, eax        /* Return value: val, or 1 for 0 */\n  testl   eax, eax\n  jnz     1f\n  movl    $1, eax\n1:|' \
+    "$work/src/newlib/libc/machine/x86_64/setjmp.S"
+grep -q 'or 1 for 0' "$work/src/newlib/libc/machine/x86_64/setjmp.S" \
+  || { echo "kiln: newlib: the longjmp fix did not apply" >&2; exit 1; }
+t=$work/src/newlib/libc/time
+sed -i 's/^    : tz->__tzrule\[0\].offset);$/&\n  res->tm_gmtoff = -offset;\n  res->tm_zone = _tzname[res->tm_isdst == 1];/' "$t/lcltime_r.c"
+sed -i 's/^  res->tm_isdst = 0;$/&\n  res->tm_gmtoff = 0;\n  res->tm_zone = "GMT";/' "$t/gmtime_r.c"
+sed -i 's/^  tim_p->tm_isdst = isdst;$/&\n  tim_p->tm_gmtoff = -tz->__tzrule[isdst == 1].offset;\n  tim_p->tm_zone = _tzname[isdst == 1];/' "$t/mktime.c"
+# strptime's %z (POSIX 2024, glibc): +hh, +hhmm, +hh:mm or Z, into
+# tm_gmtoff; newlib's strptime has no %z.
+cat >"$work/strptime-z.c" <<'EOF'
+	    case 'z' : {	/* Kiln: UTC offset into tm_gmtoff */
+		long sign = 1, hh, mm = 0;
+		if (*buf == 'Z') {
+		    ++buf;
+		    timeptr->tm_gmtoff = 0;
+		    break;
+		}
+		if (*buf == '-')
+		    sign = -1;
+		else if (*buf != '+')
+		    return NULL;
+		++buf;
+		if (buf[0] < '0' || buf[0] > '9' || buf[1] < '0' || buf[1] > '9')
+		    return NULL;
+		hh = (buf[0] - '0') * 10 + (buf[1] - '0');
+		buf += 2;
+		if (buf[0] == ':' && buf[1] >= '0' && buf[1] <= '9')
+		    ++buf;
+		if (buf[0] >= '0' && buf[0] <= '9' && buf[1] >= '0' && buf[1] <= '9') {
+		    mm = (buf[0] - '0') * 10 + (buf[1] - '0');
+		    buf += 2;
+		}
+		if (hh > 24 || mm > 59)
+		    return NULL;
+		timeptr->tm_gmtoff = sign * (hh * 3600 + mm * 60);
+		break;
+	    }
+EOF
+awk -v f="$work/strptime-z.c" '/^\t    case .Z. :$/ { while ((getline l < f) > 0) print l } { print }' \
+    "$t/strptime.c" >"$t/strptime.c.kiln" && mv "$t/strptime.c.kiln" "$t/strptime.c"
+# strptime's %C with %y in either order is the century and the year in it
+# (POSIX); newlib let the later one replace the year ("%y %C" lost the
+# %y). Both are remembered and combined.
+sed -i -e 's/^    int ymd = 0;$/&\n    int kiln_century = -1, kiln_yy = -1;/' \
+       -e 's/^		timeptr->tm_year = (ret \* 100) - tm_year_base;$/&\n		kiln_century = ret;\n		if (kiln_yy >= 0)\n		    timeptr->tm_year = ret * 100 + kiln_yy - tm_year_base;/' \
+       -e 's/^		    timeptr->tm_year = ret;$/&\n		kiln_yy = ret;\n		if (kiln_century >= 0)\n		    timeptr->tm_year = kiln_century * 100 + ret - tm_year_base;/' \
+    "$t/strptime.c"
+[ "$(grep -c 'kiln_century' "$t/strptime.c")" = 4 ] || { echo "kiln: newlib: the strptime %C fix did not apply" >&2; exit 1; }
+[ "$(cat "$t/lcltime_r.c" "$t/gmtime_r.c" "$t/mktime.c" | grep -c 'tm_gmtoff = ')" = 3 ] && grep -q "case 'z'" "$t/strptime.c" \
+  || { echo "kiln: newlib: the tm_gmtoff patch did not apply" >&2; exit 1; }
 "$here/cross-wrappers.sh" "$work/bin" "$triple"
 export PATH=$work/bin:$PATH
 cd "$work/obj"

@@ -1,5 +1,8 @@
 // newlib's malloc family, on Kiln's heap. Defining both the plain and the
 // reentrant (_r) names keeps newlib's own allocator out of the link.
+// The standard names are weak: a program may define its own malloc, free,
+// calloc, realloc, ... (as on glibc, interposing them); the _r names, which
+// newlib's functions call, then reach the program's.
 #include <kiln/alloc.h>
 #include <errno.h>
 #include <malloc.h>
@@ -14,10 +17,10 @@ void* check(void* p) {
 }  // namespace
 
 extern "C" {
-void* malloc(size_t n) { return check(kiln_malloc(n)); }
-void free(void* p) { kiln_free(p); }
-void* calloc(size_t n, size_t s) { return check(kiln_calloc(n, s)); }
-void* realloc(void* p, size_t n) {
+__attribute__((weak)) void* malloc(size_t n) { return check(kiln_malloc(n)); }
+__attribute__((weak)) void free(void* p) { kiln_free(p); }
+__attribute__((weak)) void* calloc(size_t n, size_t s) { return check(kiln_calloc(n, s)); }
+__attribute__((weak)) void* realloc(void* p, size_t n) {
   void* q = kiln_realloc(p, n);
   if (!q && n) errno = ENOMEM;
   return q;
@@ -27,15 +30,15 @@ void* reallocf(void* p, size_t n) {
   if (!q && n) free(p);
   return q;
 }
-void* memalign(size_t align, size_t n) {
+__attribute__((weak)) void* memalign(size_t align, size_t n) {
   if (align == 0 || (align & (align - 1))) {
     errno = EINVAL;
     return nullptr;
   }
   return check(kiln_memalign(align, n));
 }
-void* aligned_alloc(size_t align, size_t n) { return memalign(align, n); }
-int posix_memalign(void** out, size_t align, size_t n) {
+__attribute__((weak)) void* aligned_alloc(size_t align, size_t n) { return memalign(align, n); }
+__attribute__((weak)) int posix_memalign(void** out, size_t align, size_t n) {
   if (align < sizeof(void*) || (align & (align - 1))) return EINVAL;
   void* p = kiln_memalign(align, n);
   if (!p) return ENOMEM;
@@ -44,7 +47,7 @@ int posix_memalign(void** out, size_t align, size_t n) {
 }
 void* valloc(size_t n) { return memalign(4096, n); }
 void* pvalloc(size_t n) { return memalign(4096, (n + 4095) & ~size_t{4095}); }
-size_t malloc_usable_size(void* p) { return kiln_malloc_usable_size(p); }
+__attribute__((weak)) size_t malloc_usable_size(void* p) { return kiln_malloc_usable_size(p); }
 
 void* _malloc_r(struct _reent*, size_t n) { return malloc(n); }
 void _free_r(struct _reent*, void* p) { free(p); }

@@ -2,9 +2,11 @@
 //   1. the configuration (CONFIG_LIBPROCESS_ENV, NAME=value words),
 //   2. on linuxu with env.host=1, the host process's environment,
 //   3. env=NAME=value boot options, once per variable,
-// a later NAME replacing an earlier one. setenv, unsetenv, putenv and
-// getenv are newlib's and work on this array (setenv copies it to the heap
-// the first time it grows it); clearenv is here.
+// a later NAME replacing an earlier one. putenv and getenv are newlib's
+// and work on this array (newlib's _setenv_r copies it to the heap the
+// first time it grows it); setenv and unsetenv check the name as POSIX
+// asks (EINVAL for an empty name or one with '=', which newlib accepts)
+// and call newlib's; clearenv is here.
 #include <kiln/alloc.h>
 #include <kiln/config.h>
 #include <kiln/init.h>
@@ -12,6 +14,7 @@
 #include <kiln/plat/hostenv.h>
 #include <kiln/print.h>
 #include <errno.h>
+#include <reent.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -113,6 +116,26 @@ int build_environ() {
 KILN_INIT(sys, 100, build_environ);
 
 }  // namespace
+
+namespace {
+bool bad_name(const char* name) { return !name || !*name || strchr(name, '='); }
+}  // namespace
+
+extern "C" int setenv(const char* name, const char* value, int overwrite) {
+  if (bad_name(name) || !value) {
+    errno = EINVAL;
+    return -1;
+  }
+  return _setenv_r(_REENT, name, value, overwrite);
+}
+
+extern "C" int unsetenv(const char* name) {
+  if (bad_name(name)) {
+    errno = EINVAL;
+    return -1;
+  }
+  return _unsetenv_r(_REENT, name);
+}
 
 extern "C" int clearenv(void) {
   static char* empty[1] = {nullptr};

@@ -1,6 +1,7 @@
 // Resource limits and usage of the one process.
 //   RLIMIT_NOFILE  the descriptor table's limit (fd.max=), hard limit
-//                  CONFIG_LIBFDTAB_MAX: setrlimit moves the table's limit.
+//                  CONFIG_LIBFDTAB_MAX until lowered: setrlimit moves the
+//                  table's limit and keeps the hard limit it was given.
 //   RLIMIT_STACK   main()'s stack (main.stack= on kvm/xen; the host's on
 //                  linuxu); lowering it is accepted and changes nothing
 //                  already running.
@@ -24,6 +25,7 @@ namespace {
 
 constinit struct rlimit g_limits[RLIMIT_NLIMITS];
 constinit bool g_init = false;
+constinit rlim_t g_nofile_max = CONFIG_LIBFDTAB_MAX;  // RLIMIT_NOFILE's hard limit
 
 rlim_t heap_bytes() {
   kiln_alloc_stats st;
@@ -49,7 +51,7 @@ void init_limits() {
 
 struct rlimit current(int r) {
   struct rlimit l = g_limits[r];
-  if (r == RLIMIT_NOFILE) l = {static_cast<rlim_t>(kiln::fd_limit()), CONFIG_LIBFDTAB_MAX};
+  if (r == RLIMIT_NOFILE) l = {static_cast<rlim_t>(kiln::fd_limit()), g_nofile_max};
   return l;
 }
 
@@ -71,6 +73,7 @@ long kiln_sys_prlimit64(pid_t pid, int res, const struct rlimit* nl, struct rlim
       rlim_t want = n.rlim_cur < 3 ? 3 : n.rlim_cur;
       if (want > CONFIG_LIBFDTAB_MAX) want = CONFIG_LIBFDTAB_MAX;
       KILN_TRY_SYS(kiln::fd_set_limit(static_cast<int>(want)));
+      g_nofile_max = n.rlim_max < want ? want : n.rlim_max;
     }
     g_limits[res] = n;
   }

@@ -7,6 +7,11 @@
 #include <kiln/sync.h>
 #include <errno.h>
 #include <semaphore.h>
+#include <fcntl.h>
+#include <kiln/alloc.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <string.h>
 #include <new>
 
 namespace {
@@ -15,6 +20,24 @@ kiln::Semaphore* sem(sem_t* s) { return reinterpret_cast<kiln::Semaphore*>(s->__
 int fail(int e) {
   errno = e;
   return -1;
+}
+
+struct Named {
+  Named* next;
+  sem_t sem;
+  unsigned opens;  // sem_open calls not yet closed
+  bool unlinked;   // the name is gone; freed at the last sem_close
+  char name[];
+};
+constinit Named* named_list = nullptr;
+kiln::Mutex named_lock;
+
+int check_name(const char* name) {
+  if (!name) return EINVAL;
+  const char* base = name[0] == '/' ? name + 1 : name;
+  if (!*base || strchr(base, '/')) return EINVAL;
+  if (strlen(base) > NAME_MAX) return ENAMETOOLONG;
+  return 0;
 }
 }  // namespace
 
@@ -72,11 +95,89 @@ int sem_getvalue(sem_t* s, int* value) {
   return 0;
 }
 
-sem_t* sem_open(const char*, int, ...) {
-  KILN_ENOSYS();
-  return SEM_FAILED;
+// Named semaphores live in the image (there is one process to share
+// them): a list of names, each with its semaphore and how many sem_open
+// calls have it open. sem_open of an open name returns the same sem_t;
+// sem_unlink removes the name at once and the semaphore goes with the last
+// sem_close. Names are those of POSIX: "/name" (the slash is optional
+// here), no further slash, at most NAME_MAX bytes.
+int sem_close(sem_t* s) {
+  kiln::MutexGuard g(named_lock);
+  for (Named** p = &named_list; *p; p = &(*p)->next) {
+    Named* n = *p;
+    if (&n->sem != s) continue;
+    if (n->opens == 0) break;
+    if (--n->opens == 0 && n->unlinked) {
+      *p = n->next;
+      kiln_free(n);
+    }
+    return 0;
+  }
+  return fail(EINVAL);
 }
-int sem_close(sem_t*) { return KILN_ENOSYS(); }
-int sem_unlink(const char*) { return KILN_ENOSYS(); }
+
+int sem_unlink(const char* name) {
+  int e = check_name(name);
+  if (e) return fail(e);
+  kiln::MutexGuard g(named_lock);
+  for (Named** p = &named_list; *p; p = &(*p)->next) {
+    Named* n = *p;
+    if (n->unlinked || strcmp(n->name, name) != 0) continue;
+    n->unlinked = true;
+    if (n->opens == 0) {
+      *p = n->next;
+      kiln_free(n);
+    }
+    return 0;
+  }
+  return fail(ENOENT);
+}
+
+sem_t* sem_open(const char* name, int oflag, ...) {
+  int e = check_name(name);
+  if (e) {
+    errno = e;
+    return SEM_FAILED;
+  }
+  unsigned value = 0;
+  if (oflag & O_CREAT) {
+    va_list ap;
+    va_start(ap, oflag);
+    (void)va_arg(ap, int);  // mode_t, promoted: one process, no permissions to check
+    value = va_arg(ap, unsigned);
+    va_end(ap);
+    if (value > SEM_VALUE_MAX) {
+      errno = EINVAL;
+      return SEM_FAILED;
+    }
+  }
+  kiln::MutexGuard g(named_lock);
+  for (Named* n = named_list; n; n = n->next) {
+    if (n->unlinked || strcmp(n->name, name) != 0) continue;
+    if ((oflag & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL)) {
+      errno = EEXIST;
+      return SEM_FAILED;
+    }
+    ++n->opens;
+    return &n->sem;
+  }
+  if (!(oflag & O_CREAT)) {
+    errno = ENOENT;
+    return SEM_FAILED;
+  }
+  size_t len = strlen(name);
+  auto* n = static_cast<Named*>(kiln_malloc(sizeof(Named) + len + 1));
+  if (!n) {
+    errno = ENOMEM;
+    return SEM_FAILED;
+  }
+  memset(n, 0, sizeof *n);
+  memcpy(n->name, name, len + 1);
+  sem_init(&n->sem, 0, value);
+  n->opens = 1;
+  n->next = named_list;
+  named_list = n;
+  return &n->sem;
+}
 
 }  // extern "C"

@@ -61,8 +61,11 @@ KILN_TEST(pthread, mutex_types) {
   KTEST_EXPECT_EQ(pthread_mutex_unlock(&rec), EPERM);
   KTEST_EXPECT_EQ(pthread_mutexattr_init(&a), 0);
   KTEST_EXPECT_EQ(pthread_mutexattr_settype(&a, PTHREAD_MUTEX_ERRORCHECK), 0);
-  KTEST_EXPECT_EQ(pthread_mutexattr_setpshared(&a, PTHREAD_PROCESS_SHARED), ENOTSUP);
-  KTEST_EXPECT_EQ(pthread_mutexattr_setprotocol(&a, PTHREAD_PRIO_INHERIT), ENOTSUP);
+  /* One process: shared is accepted; no priorities: inheritance is
+   * accepted (nothing to inherit), ceilings are not. */
+  KTEST_EXPECT_EQ(pthread_mutexattr_setpshared(&a, PTHREAD_PROCESS_SHARED), 0);
+  KTEST_EXPECT_EQ(pthread_mutexattr_setprotocol(&a, PTHREAD_PRIO_INHERIT), 0);
+  KTEST_EXPECT_EQ(pthread_mutexattr_setprotocol(&a, PTHREAD_PRIO_PROTECT), ENOTSUP);
   KTEST_EXPECT_EQ(pthread_mutex_init(&ec, &a), 0);
   KTEST_EXPECT_EQ(pthread_mutex_lock(&ec), 0);
   KTEST_EXPECT_EQ(pthread_mutex_lock(&ec), EDEADLK);
@@ -493,20 +496,33 @@ KILN_TEST(pthread, stacksize_is_honoured_and_getattr_np_reports_it) {
 }
 
 /* Robust and priority mutexes are refused with the errno POSIX allows. */
-KILN_TEST(pthread, robust_and_priority_mutexes_refused) {
+/* Robust mutexes: the owner's exit hands the next locker EOWNERDEAD;
+ * unlocking without pthread_mutex_consistent makes it unrecoverable.
+ * Priority inheritance is accepted (no priorities), ceilings are not. */
+static void* robust_lock_and_exit(void* m) {
+  pthread_mutex_lock((pthread_mutex_t*)m);
+  return NULL;
+}
+KILN_TEST(pthread, robust_mutexes_and_protocols) {
   pthread_mutexattr_t a;
   int v = -1;
   KTEST_EXPECT_EQ(pthread_mutexattr_init(&a), 0);
-  KTEST_EXPECT_EQ(pthread_mutexattr_setrobust(&a, PTHREAD_MUTEX_ROBUST), EINVAL);
-  KTEST_EXPECT_EQ(pthread_mutexattr_setrobust(&a, PTHREAD_MUTEX_STALLED), 0);
+  KTEST_EXPECT_EQ(pthread_mutexattr_setrobust(&a, 5), EINVAL);
+  KTEST_EXPECT_EQ(pthread_mutexattr_setrobust(&a, PTHREAD_MUTEX_ROBUST), 0);
   KTEST_EXPECT_EQ(pthread_mutexattr_getrobust(&a, &v), 0);
-  KTEST_EXPECT_EQ(v, PTHREAD_MUTEX_STALLED);
-  KTEST_EXPECT_EQ(pthread_mutexattr_setprotocol(&a, PTHREAD_PRIO_INHERIT), ENOTSUP);
+  KTEST_EXPECT_EQ(v, PTHREAD_MUTEX_ROBUST);
+  KTEST_EXPECT_EQ(pthread_mutexattr_setprotocol(&a, PTHREAD_PRIO_INHERIT), 0);
   KTEST_EXPECT_EQ(pthread_mutexattr_setprotocol(&a, PTHREAD_PRIO_PROTECT), ENOTSUP);
   KTEST_EXPECT_EQ(pthread_mutexattr_setprotocol(&a, PTHREAD_PRIO_NONE), 0);
   pthread_mutex_t m;
+  pthread_t t;
   KTEST_EXPECT_EQ(pthread_mutex_init(&m, &a), 0);
-  KTEST_EXPECT_EQ(pthread_mutex_consistent(&m), EINVAL); /* not robust */
+  KTEST_EXPECT_EQ(pthread_mutex_consistent(&m), EINVAL); /* its owner did not die */
+  KTEST_ASSERT(pthread_create(&t, NULL, robust_lock_and_exit, &m) == 0);
+  KTEST_ASSERT(pthread_join(t, NULL) == 0);
+  KTEST_EXPECT_EQ(pthread_mutex_lock(&m), EOWNERDEAD);
+  KTEST_EXPECT_EQ(pthread_mutex_unlock(&m), 0);
+  KTEST_EXPECT_EQ(pthread_mutex_lock(&m), ENOTRECOVERABLE);
   KTEST_EXPECT_EQ(pthread_mutex_destroy(&m), 0);
   KTEST_EXPECT_EQ(pthread_mutexattr_destroy(&a), 0);
 }

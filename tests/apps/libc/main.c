@@ -13,10 +13,34 @@
  *   memstream   open_memstream, fmemopen
  *   tgmath      <tgmath.h> from C
  *   process     fork/exec/wait/spawn/system/popen fail with ENOSYS
- *   dlfcn       dlopen fails, dlerror says why */
+ *   dlfcn       dlopen fails, dlerror says why
+ *   search      insque/remque, lsearch/lfind
+ *   tm          tm_gmtoff/tm_zone from gmtime/localtime/mktime, strftime
+ *               %z/%Z, strptime %z
+ *   random      initstate/setstate keep each array's place; lrand48's
+ *               unseeded sequence; longjmp(env, 0) returns 1
+ *   mutex       robust mutexes (EOWNERDEAD, consistent, ENOTRECOVERABLE),
+ *               NORMAL relock deadlocks (timedlock: ETIMEDOUT), attributes
+ *   semopen     named semaphores: sem_open/sem_close/sem_unlink
+ *   rlimit      RLIMIT_NOFILE's limits as set, EMFILE past them
+ *   fixes       setenv's name check, iconv_open's EINVAL, open_memstream
+ *               after a seek back, strtof on a long midpoint
+ *   sysvipc     message queues, semaphore sets, shared memory (lib/sysvipc)
+ *   sysvipc_eintr  a blocked msgrcv/semop fails with EINTR (lib/signal) */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <dlfcn.h>
+#include <pthread.h>
+#include <search.h>
+#include <semaphore.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <sys/ipc.h>
+#include <sys/msg.h>
+#include <sys/resource.h>
+#include <sys/sem.h>
+#include <sys/shm.h>
+#include <time.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
@@ -464,6 +488,392 @@ static void test_dlfcn(void) {
   done("dlfcn");
 }
 
+struct qelem {
+  struct qelem* next;
+  struct qelem* prev;
+  int v;
+};
+
+static int cmp_int(const void* a, const void* b) { return *(const int*)a - *(const int*)b; }
+
+static void test_search(void) {
+  struct qelem a = {0, 0, 1}, b = {0, 0, 2}, c = {0, 0, 3};
+  insque(&a, NULL);
+  CHECK(a.next == NULL && a.prev == NULL, "insque starts a linear list");
+  insque(&c, &a);
+  insque(&b, &a);
+  CHECK(a.next == &b && b.next == &c && c.next == NULL, "forward links");
+  CHECK(c.prev == &b && b.prev == &a && a.prev == NULL, "backward links");
+  remque(&b);
+  CHECK(a.next == &c && c.prev == &a, "remque unlinks");
+  remque(&c);
+  CHECK(a.next == NULL, "remque of the last");
+  int tab[8] = {5, 7};
+  size_t n = 2;
+  int k = 7;
+  CHECK(lfind(&k, tab, &n, sizeof(int), cmp_int) == &tab[1], "lfind finds");
+  k = 9;
+  CHECK(lfind(&k, tab, &n, sizeof(int), cmp_int) == NULL && n == 2, "lfind misses, adds nothing");
+  int* p = lsearch(&k, tab, &n, sizeof(int), cmp_int);
+  CHECK(p == &tab[2] && *p == 9 && n == 3, "lsearch appends");
+  CHECK(lsearch(&k, tab, &n, sizeof(int), cmp_int) == &tab[2] && n == 3, "lsearch finds");
+  done("search");
+}
+
+static void test_tm(void) {
+  time_t t = 86400 * 365 + 3600;
+  struct tm tm;
+  char buf[64];
+  CHECK(gmtime_r(&t, &tm) && tm.tm_gmtoff == 0 && tm.tm_zone && !strcmp(tm.tm_zone, "GMT"),
+        "gmtime_r: gmtoff %ld zone %s", tm.tm_gmtoff, tm.tm_zone ? tm.tm_zone : "(null)");
+  setenv("TZ", "EST5EDT,M3.2.0,M11.1.0", 1);
+  tzset();
+  CHECK(localtime_r(&t, &tm) && tm.tm_gmtoff == -5 * 3600 && !strcmp(tm.tm_zone, "EST"),
+        "localtime_r winter: gmtoff %ld zone %s", tm.tm_gmtoff, tm.tm_zone);
+  strftime(buf, sizeof buf, "%z %Z", &tm);
+  CHECK(!strcmp(buf, "-0500 EST"), "strftime %%z %%Z: %s", buf);
+  time_t summer = t + 86400 * 180;
+  CHECK(localtime_r(&summer, &tm) && tm.tm_gmtoff == -4 * 3600 && !strcmp(tm.tm_zone, "EDT"),
+        "localtime_r summer: gmtoff %ld zone %s", tm.tm_gmtoff, tm.tm_zone);
+  struct tm mk = {.tm_year = 71, .tm_mon = 0, .tm_mday = 1, .tm_hour = 12, .tm_isdst = -1};
+  CHECK(mktime(&mk) != (time_t)-1 && mk.tm_gmtoff == -5 * 3600 && !strcmp(mk.tm_zone, "EST"),
+        "mktime fills: gmtoff %ld", mk.tm_gmtoff);
+  unsetenv("TZ");
+  tzset();
+  memset(&tm, 0, sizeof tm);
+  CHECK(strptime("+0200", "%z", &tm) && tm.tm_gmtoff == 7200, "strptime +0200: %ld", tm.tm_gmtoff);
+  CHECK(strptime("-05:30", "%z", &tm) && tm.tm_gmtoff == -19800, "strptime -05:30: %ld", tm.tm_gmtoff);
+  CHECK(strptime("-06", "%z", &tm) && tm.tm_gmtoff == -21600, "strptime -06: %ld", tm.tm_gmtoff);
+  CHECK(strptime("Z", "%z", &tm) && tm.tm_gmtoff == 0, "strptime Z");
+  CHECK(strptime("0200", "%z", &tm) == NULL, "strptime %%z needs a sign");
+  memset(&tm, 0, sizeof tm);
+  CHECK(strptime("56 18", "%y %C", &tm) && tm.tm_year == 1856 - 1900, "strptime %%y %%C: %d", tm.tm_year);
+  CHECK(strptime("19 07", "%C %y", &tm) && tm.tm_year == 1907 - 1900, "strptime %%C %%y: %d", tm.tm_year);
+  done("tm");
+}
+
+static jmp_buf jb;
+
+static void test_random(void) {
+  static char s1[128], s2[64];
+  long first[4];
+  srandom(1);
+  for (int i = 0; i < 4; ++i) first[i] = random();
+  char* def = initstate(1, s1, sizeof s1);
+  CHECK(def != NULL, "initstate");
+  for (int i = 0; i < 4; ++i) CHECK(random() == first[i], "initstate(1) repeats srandom(1) at %d", i);
+  long a = random();
+  initstate(7, s2, sizeof s2); /* now on s2 */
+  long b1 = random();
+  setstate(s1);
+  long a2 = random();
+  setstate(s2);
+  long b2 = random();
+  setstate(s1);
+  long a3 = random();
+  /* Replay each array from its seed: each resumed where it was left. */
+  initstate(1, s1, sizeof s1);
+  for (int i = 0; i < 4; ++i) (void)random();
+  CHECK(random() == a && random() == a2 && random() == a3, "setstate keeps s1's place");
+  initstate(7, s2, sizeof s2);
+  CHECK(random() == b1 && random() == b2, "setstate keeps s2's place");
+  CHECK(setstate(def) != NULL, "back to the default array");
+  CHECK(initstate(1, s1, 4) == NULL && errno == EINVAL, "initstate: too small");
+  /* lrand48 before any seed: X starts at 0, as on glibc and musl. */
+  CHECK(lrand48() == 0 && lrand48() == 2116118 && lrand48() == 89401895, "lrand48 unseeded");
+  volatile int entered = 0;
+  int r = setjmp(jb);
+  if (!entered) {
+    entered = 1;
+    longjmp(jb, 0);
+  }
+  CHECK(r == 1, "longjmp(jb, 0) made setjmp return %d", r);
+  done("random");
+}
+
+static void* lock_and_exit(void* m) {
+  pthread_mutex_lock(m);
+  return NULL;
+}
+
+static void test_mutex(void) {
+  pthread_mutexattr_t a;
+  pthread_mutex_t m;
+  pthread_t t;
+  int v = -1;
+  CHECK(pthread_mutexattr_init(&a) == 0, "attr");
+  CHECK(pthread_mutexattr_gettype(&a, &v) == 0 && v == PTHREAD_MUTEX_DEFAULT, "default type %d", v);
+  CHECK(pthread_mutexattr_setrobust(&a, PTHREAD_MUTEX_ROBUST) == 0, "setrobust");
+  CHECK(pthread_mutexattr_getrobust(&a, &v) == 0 && v == PTHREAD_MUTEX_ROBUST, "getrobust");
+  CHECK(pthread_mutexattr_setrobust(&a, 7) == EINVAL, "setrobust: bad value");
+  CHECK(pthread_mutexattr_setpshared(&a, PTHREAD_PROCESS_SHARED) == 0, "pshared accepted");
+  CHECK(pthread_mutexattr_setprotocol(&a, PTHREAD_PRIO_INHERIT) == 0, "PRIO_INHERIT accepted");
+  CHECK(pthread_mutexattr_setprotocol(&a, PTHREAD_PRIO_PROTECT) == ENOTSUP, "PRIO_PROTECT refused");
+  /* The owner exits holding it: EOWNERDEAD, then unusable unless made consistent. */
+  CHECK(pthread_mutex_init(&m, &a) == 0, "init robust");
+  CHECK(pthread_mutex_consistent(&m) == EINVAL, "consistent: not owner-dead");
+  CHECK(pthread_create(&t, NULL, lock_and_exit, &m) == 0 && pthread_join(t, NULL) == 0, "thread");
+  CHECK(pthread_mutex_lock(&m) == EOWNERDEAD, "EOWNERDEAD");
+  CHECK(pthread_mutex_unlock(&m) == 0, "unlock without consistent");
+  CHECK(pthread_mutex_lock(&m) == ENOTRECOVERABLE, "ENOTRECOVERABLE");
+  CHECK(pthread_mutex_trylock(&m) == ENOTRECOVERABLE, "ENOTRECOVERABLE (trylock)");
+  CHECK(pthread_mutex_destroy(&m) == 0, "destroy");
+  CHECK(pthread_mutex_init(&m, &a) == 0, "init robust again");
+  CHECK(pthread_create(&t, NULL, lock_and_exit, &m) == 0 && pthread_join(t, NULL) == 0, "thread");
+  CHECK(pthread_mutex_trylock(&m) == EOWNERDEAD, "EOWNERDEAD (trylock)");
+  CHECK(pthread_mutex_consistent(&m) == 0, "consistent");
+  CHECK(pthread_mutex_unlock(&m) == 0 && pthread_mutex_lock(&m) == 0, "usable again");
+  CHECK(pthread_mutex_destroy(&m) == 0, "robust: the owner may destroy it held");
+  /* A waiter blocked in lock is woken by the owner's exit. */
+  CHECK(pthread_mutex_init(&m, &a) == 0, "init");
+  CHECK(pthread_create(&t, NULL, lock_and_exit, &m) == 0, "thread");
+  CHECK(pthread_join(t, NULL) == 0, "join");
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  ts.tv_sec += 5;
+  CHECK(pthread_mutex_timedlock(&m, &ts) == EOWNERDEAD, "EOWNERDEAD (timedlock)");
+  CHECK(pthread_mutex_consistent(&m) == 0 && pthread_mutex_unlock(&m) == 0, "consistent, unlock");
+  pthread_mutexattr_destroy(&a);
+  /* NORMAL deadlocks on relock (timedlock: ETIMEDOUT); DEFAULT and ERRORCHECK say EDEADLK. */
+  pthread_mutexattr_init(&a);
+  pthread_mutexattr_settype(&a, PTHREAD_MUTEX_NORMAL);
+  pthread_mutex_init(&m, &a);
+  CHECK(pthread_mutex_lock(&m) == 0, "lock");
+  clock_gettime(CLOCK_REALTIME, &ts);
+  ts.tv_nsec += 50 * 1000 * 1000;
+  if (ts.tv_nsec >= 1000000000) ts.tv_nsec -= 1000000000, ts.tv_sec++;
+  CHECK(pthread_mutex_timedlock(&m, &ts) == ETIMEDOUT, "NORMAL relock: ETIMEDOUT");
+  CHECK(pthread_mutex_trylock(&m) == EBUSY, "NORMAL trylock: EBUSY");
+  CHECK(pthread_mutex_unlock(&m) == 0, "unlock");
+  pthread_mutex_t d = PTHREAD_MUTEX_INITIALIZER;
+  CHECK(pthread_mutex_lock(&d) == 0 && pthread_mutex_lock(&d) == EDEADLK, "DEFAULT relock: EDEADLK");
+  CHECK(pthread_mutex_unlock(&d) == 0, "unlock");
+  pthread_mutexattr_destroy(&a);
+  done("mutex");
+}
+
+static void test_semopen(void) {
+  int v = -1;
+  errno = 0;
+  CHECK(sem_open("/kiln-none", 0) == SEM_FAILED && errno == ENOENT, "ENOENT");
+  sem_t* s = sem_open("/kiln-sem", O_CREAT | O_EXCL, 0600, 2);
+  CHECK(s != SEM_FAILED, "create");
+  errno = 0;
+  CHECK(sem_open("/kiln-sem", O_CREAT | O_EXCL, 0600, 2) == SEM_FAILED && errno == EEXIST, "EEXIST");
+  sem_t* s2 = sem_open("/kiln-sem", 0);
+  CHECK(s2 == s, "the same semaphore");
+  CHECK(sem_wait(s) == 0 && sem_getvalue(s2, &v) == 0 && v == 1, "shared value %d", v);
+  CHECK(sem_unlink("/kiln-sem") == 0, "unlink");
+  errno = 0;
+  CHECK(sem_open("/kiln-sem", 0) == SEM_FAILED && errno == ENOENT, "gone after unlink");
+  CHECK(sem_post(s2) == 0 && sem_getvalue(s, &v) == 0 && v == 2, "still usable while open");
+  CHECK(sem_close(s) == 0 && sem_close(s2) == 0, "close both");
+  errno = 0;
+  CHECK(sem_unlink("/kiln-sem") == -1 && errno == ENOENT, "unlink again: ENOENT");
+  errno = 0;
+  CHECK(sem_open("/a/b", O_CREAT, 0600, 0) == SEM_FAILED && errno == EINVAL, "bad name");
+  done("semopen");
+}
+
+static void test_rlimit(void) {
+  struct rlimit rl = {16, 16}, old;
+  CHECK(getrlimit(RLIMIT_NOFILE, &old) == 0, "getrlimit");
+  CHECK(setrlimit(RLIMIT_NOFILE, &rl) == 0, "setrlimit 16");
+  CHECK(getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur == 16 && rl.rlim_max == 16,
+        "cur %ld max %ld", (long)rl.rlim_cur, (long)rl.rlim_max);
+  int fd, maxfd = 0, opened[20], n = 0;
+  while (n < 20 && (fd = dup(1)) != -1) opened[n++] = fd, maxfd = fd > maxfd ? fd : maxfd;
+  CHECK(n < 20 && errno == EMFILE && maxfd == 15, "EMFILE past the limit (max fd %d)", maxfd);
+  for (int i = 0; i < n; ++i) close(opened[i]);
+  rl.rlim_max = old.rlim_max;
+  errno = 0;
+  CHECK(setrlimit(RLIMIT_NOFILE, &rl) == -1 && errno == EPERM, "raising the hard limit: EPERM");
+  done("rlimit");
+}
+
+static void test_fixes(void) {
+  errno = 0;
+  CHECK(setenv("", "x", 1) == -1 && errno == EINVAL, "setenv empty name");
+  errno = 0;
+  CHECK(setenv("A=B", "x", 1) == -1 && errno == EINVAL, "setenv name with =");
+  errno = 0;
+  CHECK(unsetenv("") == -1 && errno == EINVAL, "unsetenv empty name");
+  CHECK(setenv("KILN_T", "1", 0) == 0 && !strcmp(getenv("KILN_T"), "1") && unsetenv("KILN_T") == 0 && !getenv("KILN_T"),
+        "setenv/unsetenv");
+  errno = 0;
+  CHECK(iconv_open("no-such-codeset", "UTF-8") == (iconv_t)-1 && errno == EINVAL, "iconv_open: EINVAL, errno %d", errno);
+  char* buf = NULL;
+  size_t len = 0;
+  FILE* f = open_memstream(&buf, &len);
+  CHECK(f && fputs("abc", f) >= 0 && fseek(f, 0, SEEK_SET) == 0 && fputc('X', f) == 'X' && fflush(f) == 0,
+        "memstream");
+  CHECK(buf && !strcmp(buf, "Xbc") && len == 1, "memstream after a seek back: \"%s\" size %zu", buf ? buf : "", len);
+  if (f) fclose(f);
+  free(buf);
+  /* A float midpoint whose exact expansion runs past 40 digits: the text is just above it. */
+  float x = strtof(".7006492321624085354618647916449580656401309709382578858785341419448955413429304e-45", NULL);
+  CHECK(x == 0x1p-149f, "strtof just above half the least subnormal: %a", (double)x);
+  x = strtof(".7006492321624085354618647916449580656401309709382578858785341419448955413429303e-45", NULL);
+  CHECK(x == 0, "strtof just below: %a", (double)x);
+  done("fixes");
+}
+
+struct ipc_msg {
+  long type;
+  char text[16];
+};
+
+static int ipc_qid;
+
+static void* ipc_sender(void* arg) {
+  (void)arg;
+  struct timespec ts = {0, 20 * 1000 * 1000};
+  nanosleep(&ts, NULL);
+  struct ipc_msg m = {7, "late"};
+  msgsnd(ipc_qid, &m, sizeof m.text, 0);
+  return NULL;
+}
+
+static int ipc_semid;
+
+static void* ipc_poster(void* arg) {
+  (void)arg;
+  struct timespec ts = {0, 20 * 1000 * 1000};
+  nanosleep(&ts, NULL);
+  struct sembuf up = {0, 2, 0};
+  semop(ipc_semid, &up, 1);
+  return NULL;
+}
+
+static void test_sysvipc(void) {
+  key_t k = ftok("/", 'q');
+  CHECK(k != -1 && k == ftok("/", 'q') && k != ftok("/", 'r'), "ftok");
+  errno = 0;
+  CHECK(msgget(k, 0) == -1 && errno == ENOENT, "msgget: ENOENT");
+  int q = msgget(k, IPC_CREAT | IPC_EXCL | 0640);
+  CHECK(q >= 0, "msgget create");
+  errno = 0;
+  CHECK(msgget(k, IPC_CREAT | IPC_EXCL | 0640) == -1 && errno == EEXIST, "msgget: EEXIST");
+  CHECK(msgget(k, 0) == q, "msgget finds it");
+  CHECK(msgget(IPC_PRIVATE, 0600) != q, "IPC_PRIVATE is a new one");
+  struct msqid_ds ds;
+  CHECK(msgctl(q, IPC_STAT, &ds) == 0 && (ds.msg_perm.mode & 0777) == 0640 && ds.msg_qnum == 0 &&
+            ds.msg_qbytes > 0 && ds.msg_perm.uid == geteuid() && ds.msg_ctime > 0,
+        "IPC_STAT of a new queue");
+  struct ipc_msg a = {1, "one"}, b = {2, "two"}, c = {3, "three"}, r;
+  CHECK(msgsnd(q, &a, sizeof a.text, 0) == 0 && msgsnd(q, &b, sizeof b.text, 0) == 0 &&
+            msgsnd(q, &c, sizeof c.text, IPC_NOWAIT) == 0,
+        "msgsnd");
+  CHECK(msgctl(q, IPC_STAT, &ds) == 0 && ds.msg_qnum == 3 && ds.msg_lspid == getpid(), "qnum 3");
+  errno = 0;
+  CHECK(msgrcv(q, &r, 0, 0, 0) == -1 && errno == E2BIG, "E2BIG");
+  CHECK(msgrcv(q, &r, sizeof r.text, 2, 0) == sizeof r.text && r.type == 2 && !strcmp(r.text, "two"), "by type");
+  CHECK(msgrcv(q, &r, sizeof r.text, -3, 0) == sizeof r.text && r.type == 1, "lowest type up to 3");
+  CHECK(msgrcv(q, &r, 2, 0, MSG_NOERROR) == 2 && r.type == 3 && !memcmp(r.text, "th", 2), "MSG_NOERROR cuts");
+  errno = 0;
+  CHECK(msgrcv(q, &r, sizeof r.text, 0, IPC_NOWAIT) == -1 && errno == ENOMSG, "ENOMSG");
+  errno = 0;
+  struct ipc_msg bad = {0, ""};
+  CHECK(msgsnd(q, &bad, 1, 0) == -1 && errno == EINVAL, "type 0: EINVAL");
+  /* msgrcv blocks the caller until another thread sends. */
+  pthread_t t;
+  ipc_qid = q;
+  CHECK(pthread_create(&t, NULL, ipc_sender, NULL) == 0, "thread");
+  CHECK(msgrcv(q, &r, sizeof r.text, 7, 0) == sizeof r.text && !strcmp(r.text, "late"), "blocking msgrcv");
+  pthread_join(t, NULL);
+  CHECK(msgctl(q, IPC_RMID, NULL) == 0, "IPC_RMID");
+  errno = 0;
+  CHECK(msgsnd(q, &a, sizeof a.text, 0) == -1 && errno == EINVAL, "removed: EINVAL");
+  errno = 0;
+  CHECK(msgget(k, 0) == -1 && errno == ENOENT, "removed: key gone");
+
+  int s = semget(k, 2, IPC_CREAT | 0600);
+  CHECK(s >= 0, "semget");
+  errno = 0;
+  CHECK(semget(k, 3, 0) == -1 && errno == EINVAL, "semget: more than the set has");
+  struct sembuf up = {0, 1, 0}, down2 = {0, -2, IPC_NOWAIT}, zero1 = {1, 0, 0};
+  CHECK(semop(s, &up, 1) == 0 && semctl(s, 0, GETVAL) == 1 && semctl(s, 0, GETPID) == getpid(), "semop +1");
+  errno = 0;
+  CHECK(semop(s, &down2, 1) == -1 && errno == EAGAIN && semctl(s, 0, GETVAL) == 1, "IPC_NOWAIT: EAGAIN");
+  struct sembuf both[2] = {{0, -1, 0}, {1, -1, IPC_NOWAIT}};
+  errno = 0;
+  CHECK(semop(s, both, 2) == -1 && errno == EAGAIN && semctl(s, 0, GETVAL) == 1, "all or nothing");
+  CHECK(semop(s, &zero1, 1) == 0, "wait-for-zero on 0");
+  struct timespec to = {0, 30 * 1000 * 1000};
+  struct sembuf down3 = {0, -3, 0};
+  errno = 0;
+  CHECK(semtimedop(s, &down3, 1, &to) == -1 && errno == EAGAIN, "semtimedop times out");
+  ipc_semid = s;
+  CHECK(pthread_create(&t, NULL, ipc_poster, NULL) == 0, "thread");
+  CHECK(semop(s, &down3, 1) == 0 && semctl(s, 0, GETVAL) == 0, "blocking semop woken by another thread");
+  pthread_join(t, NULL);
+  unsigned short vals[2] = {5, 9}, got[2] = {0, 0};
+  CHECK(semctl(s, 0, SETALL, vals) == 0 && semctl(s, 0, GETALL, got) == 0 && got[0] == 5 && got[1] == 9, "SETALL/GETALL");
+  CHECK(semctl(s, 1, SETVAL, 4) == 0 && semctl(s, 1, GETVAL) == 4, "SETVAL");
+  errno = 0;
+  CHECK(semctl(s, 1, SETVAL, 40000) == -1 && errno == ERANGE, "SETVAL: ERANGE");
+  struct semid_ds sds;
+  CHECK(semctl(s, 0, IPC_STAT, &sds) == 0 && sds.sem_nsems == 2 && (sds.sem_perm.mode & 0777) == 0600, "IPC_STAT");
+  CHECK(semctl(s, 0, IPC_RMID) == 0, "IPC_RMID");
+  errno = 0;
+  CHECK(semop(s, &up, 1) == -1 && errno == EINVAL, "removed: EINVAL");
+
+  int m = shmget(IPC_PRIVATE, 10000, 0600);
+  CHECK(m >= 0, "shmget");
+  char* p1 = shmat(m, NULL, 0);
+  char* p2 = shmat(m, NULL, 0);
+  CHECK(p1 != (char*)-1 && p1 == p2 && p1[0] == 0 && p1[9999] == 0, "shmat: one zeroed segment");
+  strcpy(p1, "shared");
+  CHECK(!strcmp(p2, "shared"), "same memory");
+  struct shmid_ds mds;
+  CHECK(shmctl(m, IPC_STAT, &mds) == 0 && mds.shm_segsz == 10000 && mds.shm_nattch == 2, "IPC_STAT");
+  errno = 0;
+  CHECK(shmat(m, p1 + 4096, 0) == (void*)-1 && errno == EINVAL, "another address: EINVAL");
+  CHECK(shmctl(m, IPC_RMID, NULL) == 0, "IPC_RMID while attached");
+  CHECK(!strcmp(p1, "shared"), "still mapped");
+  CHECK(shmdt(p1) == 0 && shmdt(p2) == 0, "shmdt");
+  errno = 0;
+  CHECK(shmdt(p1) == -1 && errno == EINVAL, "shmdt again: EINVAL");
+  errno = 0;
+  CHECK(shmctl(m, IPC_STAT, &mds) == -1 && errno == EINVAL, "gone after the last shmdt");
+  done("sysvipc");
+}
+
+/* A blocked msgrcv or semop fails with EINTR when a handler is due. */
+static volatile int ipc_caught;
+static void ipc_on_usr1(int sig) { (void)sig; ipc_caught = 1; }
+static int ipc_eintr_q, ipc_eintr_s;
+static void* ipc_blocker(void* arg) {
+  (void)arg;
+  struct ipc_msg r;
+  long a = msgrcv(ipc_eintr_q, &r, sizeof r.text, 0, 0);
+  int e1 = errno;
+  struct sembuf down = {0, -1, 0};
+  long b = semop(ipc_eintr_s, &down, 1);
+  int e2 = errno;
+  return (void*)(long)(a == -1 && e1 == EINTR && b == -1 && e2 == EINTR);
+}
+static void test_sysvipc_eintr(void) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = ipc_on_usr1;
+  CHECK(sigaction(SIGUSR1, &sa, NULL) == 0, "sigaction");
+  ipc_eintr_q = msgget(IPC_PRIVATE, 0600);
+  ipc_eintr_s = semget(IPC_PRIVATE, 1, 0600);
+  pthread_t t;
+  CHECK(pthread_create(&t, NULL, ipc_blocker, NULL) == 0, "thread");
+  struct timespec ts = {0, 30 * 1000 * 1000};
+  nanosleep(&ts, NULL);
+  CHECK(pthread_kill(t, SIGUSR1) == 0, "pthread_kill");
+  nanosleep(&ts, NULL);
+  CHECK(pthread_kill(t, SIGUSR1) == 0, "pthread_kill");
+  void* ok = NULL;
+  CHECK(pthread_join(t, &ok) == 0 && ok == (void*)1 && ipc_caught, "msgrcv and semop: EINTR, handler ran");
+  msgctl(ipc_eintr_q, IPC_RMID, NULL);
+  semctl(ipc_eintr_s, 0, IPC_RMID);
+  done("sysvipc_eintr");
+}
+
 int main(void) {
   test_locale();
   test_longdouble();
@@ -479,6 +889,15 @@ int main(void) {
   test_tgmath();
   test_process();
   test_dlfcn();
+  test_search();
+  test_tm();
+  test_random();
+  test_mutex();
+  test_semopen();
+  test_rlimit();
+  test_fixes();
+  test_sysvipc();
+  test_sysvipc_eintr();
   printf("libc: all passed (%d failures)\n", failures);
   return failures ? 1 : 0;
 }

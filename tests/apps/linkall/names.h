@@ -90,6 +90,10 @@
 #include <wchar.h>
 #include <wctype.h>
 #include <wordexp.h>
+#include <sys/ipc.h>
+#include <sys/msg.h>
+#include <sys/sem.h>
+#include <sys/shm.h>
 
 #define LINKALL_NAMES \
   N(argz_add) \
@@ -521,6 +525,10 @@
   N(hdestroy_r) \
   N(hsearch) \
   N(hsearch_r) \
+  N(insque) \
+  N(lfind) \
+  N(lsearch) \
+  N(remque) \
   N(tdelete) \
   N(tdestroy) \
   N(tfind) \
@@ -834,9 +842,22 @@
   N(eventfd_read) \
   N(eventfd_write) \
   N(ioctl) \
+  N(ftok) \
+  N(msgctl) \
+  N(msgget) \
+  N(msgrcv) \
+  N(msgsnd) \
   N(getrusage) \
   N(pselect) \
   N(select) \
+  N(semctl) \
+  N(semget) \
+  N(semop) \
+  N(semtimedop) \
+  N(shmat) \
+  N(shmctl) \
+  N(shmdt) \
+  N(shmget) \
   N(kill) \
   N(killpg) \
   N(pthread_kill) \

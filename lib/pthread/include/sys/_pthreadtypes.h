@@ -20,9 +20,13 @@ typedef struct {
 } pthread_attr_t;
 
 typedef struct {
-  int type;        /* PTHREAD_MUTEX_NORMAL, _ERRORCHECK, _RECURSIVE */
+  int type;        /* PTHREAD_MUTEX_NORMAL, _ERRORCHECK, _RECURSIVE, _DEFAULT */
   int initialized; /* the inline lock has been constructed */
   long long __lock[5];
+  int robust;      /* PTHREAD_MUTEX_ROBUST */
+  int __state;     /* robust: consistent, owner died, not recoverable */
+  void* __robust_next; /* robust: in its owner's list of held robust mutexes */
+  void* __robust_prev;
 } pthread_mutex_t;
 
 typedef struct {
@@ -30,6 +34,7 @@ typedef struct {
   int type;
   int pshared;
   int protocol;
+  int robust;
 } pthread_mutexattr_t;
 
 typedef struct {

@@ -17,6 +17,9 @@ struct itimerspec;
 struct sigevent;
 struct sigaltstack;
 struct __kiln_siginfo;  // siginfo_t (Kiln's <signal.h>)
+struct msqid_ds;
+struct sembuf;
+struct shmid_ds;
 
 // Linux's struct kernel_sigaction (rt_sigaction's, not the libc's struct
 // sigaction): the handler, flags, restorer, then the 64-bit mask.
@@ -113,6 +116,21 @@ long kiln_sys_timer_settime(int id, int flags, const struct itimerspec* value, s
 long kiln_sys_timer_gettime(int id, struct itimerspec* value);
 long kiln_sys_timer_getoverrun(int id);
 long kiln_sys_timer_delete(int id);
+
+
+// lib/sysvipc: System V IPC within the image.
+long kiln_sys_msgget(key_t key, int flags);
+long kiln_sys_msgsnd(int id, const void* msg, size_t size, int flags);
+long kiln_sys_msgrcv(int id, void* msg, size_t size, long type, int flags);
+long kiln_sys_msgctl(int id, int cmd, struct msqid_ds* buf);
+long kiln_sys_semget(key_t key, int nsems, int flags);
+long kiln_sys_semop(int id, struct sembuf* ops, size_t nops);
+long kiln_sys_semtimedop(int id, struct sembuf* ops, size_t nops, const struct timespec* timeout);
+long kiln_sys_semctl(int id, int num, int cmd, unsigned long arg);
+long kiln_sys_shmget(key_t key, size_t size, int flags);
+long kiln_sys_shmat(int id, const void* addr, int flags);
+long kiln_sys_shmdt(const void* addr);
+long kiln_sys_shmctl(int id, int cmd, struct shmid_ds* buf);
 
 #ifdef __cplusplus
 }
