@@ -25,7 +25,7 @@ namespace kiln::virtio {
 namespace {
 
 constexpr uint32_t kDevFs = 26;
-constexpr uint16_t kHiprioWant = 16, kRequestWant = 128;
+constexpr uint16_t kHiprioWant = 64, kRequestWant = 128;
 
 class VirtioFs final : public kiln::fuse::Channel {
  public:

@@ -29,6 +29,35 @@ bool name_ok(const char* name, size_t len) {
 
 }  // namespace
 
+int errno_from_linux(int e) {
+  // 1..34 are the same everywhere (Version 7 numbering); past that newlib
+  // numbers differently from Linux, whose numbers the server sends.
+  if (e >= 1 && e <= 34) return e;
+  switch (e) {
+    case 35: return EDEADLK;
+    case 36: return ENAMETOOLONG;
+    case 37: return ENOLCK;
+    case 38: return ENOSYS;
+    case 39: return ENOTEMPTY;
+    case 40: return ELOOP;
+    case 42: return ENOMSG;
+    case 43: return EIDRM;
+    case 61: return ENODATA;
+    case 62: return ETIME;
+    case 71: return EPROTO;
+    case 74: return EBADMSG;
+    case 75: return EOVERFLOW;
+    case 84: return EILSEQ;
+    case 95: return EOPNOTSUPP;
+    case 105: return ENOBUFS;
+    case 110: return ETIMEDOUT;
+    case 116: return ESTALE;
+    case 122: return EDQUOT;
+    case 125: return ECANCELED;
+    default: return EIO;
+  }
+}
+
 bool attr_sane(const Attr& a) {
   uint32_t t = a.mode & kIfmt;
   if (t == 0 || (t != kIfreg && t != kIfdir && t != kIflnk && t != 0010000 && t != 0020000 && t != 0060000 &&
@@ -44,7 +73,7 @@ Result<size_t> check_reply(const OutHeader& h, uint32_t used, uint64_t unique, s
   if (h.error) {
     // An error reply is the header alone, with a negative errno.
     if (h.error > 0 || h.error < -4095 || h.len != sizeof(OutHeader)) return Error(EIO);
-    return Error(-h.error);
+    return Error(errno_from_linux(-h.error));
   }
   size_t payload = h.len - sizeof(OutHeader);
   if (payload < min_payload || payload > max_payload) return Error(EIO);
@@ -126,16 +155,20 @@ Result<size_t> Client::call(uint32_t opcode, uint64_t node, const void* args, si
   c->r.in[0] = {c->in, static_cast<uint32_t>(sizeof(OutHeader) + reply_max)};
   c->r.nin = 1;
   if (data_in_len) c->r.in[c->r.nin++] = {data_in, static_cast<uint32_t>(data_in_len)};
-  // A full channel: wait for a completion (any) and try again.
-  for (;;) {
-    auto s = ch_->submit(&c->r);
-    if (!s.is_error()) break;
-    if (s.error().code() != EAGAIN) {
-      kiln_free(c);
-      return s.error();
-    }
+  // A full channel: wait for a completion (any) and try again. Events
+  // stay masked from the refusal to the wait, so that completion cannot
+  // slip in between and leave the wait without a wake-up.
+  {
     IrqGuard g;
-    kiln_plat_wait_event(0);
+    for (;;) {
+      auto s = ch_->submit(&c->r);
+      if (!s.is_error()) break;
+      if (s.error().code() != EAGAIN) {
+        kiln_free(c);
+        return s.error();
+      }
+      kiln_plat_wait_event(0);
+    }
   }
   if (!wait_for(&c->done, deadline_ns_)) {
     // The buffers stay the device's: the call is leaked, not freed.
@@ -257,7 +290,11 @@ void Client::forget(uint64_t node, uint64_t nlookup) {
   f->r.nout = 1;
   f->r.hiprio = true;
   f->r.ctx = f;
-  f->r.done = [](Request* r) { kiln_free(r->ctx); };
+  f->r.done = [](Request* r) {
+    kiln_free(r->ctx);
+    kiln_plat_wake_event();  // room on the queue: a caller refused with EAGAIN tries again
+  };
+  IrqGuard g;  // as in call(): no completion between the refusal and the wait
   for (;;) {
     auto s = ch_->submit(&f->r);
     if (!s.is_error()) return;
@@ -265,7 +302,6 @@ void Client::forget(uint64_t node, uint64_t nlookup) {
       kiln_free(f);
       return;
     }
-    IrqGuard g;
     kiln_plat_wait_event(0);
   }
 }

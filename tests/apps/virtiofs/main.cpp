@@ -165,7 +165,7 @@ int do_write() {
   }
   if (bad) return 1;
   printf("virtiofs: 4 threads wrote at once\n");
-  if (symlink("hello.txt", path("out/link")) < 0) return fail("symlink", "out/link");
+  if (symlink("sub/moved.txt", path("out/link")) < 0) return fail("symlink", "out/link");
   if (symlink("../in/small.txt", path("out/sub/up")) < 0) return fail("symlink", "out/sub/up");
   if (rename(path("out/hello.txt"), path("out/sub/moved.txt")) < 0) return fail("rename", "out/hello.txt");
   if (link(path("out/sub/moved.txt"), path("out/hard.txt")) < 0) return fail("link", "out/hard.txt");

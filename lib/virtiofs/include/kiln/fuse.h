@@ -201,6 +201,9 @@ struct DirEnt {
 // EIO when an entry (or its name) reaches past len or its name is empty,
 // longer than 255 bytes or holds '/' or NUL. Advances *pos.
 Result<bool> next_dirent(const void* buf, size_t len, size_t* pos, DirEnt* out);
+// The local errno for a Linux errno number (what FUSE servers send):
+// newlib numbers differently past ERANGE (34); unknown ones become EIO.
+int errno_from_linux(int e);
 // An attr the vfs can serve: a known file type, and nanoseconds < 1e9.
 bool attr_sane(const Attr& a);
 // The checks above for a reply of `used` bytes to a request with
