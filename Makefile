@@ -95,10 +95,10 @@ build: syncconfig
 	$(Q)ls $(foreach a,$(ARCHS),$(O)/$(APP)_*-$(a)) 2>/dev/null | sed 's|^|kiln: image |'
 
 # PLAT=<platform> (which image; default the first of kvm, linuxu, xen found: support/run.sh), NET=user|tap:IF, PORTS="[tcp:|udp:]HOST[:GUEST] ..." (forwards for NET=user),
-# DISKS="FILE[,ro] ..." (kvm: virtio-blk disks vda, vdb, ...)
+# DISKS="FILE[,ro] ..." (kvm: virtio-blk disks vda, vdb, ...), SHARES="TYPE:TAG:DIR[,ro] ..." (kvm: shared host folders)
 # and RUNFLAGS (any other support/run.sh flags) go to the runner.
 RUN_NET := $(if $(PLAT),--platform $(PLAT)) $(if $(NET),--net $(NET)) $(foreach p,$(PORTS),--hostfwd $(p)) \
-  $(foreach d,$(DISKS),--disk $(d)) $(RUNFLAGS)
+  $(foreach d,$(DISKS),--disk $(d)) $(foreach s,$(SHARES),--share $(s)) $(RUNFLAGS)
 
 # ARGS is the image's whole command line, "kiln options -- app args" (no
 # `--`: every word is the app's), handed to the runner as --append, which

@@ -29,6 +29,14 @@
 #     --disk FILE[,ro]   kvm: attach a raw disk image as a virtio-blk device
 #                        (repeatable: vda, vdb, ... in order; ro: read-only;
 #                        docs/storage.md)
+#     --share TYPE:TAG:DIR[,ro]
+#                        kvm: share the host folder DIR with the guest under
+#                        TAG (repeatable; ro: read-only; docs/storage.md).
+#                        virtiofs: a virtiofsd on a private socket (root
+#                        needed; its log: $TMPDIR/kiln-virtiofsd-TAG.log),
+#                        guest RAM in a shared memfd, vhost-user-fs-device
+#                        (microvm) or vhost-user-fs-pci (pc, q35); mount it
+#                        with vfs.mount=virtiofs:/PATH:TAG[,ro]
 #     --print-cmd DIR    prepare the kernel copy in DIR, print the QEMU command
 #                        (one argument per line) and exit (for benchmarks)
 #     -h, --help
@@ -63,6 +71,7 @@ net=none mac= net_model=auto
 hostfwd=()
 qemu_extra=()
 disks=()
+shares=()
 app_args=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -80,6 +89,7 @@ while [ $# -gt 0 ]; do
     --debug) gdb=1 debug=1; shift ;;
     --qemu-arg) qemu_extra+=("${2?}"); shift 2 ;;
     --disk) disks+=("${2:?}"); shift 2 ;;
+    --share) shares+=("${2:?}"); shift 2 ;;
     --print-cmd) print_dir=${2:?}; shift 2 ;;
     --net) net=${2:?}; shift 2 ;;
     --hostfwd) hostfwd+=("${2:?}"); shift 2 ;;
@@ -107,6 +117,67 @@ esac
 [ ${#hostfwd[@]} -eq 0 ] || [ "$net" = user ] || die "--hostfwd needs --net user"
 [ -z "$mac" ] || [ "$net" != none ] || die "--mac needs --net user or --net tap:IF"
 [ "$net_model" = auto ] || [ "$net" != none ] || die "--net-model needs --net user or --net tap:IF"
+
+# --- shared folders: --share TYPE:TAG:DIR[,ro], one branch per type ---------
+for sh in "${shares[@]}"; do
+  case $sh in
+    virtiofs:*)
+      [[ $sh =~ ^virtiofs:([^:,]{1,36}):(.+)$ ]] || die "--share '$sh': expected virtiofs:TAG:DIR[,ro] (a tag of 1..36 bytes, no ':' or ',')"
+      d=${BASH_REMATCH[2]%,ro}
+      [ -d "$d" ] || die "--share '$sh': no such folder '$d'"
+      [ "$(id -u)" = 0 ] || die "--share virtiofs needs root (virtiofsd sandboxes itself with namespaces); run as root or use --share 9p:TAG:DIR"
+      [ -x "${VIRTIOFSD:-/usr/lib/qemu/virtiofsd}" ] || die "--share virtiofs: no virtiofsd at ${VIRTIOFSD:-/usr/lib/qemu/virtiofsd} (Debian: qemu-system-common; or set VIRTIOFSD)"
+      ;;
+    *) die "--share '$sh': unknown type '${sh%%:*}' (virtiofs:TAG:DIR[,ro])" ;;
+  esac
+done
+
+# Started by plat/kvm/run.sh before QEMU: one virtiofsd per virtiofs share
+# on a socket in $tmp, the guest RAM as a shared memfd (vhost-user maps
+# it), and the device; sets share_args. share_stop ends the daemons.
+share_pids=()
+share_start() {
+  share_args=()
+  local sh i=0 tag d ro sock log dev v
+  for sh in "${shares[@]}"; do
+    case $sh in
+      virtiofs:*)
+        [[ $sh =~ ^virtiofs:([^:,]{1,36}):(.+)$ ]]
+        tag=${BASH_REMATCH[1]} d=${BASH_REMATCH[2]} ro=0
+        [ "${d%,ro}" != "$d" ] && { ro=1; d=${d%,ro}; }
+        d=$(cd "$d" && pwd)
+        sock=$tmp/virtiofs$i.sock log=${TMPDIR:-/tmp}/kiln-virtiofsd-$tag.log
+        v=${VIRTIOFSD:-/usr/lib/qemu/virtiofsd}
+        if [ $ro = 1 ]; then
+          # virtiofsd has no read-only mode: a read-only bind mount of the
+          # folder in a private mount namespace.
+          unshare -m --propagation private sh -c 'mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" "$1" && exec "$2" --socket-path="$3" -o source="$1" -o cache=auto' \
+            sh "$d" "$v" "$sock" >"$log" 2>&1 &
+        else
+          "$v" --socket-path="$sock" -o source="$d" -o cache=auto >"$log" 2>&1 &
+        fi
+        share_pids+=($!)
+        local n=0
+        while [ ! -S "$sock" ] && [ $n -lt 100 ] && kill -0 $! 2>/dev/null; do sleep 0.05; n=$((n + 1)); done
+        [ -S "$sock" ] || { share_stop; cat "$log" >&2; die "--share '$sh': virtiofsd did not start (log: $log)"; }
+        [ "$machine" = microvm ] && dev=vhost-user-fs-device || dev=vhost-user-fs-pci
+        share_args+=(-chardev "socket,id=kfs$i,path=$sock" -device "$dev,chardev=kfs$i,tag=$tag")
+        # vhost-user devices are virtio 1.x only: modern virtio-mmio (v2).
+        [ "$machine" = microvm ] && share_args+=(-global virtio-mmio.force-legacy=false)
+        share_memfd=1
+        ;;
+    esac
+    i=$((i + 1))
+  done
+  if [ -n "${share_memfd:-}" ]; then
+    share_args+=(-object "memory-backend-memfd,id=kmem,size=$mem,share=on" -machine memory-backend=kmem)
+  fi
+}
+share_stop() {
+  local p
+  for p in "${share_pids[@]}"; do kill $p 2>/dev/null; wait $p 2>/dev/null; done
+  share_pids=()
+}
 
 # --- which image ----------------------------------------------------------
 [ -n "$platform" ] && plats=("$platform")
@@ -159,5 +230,6 @@ image_words() {
   fi
 }
 
+[ ${#shares[@]} -eq 0 ] || [ "$plat" = kvm ] || die "--share: shared folders are kvm's (this is $plat; docs/storage.md)"
 # shellcheck source=/dev/null
 source "$SRC/plat/$plat/run.sh"

@@ -56,9 +56,17 @@ def make_in(root):
 def boot(image, machine, share, mount, mode, timeout=600):
     cmd = [RUN, "--image", image, "--machine", machine, "--mem", "128M", "--share", share,
            "--append", f"vfs.mount={mount}", "--", mode, "/mnt"]
-    p = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                       timeout=timeout)
-    out = p.stdout.decode(errors="replace")
+    # The runner's temporary folder and virtiofsd's log in a folder of this
+    # run's own (tests run in parallel); the log is shown with the output.
+    with tempfile.TemporaryDirectory(prefix="kiln-vfsd-run-") as tmp:
+        env = dict(os.environ, TMPDIR=tmp)
+        p = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           timeout=timeout, env=env)
+        out = p.stdout.decode(errors="replace")
+        log = os.path.join(tmp, "kiln-virtiofsd-share.log")
+        if os.path.exists(log):
+            with open(log, errors="replace") as f:
+                out += "\n--- virtiofsd log ---\n" + f.read()
     return p.returncode, out
 
 
