@@ -125,7 +125,7 @@ for sh in "${shares[@]}"; do
       [[ $sh =~ ^virtiofs:([^:,]{1,36}):(.+)$ ]] || die "--share '$sh': expected virtiofs:TAG:DIR[,ro] (a tag of 1..36 bytes, no ':' or ',')"
       d=${BASH_REMATCH[2]%,ro}
       [ -d "$d" ] || die "--share '$sh': no such folder '$d'"
-      [ "$(id -u)" = 0 ] || die "--share virtiofs needs root (virtiofsd sandboxes itself with namespaces); run as root or use --share 9p:TAG:DIR"
+      [ "$(id -u)" = 0 ] || die "--share virtiofs needs root (virtiofsd sandboxes itself with namespaces): run the runner as root"
       [ -x "${VIRTIOFSD:-/usr/lib/qemu/virtiofsd}" ] || die "--share virtiofs: no virtiofsd at ${VIRTIOFSD:-/usr/lib/qemu/virtiofsd} (Debian: qemu-system-common; or set VIRTIOFSD)"
       ;;
     *) die "--share '$sh': unknown type '${sh%%:*}' (virtiofs:TAG:DIR[,ro])" ;;

@@ -557,6 +557,9 @@ add_test(NAME image.kvm.virtiofs_notag COMMAND ${_vfsd_tool} notag ${I}/virtiofs
 add_test(NAME runner.share_missing_folder
   COMMAND ${CHECK} --status 2 --expect "kiln-run: --share 'virtiofs:t:/nonexistent': no such folder '/nonexistent'"
           -- ${RUN} --image ${I}/virtiofs/virtiofs_kvm-x86_64 --share virtiofs:t:/nonexistent)
+add_test(NAME runner.share_needs_root
+  COMMAND ${CHECK} --status 2 --expect "kiln-run: --share virtiofs needs root (virtiofsd sandboxes itself with namespaces): run the runner as root"
+          -- setpriv --reuid=65534 --regid=65534 --clear-groups ${RUN} --image ${I}/virtiofs/virtiofs_kvm-x86_64 --share virtiofs:t:/tmp)
 add_test(NAME runner.share_unknown_type
   COMMAND ${CHECK} --status 2 --expect "kiln-run: --share 'nfs:t:/tmp': unknown type 'nfs' (virtiofs:TAG:DIR[,ro])"
           -- ${RUN} --image ${I}/virtiofs/virtiofs_kvm-x86_64 --share nfs:t:/tmp)
