@@ -559,3 +559,15 @@ TEST_F(Fuse, ReadlinkIntoBuffer) {
 }
 
 }  // namespace
+
+namespace {
+TEST(FuseErrno, LinuxNumbersMapped) {
+  using kiln::fuse::errno_from_linux;
+  EXPECT_EQ(errno_from_linux(2), ENOENT);
+  EXPECT_EQ(errno_from_linux(30), EROFS);
+  EXPECT_EQ(errno_from_linux(39), ENOTEMPTY);
+  EXPECT_EQ(errno_from_linux(36), ENAMETOOLONG);
+  EXPECT_EQ(errno_from_linux(95), EOPNOTSUPP);
+  EXPECT_EQ(errno_from_linux(4000), EIO);
+}
+}  // namespace
