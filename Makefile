@@ -96,7 +96,7 @@ build: syncconfig
 
 # PLAT=<platform> (which image; default the first of kvm, linuxu, xen found: support/run.sh), NET=user|tap:IF, PORTS="[tcp:|udp:]HOST[:GUEST] ..." (forwards for NET=user),
 # DISKS="FILE[,ro] ..." (kvm: virtio-blk disks vda, vdb, ...),
-# SHARES="TYPE:TAG:DIR[,ro] ..." (kvm: host folders, e.g. 9p:data:$$HOME/data)
+# SHARES="TYPE:TAG:DIR[,ro] ..." (kvm: host folders, e.g. 9p:data:$$HOME/data or virtiofs:data:/srv/data)
 # and RUNFLAGS (any other support/run.sh flags) go to the runner.
 RUN_NET := $(if $(PLAT),--platform $(PLAT)) $(if $(NET),--net $(NET)) $(foreach p,$(PORTS),--hostfwd $(p)) \
   $(foreach d,$(DISKS),--disk $(d)) $(foreach s,$(SHARES),--share $(s)) $(RUNFLAGS)

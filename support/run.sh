@@ -35,7 +35,12 @@
 #                        (QEMU -fsdev local,security_model=none +
 #                        virtio-9p-device on microvm, virtio-9p-pci on pc/q35);
 #                        the guest mounts it with vfs.mount=9p:/PATH:TAG;
-#                        ro: QEMU refuses writes (docs/storage.md)
+#                        ro: QEMU refuses writes (docs/storage.md).
+#                        TYPE virtiofs: a virtiofsd on a private socket (root
+#                        needed; its log: $TMPDIR/kiln-virtiofsd-TAG.log),
+#                        guest RAM in a shared memfd, vhost-user-fs-device
+#                        (microvm) or vhost-user-fs-pci (pc, q35); mount it
+#                        with vfs.mount=virtiofs:/PATH:TAG[,ro]
 #     --print-cmd DIR    prepare the kernel copy in DIR, print the QEMU command
 #                        (one argument per line) and exit (for benchmarks)
 #     -h, --help
@@ -117,6 +122,53 @@ esac
 [ -z "$mac" ] || [ "$net" != none ] || die "--mac needs --net user or --net tap:IF"
 [ "$net_model" = auto ] || [ "$net" != none ] || die "--net-model needs --net user or --net tap:IF"
 
+# Started by plat/kvm/run.sh before QEMU: one virtiofsd per virtiofs share
+# on a socket in $tmp, the guest RAM as a shared memfd (vhost-user maps
+# it), and the device; sets share_args. share_stop ends the daemons.
+share_pids=()
+share_start() {
+  share_args=()
+  local sh i=0 tag d ro sock log dev v
+  for sh in "${shares[@]}"; do
+    case $sh in
+      virtiofs:*)
+        [[ $sh =~ ^virtiofs:([^:,]{1,36}):(.+)$ ]]
+        tag=${BASH_REMATCH[1]} d=${BASH_REMATCH[2]} ro=0
+        [ "${d%,ro}" != "$d" ] && { ro=1; d=${d%,ro}; }
+        d=$(cd "$d" && pwd)
+        sock=$tmp/virtiofs$i.sock log=${TMPDIR:-/tmp}/kiln-virtiofsd-$tag.log
+        v=${VIRTIOFSD:-/usr/lib/qemu/virtiofsd}
+        if [ $ro = 1 ]; then
+          # virtiofsd has no read-only mode: a read-only bind mount of the
+          # folder in a private mount namespace.
+          unshare -m --propagation private sh -c 'mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" "$1" && exec "$2" --socket-path="$3" -o source="$1" -o cache=auto' \
+            sh "$d" "$v" "$sock" >"$log" 2>&1 &
+        else
+          "$v" --socket-path="$sock" -o source="$d" -o cache=auto >"$log" 2>&1 &
+        fi
+        share_pids+=($!)
+        local n=0
+        while [ ! -S "$sock" ] && [ $n -lt 100 ] && kill -0 $! 2>/dev/null; do sleep 0.05; n=$((n + 1)); done
+        [ -S "$sock" ] || { share_stop; cat "$log" >&2; die "--share '$sh': virtiofsd did not start (log: $log)"; }
+        [ "$machine" = microvm ] && dev=vhost-user-fs-device || dev=vhost-user-fs-pci
+        share_args+=(-chardev "socket,id=kfs$i,path=$sock" -device "$dev,chardev=kfs$i,tag=$tag")
+        # vhost-user devices are virtio 1.x only: modern virtio-mmio (v2).
+        [ "$machine" = microvm ] && share_args+=(-global virtio-mmio.force-legacy=false)
+        share_memfd=1
+        ;;
+    esac
+    i=$((i + 1))
+  done
+  if [ -n "${share_memfd:-}" ]; then
+    share_args+=(-object "memory-backend-memfd,id=kmem,size=$mem,share=on" -machine memory-backend=kmem)
+  fi
+}
+share_stop() {
+  local p
+  for p in "${share_pids[@]}"; do kill $p 2>/dev/null; wait $p 2>/dev/null; done
+  share_pids=()
+}
+
 # --- which image ----------------------------------------------------------
 [ -n "$platform" ] && plats=("$platform")
 if [ -z "$image" ]; then
@@ -148,7 +200,7 @@ done
 si=0
 for s in "${shares[@]}"; do
   stype=${s%%:*} rest=${s#*:}
-  [ "$stype" != "$s" ] && [[ $rest == *:* ]] || die "--share '$s': expected TYPE:TAG:DIR[,ro] (TYPE: 9p)"
+  [ "$stype" != "$s" ] && [[ $rest == *:* ]] || die "--share '$s': expected TYPE:TAG:DIR[,ro] (TYPE: 9p or virtiofs)"
   stag=${rest%%:*} sdir=${rest#*:} sro=
   [ "$sdir" != "${sdir%,ro}" ] && { sro=1; sdir=${sdir%,ro}; }
   [[ $stag =~ ^[A-Za-z0-9_.-]{1,31}$ ]] || die "--share '$s': the tag '$stag' must be 1-31 letters, digits, '_', '.' or '-'"
@@ -160,7 +212,10 @@ for s in "${shares[@]}"; do
       [ "$machine" = microvm ] && sdev=virtio-9p-device || sdev=virtio-9p-pci
       qemu_extra+=(-fsdev "local,id=ks$si,path=$(cd "$sdir" && pwd),security_model=none${sro:+,readonly=on}"
                    -device "$sdev,fsdev=ks$si,mount_tag=$stag") ;;
-    *) die "--share '$s': unknown type '$stype' (one of: 9p)" ;;
+    virtiofs)  # started by share_start (plat/kvm/run.sh), just before QEMU
+      [ "$(id -u)" = 0 ] || die "--share virtiofs needs root (virtiofsd sandboxes itself with namespaces): run the runner as root"
+      [ -x "${VIRTIOFSD:-/usr/lib/qemu/virtiofsd}" ] || die "--share virtiofs: no virtiofsd at ${VIRTIOFSD:-/usr/lib/qemu/virtiofsd} (Debian: qemu-system-common; or set VIRTIOFSD)" ;;
+    *) die "--share '$s': unknown type '$stype' (one of: 9p, virtiofs)" ;;
   esac
   si=$((si + 1))
 done
@@ -190,5 +245,6 @@ image_words() {
   fi
 }
 
+[ ${#shares[@]} -eq 0 ] || [ "$plat" = kvm ] || die "--share: shared folders are kvm's (this is $plat; docs/storage.md)"
 # shellcheck source=/dev/null
 source "$SRC/plat/$plat/run.sh"

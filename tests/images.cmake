@@ -556,7 +556,7 @@ add_test(NAME runner.share_missing_dir
   COMMAND ${CHECK} --status 2 --expect "kiln-run: --share '9p:t:/nonexistent-dir': no such folder '/nonexistent-dir'"
           -- ${RUN} --image ${I}/9p/ninep_kvm-x86_64 --share 9p:t:/nonexistent-dir)
 add_test(NAME runner.share_unknown_type
-  COMMAND ${CHECK} --status 2 --expect "kiln-run: --share 'nfs:t:/tmp': unknown type 'nfs' (one of: 9p)"
+  COMMAND ${CHECK} --status 2 --expect "kiln-run: --share 'nfs:t:/tmp': unknown type 'nfs' (one of: 9p, virtiofs)"
           -- ${RUN} --image ${I}/9p/ninep_kvm-x86_64 --share nfs:t:/tmp)
 
 # hostfs on linuxu (issue 15): a host folder at /host, read, written,
@@ -572,6 +572,24 @@ add_test(NAME image.linuxu.hostfs COMMAND ${KILN_SRC}/tests/tools/hostfs_test.sh
 # equals the host's; a file that is not a database gives the host's error
 # (tests/tools/sqlite_test.sh).
 add_test(NAME image.linuxu.sqlite_persist COMMAND ${KILN_SRC}/tests/tools/sqlite_test.sh hostfs ${I}/sqlite/sqlite_linuxu-x86_64)
+
+# virtio-fs + lib/virtiofs on kvm (issue 15), with QEMU's virtiofsd started
+# by the runner (--share virtiofs:share:DIR): host files read in the guest
+# with checksums, the guest's files, directories, symlinks, renames, links
+# and concurrent writes checked on the host, read-only shares and mounts,
+# a missing tag (tests/tools/virtiofs_test.py; needs root).
+set(_vfsd_tool /usr/bin/python3 ${KILN_SRC}/tests/tools/virtiofs_test.py)
+foreach(_m microvm q35)
+  add_test(NAME image.kvm.virtiofs_rw_${_m} COMMAND ${_vfsd_tool} rw ${I}/virtiofs/virtiofs_kvm-x86_64 ${_m})
+endforeach()
+add_test(NAME image.kvm.virtiofs_ro COMMAND ${_vfsd_tool} ro ${I}/virtiofs/virtiofs_kvm-x86_64 microvm)
+add_test(NAME image.kvm.virtiofs_notag COMMAND ${_vfsd_tool} notag ${I}/virtiofs/virtiofs_kvm-x86_64 microvm)
+add_test(NAME runner.share_missing_folder
+  COMMAND ${CHECK} --status 2 --expect "kiln-run: --share 'virtiofs:t:/nonexistent': no such folder '/nonexistent'"
+          -- ${RUN} --image ${I}/virtiofs/virtiofs_kvm-x86_64 --share virtiofs:t:/nonexistent)
+add_test(NAME runner.share_needs_root
+  COMMAND ${CHECK} --status 2 --expect "kiln-run: --share virtiofs needs root (virtiofsd sandboxes itself with namespaces): run the runner as root"
+          -- setpriv --reuid=65534 --regid=65534 --clear-groups ${RUN} --image ${I}/virtiofs/virtiofs_kvm-x86_64 --share virtiofs:t:/tmp)
 
 # Memory mapping (issue 14; docs/libc.md "Memory mapping"), app tests/apps/mm:
 # anonymous private and shared mappings, partial munmap, MAP_FIXED and

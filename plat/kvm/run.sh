@@ -109,6 +109,13 @@ for d in "${disks[@]}"; do
   args+=(-drive "file=$f,if=none,id=kd$i,format=raw$ro" -device "$bdev,drive=kd$i")
   i=$((i + 1))
 done
+# --- shared folders (kvm): support/run.sh's share_start -------------------
+if [ ${#shares[@]} -gt 0 ]; then
+  [ -n "$print_dir" ] && die "--share cannot be used with --print-cmd (the runner starts the daemons)"
+  trap 'share_stop; rm -rf "$tmp"' EXIT
+  share_start
+  args+=("${share_args[@]}")
+fi
 args+=("${qemu_extra[@]}")
 
 if [ -n "$print_dir" ]; then
@@ -138,6 +145,7 @@ wait $qpid
 s=$?
 while [ -n "$ended_by" ] && kill -0 $qpid 2>/dev/null; do wait $qpid; s=$?; done
 [ -n "$ended_by" ] && { wait $qpid; s=$?; }
+[ ${#shares[@]} -gt 0 ] && share_stop
 # QEMU's own messages (warnings, errors) come after the run.
 qerr=
 [ -s "$tmp/qemu.err" ] && { qerr=$(<"$tmp/qemu.err"); printf '%s\n' "$qerr" >&2; }
