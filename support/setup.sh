@@ -5,7 +5,8 @@
 set -euo pipefail
 pkgs=(qemu-system-x86 python3-kconfiglib newlib-source libgtest-dev ninja-build cmake gdb
       g++ make tmux binutils iproute2 curl netcat-openbsd iputils-ping wrk
-      dnsmasq-base)  # dnsmasq-base: the dnsmasq binary without the system service
+      dnsmasq-base e2fsprogs)  # dnsmasq-base: the dnsmasq binary without the system service;
+                               # e2fsprogs: mke2fs/e2fsck/debugfs for the ext4 tests
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null | grep -qx installed || missing+=("$p")

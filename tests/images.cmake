@@ -632,3 +632,14 @@ kiln_image_test(lua_exit_status SET lua APP lua OPTS env=LUA_TEST=kiln ARGS /lua
   EXPECT "lua: Lua 5.4, 2 argument(s)" "lua: 55 passed, 0 failed" REJECT "FAIL")
 kiln_image_test(lua_error SET lua APP lua ARGS -e "print(6*7) error('boom')" STATUS 1
   EXPECT "42" "(command line):1: boom" "stack traceback:")
+
+# ext2/3/4 through libext2fs on virtio-blk (issue 15, lib/extfs): disks made
+# on the host with mke2fs (-d FOLDER), written and read by the guest
+# (tests/apps/ext4), checked with e2fsck -fn and debugfs
+# (tests/tools/ext4_test.py).
+foreach(_c roundtrip hostmade ext2 ext3 full readonly refused)
+  add_test(NAME image.kvm.ext4_${_c}
+    COMMAND /usr/bin/python3 ${KILN_SRC}/tests/tools/ext4_test.py ${_c} ${I}/ext4/ext4_kvm-x86_64
+            ${CMAKE_CURRENT_BINARY_DIR}/ext4-${_c})
+  set_tests_properties(image.kvm.ext4_${_c} PROPERTIES TIMEOUT 1800)
+endforeach()
