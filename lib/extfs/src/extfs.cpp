@@ -17,6 +17,7 @@
 #include <kiln/print.h>
 #include <kiln/vfs.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <new>
 #include <stddef.h>
 #include <stdio.h>
@@ -34,6 +35,7 @@ using vfs::DirEntry;
 using vfs::kNameMax;
 using vfs::SetAttr;
 using vfs::Vnode;
+using ::kiln::File;
 
 Error errc(errcode_t rc) {
   if (rc > 0 && rc < 4096) return Error(static_cast<int>(rc));
@@ -95,6 +97,12 @@ class ExtNode final : public Vnode {
   Result<size_t> write(const void* buf, size_t n, off_t off) override;
   Result<size_t> readlink(char* buf, size_t n) override;
   Result<void> fsync() override;
+  // Opening for writing on a read-only mount fails at once (EROFS).
+  Result<File*> open(int flags) override {
+    if ((flags & O_ACCMODE) != O_RDONLY && fs()->read_only()) return Error(EROFS);
+    if ((flags & O_TRUNC) && fs()->read_only()) return Error(EROFS);
+    return static_cast<File*>(nullptr);
+  }
 
   ExtNode* next = nullptr;  // ExtFs's list of live vnodes
   bool orphan = false;      // no names left: freed when the last reference goes
@@ -106,7 +114,6 @@ class ExtNode final : public Vnode {
   ExtFs* xfs() const;
   ext2_filsys e2() const;
   Result<void> remove(const char* name, size_t len, bool dir);
-  Result<Vnode*> add_entry(const char* name, size_t len, ext2_ino_t ino, int ft);
   ext2_ino_t ino_;
   bool special_;  // a device, FIFO or socket inode: listed and stat'ed, not read
 };
@@ -157,7 +164,8 @@ class ExtFs final : public vfs::Filesystem {
   }
   int inode_bytes() const {
     int n = EXT2_INODE_SIZE(fs_->super);
-    return n < static_cast<int>(sizeof(ext2_inode_large)) ? n : static_cast<int>(sizeof(ext2_inode_large));
+    constexpr int kLarge = static_cast<int>(sizeof(ext2_inode_large));
+    return n < kLarge ? n : kLarge;
   }
   // An inode with no names left: its blocks and the inode itself freed.
   Result<void> free_inode(ext2_ino_t ino);
@@ -196,7 +204,7 @@ ext2_filsys ExtNode::e2() const { return xfs()->fs(); }
 // --- times ----------------------------------------------------------------
 bool has_extra(const ExtFs* fs, const ext2_inode_large& in, size_t field_off) {
   return fs->inode_bytes() > EXT2_GOOD_OLD_INODE_SIZE &&
-         EXT2_GOOD_OLD_INODE_SIZE + in.i_extra_isize >= field_off + sizeof(uint32_t);
+         static_cast<size_t>(EXT2_GOOD_OLD_INODE_SIZE + in.i_extra_isize) >= field_off + sizeof(uint32_t);
 }
 void set_time(const ExtFs* fs, ext2_inode_large& in, __u32& sec, __u32& extra, size_t extra_off, int64_t ns) {
   int64_t s = ns / 1000000000, frac = ns % 1000000000;
@@ -333,12 +341,6 @@ Result<Vnode*> ExtNode::lookup(const char* name, size_t len) {
   if (!is_dir()) return Error(ENOTDIR);
   ext2_ino_t ino = 0;
   E2TRY(ext2fs_lookup(e2(), ino_, name, static_cast<int>(len), nullptr, &ino));
-  return xfs()->node(ino);
-}
-
-Result<Vnode*> ExtNode::add_entry(const char* name, size_t len, ext2_ino_t ino, int ft) {
-  Name n(name, len);
-  KILN_TRY(xfs()->add_link(ino_, n.s, ino, ft));
   return xfs()->node(ino);
 }
 
@@ -797,6 +799,7 @@ Result<vfs::Filesystem*> make(const char* options) {
   };
   if (ext2fs_has_feature_journal_needs_recovery(fs->super))
     return refuse("journal needs recovery: run e2fsck on the host");
+  if (ext2fs_has_feature_casefold(fs->super)) return refuse("unsupported feature casefold");
   if (ext2fs_has_feature_journal_dev(fs->super)) return refuse("an external journal device, not a filesystem");
   if (!ro && !(fs->super->s_state & EXT2_VALID_FS))
     return refuse("not clean (not unmounted, or a write was cut off): run e2fsck on the host, or mount it ,ro");
