@@ -1,5 +1,5 @@
 // What libext2fs needs of e2fsprogs' com_err library, for Kiln: error_message() for
-// libext2fs' own table (generated ext2_err.c) and errno values, and
+// libext2fs' own table (the generated ext2_err table) and errno values, and
 // com_err() as one kiln log line. No threads, no dynamic tables.
 #include <kiln/print.h>
 #include <stdarg.h>
@@ -15,7 +15,7 @@ struct et_list;
 
 extern "C" {
 extern const struct error_table et_ext2_error_table;
-struct et_list* _et_list = nullptr;  // ext2_err.c's initialize_*() refers to it; never used
+struct et_list* _et_list = nullptr;  // the generated table's initialize function refers to it; never used
 
 const char* error_message(long code) {
   const error_table& t = et_ext2_error_table;

@@ -173,7 +173,7 @@ IoCounts io_counts(io_channel c) { return chan_of(c)->counts; }
 
 }  // namespace kiln::extfs
 
-// libext2fs' ext2fs_zero_blocks2 lives in mkjournal.c with the journal
+// libext2fs' ext2fs_zero_blocks2 lives in mkjournal with the journal
 // writer, which Kiln does not build: the same contract, here. num blocks
 // from blk are written with zeros; on an error *ret_blk and *ret_count say
 // where it stopped. fs == nullptr: nothing is kept between calls here.

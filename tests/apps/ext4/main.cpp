@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <time.h>
 #include <unistd.h>
 
 namespace {
@@ -95,9 +96,35 @@ struct Sha256 {
 constexpr size_t kBuf = 1 << 20;
 uint8_t* iobuf;
 
+// Costs of one big transfer: wall time (TCG: not a benchmark) and vda's requests.
+struct Cost {
+  timespec t0;
+  kiln::BlkStats s0;
+  Cost() {
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    s0 = stats();
+  }
+  static kiln::BlkStats stats() {
+    kiln::BlockDev* d = kiln::blk_find("vda");
+    return d ? d->stats() : kiln::BlkStats{};
+  }
+  void print(const char* what, const char* path, long long bytes) {
+    timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    kiln::BlkStats s = stats();
+    long long ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+    printf("ext4: cost: %s %s %lld KiB in %lld ms: %llu reads (%llu KiB), %llu writes (%llu KiB), %llu flushes\n", what,
+           path, bytes >> 10, ms, (unsigned long long)(s.reads - s0.reads),
+           (unsigned long long)((s.read_bytes - s0.read_bytes) >> 10), (unsigned long long)(s.writes - s0.writes),
+           (unsigned long long)((s.write_bytes - s0.write_bytes) >> 10),
+           (unsigned long long)(s.flushes - s0.flushes));
+  }
+};
+
 int sha_file(const char* path, char out[65], long long* size) {
   int fd = open(path, O_RDONLY);
   if (fd < 0) return -1;
+  Cost cost;
   Sha256 s;
   *size = 0;
   for (;;) {
@@ -111,6 +138,7 @@ int sha_file(const char* path, char out[65], long long* size) {
     *size += n;
   }
   close(fd);
+  if (*size >= (8 << 20)) cost.print("read", path, *size);
   s.hex(out);
   return 0;
 }
@@ -170,6 +198,7 @@ void fill_pattern(uint8_t* p, size_t n, uint64_t seed, uint64_t off) {
 }
 
 int write_file(const char* path, uint64_t size, uint64_t seed) {
+  Cost cost;
   int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
   if (fd < 0) {
     printf("ext4: create %s: %s\n", path, strerror(errno));
@@ -192,6 +221,7 @@ int write_file(const char* path, uint64_t size, uint64_t seed) {
     return 1;
   }
   close(fd);
+  if (size >= (8 << 20)) cost.print("write+fsync", path, (long long)size);
   return 0;
 }
 
