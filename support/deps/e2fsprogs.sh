@@ -17,6 +17,9 @@ src=$("$here/debsrc.sh" "$deps" e2fsprogs 1.47.0 | tail -1)
 key=$(cat "$0" "$src/.stamp" | sha256sum | cut -c1-16)
 out=$deps/e2fsprogs-gen-$key
 if [ -f "$out/.stamp" ]; then echo "$out"; exit 0; fi
+exec 8>"$deps/e2fsprogs-gen.lock"  # one maker at a time per deps dir
+flock 8
+if [ -f "$out/.stamp" ]; then echo "$out"; exit 0; fi
 tmp=$out.tmp.$$
 rm -rf "$tmp"
 mkdir -p "$tmp/include/ext2fs" "$tmp/include/et" "$tmp/gen"
