@@ -54,7 +54,7 @@ def boot(image, disk, opts, *args, status=0, mem="256M"):
     if status is not None and r.returncode != status:
         fail(f"boot {' '.join(args)} exited {r.returncode}, expected {status}:\n{out}")
     for line in out.splitlines():
-        if line.startswith("ext4: vda ") or line.startswith("ext4: wrote") or line.startswith("ext4: fill") or line.startswith("ext4: cost"):
+        if line.startswith("ext4: vda ") or line.startswith("ext4: wrote") or line.startswith("ext4: fill") or line.startswith("ext4: cost") or line.startswith("ext4: meminfo"):
             print(f"  guest: {line}")
     return out
 

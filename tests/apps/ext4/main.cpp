@@ -360,6 +360,13 @@ int main(int argc, char** argv) {
            (unsigned long long)(s.read_bytes >> 10), (unsigned long long)s.writes,
            (unsigned long long)(s.write_bytes >> 10), (unsigned long long)s.flushes);
   }
+  if (FILE* m = fopen("/proc/meminfo", "r")) {
+    char line[128];
+    while (fgets(line, sizeof line, m)) {
+      if (!strncmp(line, "Buffers:", 8)) printf("ext4: meminfo %s", line);
+    }
+    fclose(m);
+  }
   printf("ext4: done, %d errors\n", errors);
   return rc ? rc : errors ? 1 : 0;
 }
