@@ -5,8 +5,7 @@
 //   ext2fs_crc32c_le  CRC-32C (Castagnoli, reflected polynomial 0x82F63B78),
 //                     the running value in and out, no inversion (the callers do it)
 //   ext2fs_crc16      CRC-16 (reflected polynomial 0xA001) on the low 16 bits
-//   ext2fs_blkmap64_rbtree  never chosen: an opened filesystem's bitmaps are
-//                     bit arrays (default_bitmap_type 0); making one fails
+//   (the red-black-tree bitmaps' stand-in is rbtree_stub.c)
 //   ext2fs_load_nls_table   no character tables: casefold disks are refused at mount
 #include "extfs.h"
 
@@ -36,17 +35,7 @@ struct Crc16Table {
 };
 constexpr Crc16Table kCrc16;
 
-errcode_t no_rbtree(ext2_filsys, void*) { return EXT2_ET_INVALID_ARGUMENT; }
 
-// Laid out as bmap64.h's struct ext2_bitmap_ops (its type, then new_bmap and
-// the other operations; that header is C only): only type and new_bmap are
-// ever read here, the rest stays null.
-struct RbtreeOps {
-  int type;
-  errcode_t (*new_bmap)(ext2_filsys, void*);
-  void* rest[32];
-};
-constexpr int kRbtreeType = 2;  // EXT2FS_BMAP64_RBTREE
 
 }  // namespace
 
@@ -62,8 +51,6 @@ unsigned int ext2fs_crc16(unsigned int crc, const void* buffer, unsigned int len
   while (len--) crc = ((crc >> 8) & 0xffu) ^ kCrc16.t[(crc ^ *p++) & 0xffu];
   return crc;
 }
-
-RbtreeOps ext2fs_blkmap64_rbtree = {kRbtreeType, no_rbtree, {}};
 
 const struct ext2fs_nls_table* ext2fs_load_nls_table(int) { return nullptr; }
 
