@@ -5,8 +5,9 @@
 set -euo pipefail
 pkgs=(qemu-system-x86 python3-kconfiglib newlib-source libgtest-dev ninja-build cmake gdb
       g++ make tmux binutils iproute2 curl netcat-openbsd iputils-ping wrk
-      dnsmasq-base tcl sqlite3)  # dnsmasq-base: the dnsmasq binary without the system service;
-      # tcl: SQLite's amalgamation is generated with tclsh; sqlite3: the host side of its tests
+      dnsmasq-base tcl sqlite3 e2fsprogs)  # dnsmasq-base: the dnsmasq binary without the system service;
+      # tcl: SQLite's amalgamation is generated with tclsh; sqlite3: the host side of its tests;
+      # e2fsprogs: mke2fs/e2fsck/debugfs for the ext4 tests
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null | grep -qx installed || missing+=("$p")

@@ -696,3 +696,14 @@ kiln_image_test(storebench SET storebench APP storebench PLATFORMS linuxu
 add_test(NAME linuxguest.boot COMMAND ${KILN_SRC}/tests/bench/storebench/guest_test.sh ${KILN_SRC}
          ${CMAKE_CURRENT_BINARY_DIR}/linuxguest)
 set_tests_properties(linuxguest.boot PROPERTIES TIMEOUT 600 PASS_REGULAR_EXPRESSION "linuxguest: ok")
+
+# ext2/3/4 through libext2fs on virtio-blk (issue 15, lib/extfs): disks made
+# on the host with mke2fs (-d FOLDER), written and read by the guest
+# (tests/apps/ext4), checked with e2fsck -fn and debugfs
+# (tests/tools/ext4_test.py).
+foreach(_c roundtrip hostmade ext2 ext3 full readonly refused)
+  add_test(NAME image.kvm.ext4_${_c}
+    COMMAND /usr/bin/python3 ${KILN_SRC}/tests/tools/ext4_test.py ${_c} ${I}/ext4/ext4_kvm-x86_64
+            ${CMAKE_CURRENT_BINARY_DIR}/ext4-${_c})
+  set_tests_properties(image.kvm.ext4_${_c} PROPERTIES TIMEOUT 1800)
+endforeach()

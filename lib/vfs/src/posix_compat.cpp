@@ -16,6 +16,10 @@ namespace {
 struct timespec to_ts(const struct timeval& tv) { return {tv.tv_sec, static_cast<long>(tv.tv_usec) * 1000}; }
 }  // namespace
 
+namespace kiln::vfs {
+void sync_mounts();  // src/vfs.cpp (sync() below)
+}
+
 extern "C" {
 
 // One user (root, lib/process): the effective ids are the real ones.
@@ -69,8 +73,9 @@ long pathconf(const char* path, int name) {
 
 // Advisory locks (flock, lockf, fcntl's) are lib/fdtab's (src/locks.cpp).
 
-// The file systems are in memory: nothing to write back.
-void sync(void) {}
+// Every mounted filesystem writes back (a disk's: its metadata, then a
+// device flush; lib/extfs); the in-memory ones have nothing to write.
+void sync(void) { kiln::vfs::sync_mounts(); }
 
 char* get_current_dir_name(void) {
   char buf[PATH_MAX];

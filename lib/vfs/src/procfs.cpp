@@ -22,6 +22,8 @@
 #include <sys/statvfs.h>
 #include <new>
 
+extern "C" size_t kiln_vfs_cache_bytes() __attribute__((weak));  // lib/extfs
+
 namespace kiln::vfs {
 
 namespace {
@@ -216,7 +218,13 @@ size_t gen_meminfo(char* buf, size_t n) {
   kiln_alloc_get_stats(&s);
   int r = snprintf(buf, n, "MemTotal:       %8zu kB\nMemFree:        %8zu kB\nMemAvailable:   %8zu kB\n",
                    s.total / 1024, s.free / 1024, s.free / 1024);
-  return r < 0 ? 0 : static_cast<size_t>(r);
+  if (r < 0) return 0;
+  // Block caches of disk filesystems (lib/extfs), when one is linked.
+  if (kiln_vfs_cache_bytes && static_cast<size_t>(r) < n) {
+    int b = snprintf(buf + r, n - r, "Buffers:        %8zu kB\n", kiln_vfs_cache_bytes() / 1024);
+    if (b > 0) r += b;
+  }
+  return static_cast<size_t>(r) < n ? static_cast<size_t>(r) : n - 1;
 }
 
 // No portable hook names the CPU (the arch's cpuid is not for libraries),

@@ -169,6 +169,12 @@ Result<VnodeRef> resolve(Vnode* base, const char* path, unsigned flags) {
 
 // --- mounts --------------------------------------------------------------------
 Vnode* root() { return nmounts ? mounts[0].fs->root() : nullptr; }
+// sync(2): every mounted filesystem writes back what it holds (its root's
+// fsync; in-memory ones have nothing). Declared where sync() is (posix_compat.cpp).
+void sync_mounts() {
+  Guard g;
+  for (int i = 0; i < nmounts; ++i) (void)mounts[i].fs->root()->fsync();
+}
 
 Result<void> mount(const char* type, const char* path, const char* options) {
   const FsType* t = nullptr;

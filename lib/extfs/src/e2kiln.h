@@ -1,0 +1,3 @@
+/* Included before every libext2fs source (lib/extfs/CMakeLists.txt). */
+#pragma once
+#define HAVE_CONFIG_H 1
