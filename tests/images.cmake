@@ -572,6 +572,10 @@ add_test(NAME image.linuxu.hostfs COMMAND ${KILN_SRC}/tests/tools/hostfs_test.sh
 # equals the host's; a file that is not a database gives the host's error
 # (tests/tools/sqlite_test.sh).
 add_test(NAME image.linuxu.sqlite_persist COMMAND ${KILN_SRC}/tests/tools/sqlite_test.sh hostfs ${I}/sqlite/sqlite_linuxu-x86_64)
+# The same on kvm with the database on an ext4 disk made with mke2fs: after
+# each boot e2fsck -fn must be clean, and debugfs takes the file out for the
+# host's sqlite3 (image set sqlite-ext4).
+add_test(NAME image.kvm.sqlite_persist_ext4 COMMAND ${KILN_SRC}/tests/tools/sqlite_test.sh ext4 ${I}/sqlite-ext4/sqlite_kvm-x86_64)
 
 # virtio-fs + lib/virtiofs on kvm (issue 15), with QEMU's virtiofsd started
 # by the runner (--share virtiofs:share:DIR): host files read in the guest

@@ -63,14 +63,14 @@ fi
 
 echo "== run 2: read it back"
 out=$(guest /data/t.db "$check" 2>&1); rc=$?
-got=$(grep -v '^kiln:' <<<"$out")
+got=$(grep -Ev '^kiln(:|-run:)' <<<"$out")
 echo "guest: $got" | head -3
 [ $rc = 0 ] || note "run 2 exited with $rc"
 [ "$got" = "$want" ] || note "run 2's output differs from the host's sqlite3 on the same file"
 
 echo "== an SQL script, guest and host"
 out=$(guest /data/q.db ".read /sql/queries.sql" 2>&1); rc=$?
-got=$(grep -v '^kiln:' <<<"$out")
+got=$(grep -Ev '^kiln(:|-run:)' <<<"$out")
 want=$(cd "$d" && sqlite3 "$d/q-host.db" ".read $src/tests/apps/sqlite/rootfs/sql/queries.sql" 2>&1)
 [ $rc = 0 ] || note "the script exited with $rc"
 if [ "$got" != "$want" ]; then
@@ -83,7 +83,7 @@ echo "== a file that is not a database"
 head -c 8192 /dev/urandom > "$d/junk.db"
 put_file "$d/junk.db" junk.db
 out=$(guest /data/junk.db "SELECT * FROM sqlite_master;" 2>&1); rc=$?
-got=$(grep -v '^kiln:' <<<"$out")
+got=$(grep -Ev '^kiln(:|-run:)' <<<"$out")
 want=$(sqlite3 "$d/junk.db" "SELECT * FROM sqlite_master;" 2>&1); hrc=$?
 echo "guest ($rc): $got"
 [ "$got" = "$want" ] || note "guest said '$got', host said '$want'"
