@@ -213,6 +213,10 @@ long double powl(long double x, long double y) {
   if (y == 0) return 1.0L;
   if (x == 1.0L) return 1.0L;
   if (isnan(x) || isnan(y)) return x + y;
+  // exactly rounded where one operation is the answer
+  if (y == 1.0L) return x;
+  if (y == 2.0L && !isinf(x)) return x * x;
+  if (y == -1.0L && x != 0 && !isinf(x)) return 1.0L / x;
   int yk = int_kind(y);
   if (x == 0) {
     if (isinf(y)) return y < 0 ? __builtin_infl() : 0.0L;
