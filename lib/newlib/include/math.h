@@ -1,8 +1,7 @@
-/* Kiln (lib/newlib/src/mathl.c): newlib's <math.h> plus the C99 long
+/* Kiln (lib/newlib/src/mathl*.c): newlib's <math.h> plus the C99 long
  * double functions it leaves out where long double is not double (x86_64:
- * the 80-bit x87 format). Rounding to integers, fabsl, copysignl, fmaxl,
- * fminl and fdiml are exact; the others compute in double precision (53
- * bits of the 64) over newlib's double functions (docs/libc.md). */
+ * the 80-bit x87 format), computed in 64-bit precision (docs/libc.md,
+ * "Math"), and the GNU/BSD names glibc declares that newlib does not. */
 #ifndef _KILN_MATH_H
 #define _KILN_MATH_H
 /* Before newlib's header: in C++ that is libstdc++'s <math.h>, whose
@@ -75,6 +74,28 @@ long double hypotl(long double, long double);
 #ifdef __cplusplus
 }
 #endif
+#endif
+#endif
+#ifndef _KILN_MATH_EXT_H
+#define _KILN_MATH_EXT_H
+#include <sys/features.h>
+#ifdef __cplusplus
+extern "C" {
+#endif
+#if __GNU_VISIBLE && !defined(_LDBL_EQ_DBL)
+void sincosl(long double, long double*, long double*);
+long double exp10l(long double);
+long double pow10l(long double);
+#endif
+#if __MISC_VISIBLE && !defined(_LDBL_EQ_DBL)
+long double lgammal_r(long double, int*);
+#endif
+#if __MISC_VISIBLE || __XSI_VISIBLE
+double scalb(double, double);
+float scalbf(float, float);
+#endif
+#ifdef __cplusplus
+}
 #endif
 #endif
 #include_next <math.h>
