@@ -20,6 +20,11 @@ key=$( (cat "$0" "$newlib/.stamp"; echo "$triple $archflags"; [ "$model" = posix
         "$src"/lib/pthread/include/sys/_pthreadtypes.h "$src"/lib/pthread/include/semaphore.h; true) \
       | sha256sum | cut -c1-16)
 if [ -f "$out/.stamp" ] && [ "$(cat "$out/.stamp")" = "$key" ]; then exit 0; fi
+# One build at a time per deps dir and model (several build trees may share it).
+mkdir -p "$deps"
+exec 9>"$deps/libstdcxx-$model.lock"
+flock 9
+if [ -f "$out/.stamp" ] && [ "$(cat "$out/.stamp")" = "$key" ]; then exit 0; fi
 
 work=$deps/libstdcxx-$model-build
 dl=$deps/download

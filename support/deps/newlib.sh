@@ -26,7 +26,15 @@ here=$(cd "$(dirname "$0")" && pwd)
 kiln=$(cd "$here/../.." && pwd)
 out=$deps/newlib
 [ -f "$tarball" ] || { echo "kiln: $tarball is missing (package newlib-source); run: make setup" >&2; exit 1; }
-key=$( (cat "$0" "$here/cross-wrappers.sh" $(find "$kiln/lib/vfs/include" -type f | sort); stat -c %s "$tarball"; echo "$triple $archflags") | sha256sum | cut -c1-16)
+# The key: this script, the wrappers, the tarball, the flags and the POSIX
+# headers glob is compiled against (lib/vfs's <dirent.h>, <sys/stat.h>, ...;
+# not <kiln/vfs.h>, which newlib never sees).
+key=$( (cat "$0" "$here/cross-wrappers.sh" $(find "$kiln/lib/vfs/include" -path "$kiln/lib/vfs/include/kiln" -prune -o -type f -print | sort); stat -c %s "$tarball"; echo "$triple $archflags") | sha256sum | cut -c1-16)
+if [ -f "$out/.stamp" ] && [ "$(cat "$out/.stamp")" = "$key" ]; then exit 0; fi
+# One build at a time per deps dir (several build trees may share it).
+mkdir -p "$deps"
+exec 9>"$deps/newlib.lock"
+flock 9
 if [ -f "$out/.stamp" ] && [ "$(cat "$out/.stamp")" = "$key" ]; then exit 0; fi
 
 work=$deps/newlib-build
