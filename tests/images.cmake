@@ -576,6 +576,14 @@ add_test(NAME image.linuxu.sqlite_persist COMMAND ${KILN_SRC}/tests/tools/sqlite
 # each boot e2fsck -fn must be clean, and debugfs takes the file out for the
 # host's sqlite3 (image set sqlite-ext4).
 add_test(NAME image.kvm.sqlite_persist_ext4 COMMAND ${KILN_SRC}/tests/tools/sqlite_test.sh ext4 ${I}/sqlite-ext4/sqlite_kvm-x86_64)
+# A root that cannot be mounted, and a mount on / after another one: one line
+# each, and the boot stops (vfs.mount=TYPE:/:OPTIONS, docs/vfs.md).
+kiln_image_test(vfs_root_missing SET sqlite APP sqlite PLATFORMS linuxu STATUS 125
+  OPTS vfs.mount=hostfs:/:/nonexistent-kiln-root ARGS :memory: "select 1"
+  EXPECT "kiln: error: vfs: mount hostfs on / (vfs.mount=) failed: No such file or directory")
+kiln_image_test(vfs_root_not_first SET sqlite APP sqlite PLATFORMS linuxu STATUS 125
+  OPTS vfs.mount=ramfs:/x vfs.mount=hostfs:/:/tmp ARGS :memory: "select 1"
+  EXPECT "kiln: error: vfs: mount hostfs on / (vfs.mount=): a mount on / must be the first one (VFS_MOUNTS, then vfs.mount=)")
 
 # virtio-fs + lib/virtiofs on kvm (issue 15), with QEMU's virtiofsd started
 # by the runner (--share virtiofs:share:DIR): host files read in the guest

@@ -10,7 +10,8 @@
 # integrity_check; its output must equal the host's sqlite3 on the same file.
 # Then an SQL script (rootfs/sql/queries.sql, embedded in the image) runs in
 # the guest and on the host: equal outputs. A file that is not a database
-# gives the same error as on the host.
+# gives the same error as on the host. Last, the same folder or disk is the
+# image's root (vfs.mount=TYPE:/:...): the rows at /t.db, /dev/null there.
 set -u
 mode=${1:?usage: sqlite_test.sh hostfs|ext4 <image>}
 img=${2:?usage: sqlite_test.sh hostfs|ext4 <image>}
@@ -24,6 +25,7 @@ case $mode in
   hostfs)
     mkdir "$d/share"
     guest() { "$img" "vfs.mount=hostfs:/data:$d/share" -- "$@"; }
+    guest_root() { "$img" "vfs.mount=hostfs:/:$d/share" -- "$@"; }
     host_file() { cp "$d/share/$1" "$d/$1.host"; }
     put_file() { cp "$1" "$d/share/$2"; } ;;
   ext4)
@@ -32,6 +34,8 @@ case $mode in
     mke2fs -q -t ext4 -F -d "$d/empty" "$disk" 64M || { echo "FAIL: mke2fs"; exit 1; }
     guest() { "$src/support/run.sh" --image "$img" --mem 128M --disk "$disk" \
                 --append "vfs.mount=ext4:/data:vda" -- "$@"; }
+    guest_root() { "$src/support/run.sh" --image "$img" --mem 128M --disk "$disk" \
+                     --append "vfs.mount=ext4:/:vda" -- "$@"; }
     host_file() {
       e2fsck -fn "$disk" > "$d/fsck.out" 2>&1 || { cat "$d/fsck.out"; note "e2fsck -fn after the guest wrote $1"; }
       debugfs -R "dump /$1 $d/$1.host" "$disk" > /dev/null 2>&1 || note "debugfs could not dump /$1"
@@ -88,6 +92,14 @@ want=$(sqlite3 "$d/junk.db" "SELECT * FROM sqlite_master;" 2>&1); hrc=$?
 echo "guest ($rc): $got"
 [ "$got" = "$want" ] || note "guest said '$got', host said '$want'"
 [ $rc = $hrc ] || note "guest exited with $rc, host with $hrc"
+
+echo "== the same folder or disk as the root (vfs.mount=$mode:/:...)"
+# The database at /t.db; /dev and /proc moved onto the new root (made there).
+out=$(guest_root /t.db "SELECT count(*), length(readfile('/dev/null')), length(readfile('/t.db')) > 0 FROM t;" 2>&1); rc=$?
+got=$(grep -Ev '^kiln(:|-run:)' <<<"$out")
+echo "guest ($rc): $got"
+[ $rc = 0 ] || note "the root run exited with $rc"
+[ "$got" = "10000|0|1" ] || note "with the root on $mode: expected 10000|0|1 (rows, /dev/null, /t.db)"
 
 [ "$mode" = ext4 ] && host_file t.db
 [ $fail = 0 ] && echo "sqlite_test: $mode passed"

@@ -16,19 +16,23 @@ static_assert(sizeof(kiln::Mutex) <= sizeof(pthread_mutex_t::__lock), "pthread_m
 static_assert(sizeof(kiln::CondVar) <= sizeof(pthread_cond_t::__cond), "pthread_cond_t too small");
 static_assert(sizeof(kiln::RwLock) <= sizeof(pthread_rwlock_t::__rw), "pthread_rwlock_t too small");
 
-// The Kiln object inside a pthread object, built on first use.
+// The Kiln object inside a pthread object, built on first use (the check
+// is inline, the building out of line: every lock and unlock makes it).
 template <typename T, typename... Args>
-T* lazy(int* initialized, void* storage, Args... args) {
-  if (!__atomic_load_n(initialized, __ATOMIC_ACQUIRE)) {
-    kiln::IrqGuard g;
-    if (!*initialized) {
-      new (storage) T(args...);
-      __atomic_store_n(initialized, 1, __ATOMIC_RELEASE);
-    }
+[[gnu::noinline, gnu::cold]] void build(int* initialized, void* storage, Args... args) {
+  kiln::IrqGuard g;
+  if (!*initialized) {
+    new (storage) T(args...);
+    __atomic_store_n(initialized, 1, __ATOMIC_RELEASE);
   }
+}
+template <typename T, typename... Args>
+inline T* lazy(int* initialized, void* storage, Args... args) {
+  if (!__atomic_load_n(initialized, __ATOMIC_ACQUIRE)) [[unlikely]]
+    build<T>(initialized, storage, args...);
   return static_cast<T*>(storage);
 }
-kiln::Mutex* mutex(pthread_mutex_t* m) {
+inline kiln::Mutex* mutex(pthread_mutex_t* m) {
   return lazy<kiln::Mutex>(&m->initialized, m->__lock, m->type == PTHREAD_MUTEX_RECURSIVE);
 }
 kiln::CondVar* cond(pthread_cond_t* c) { return lazy<kiln::CondVar>(&c->initialized, c->__cond); }

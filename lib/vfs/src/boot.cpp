@@ -18,6 +18,10 @@
 #endif
 
 namespace kiln::vfs {
+
+// In vfs.cpp (declared here: boot time only).
+Result<void> mount_root(const char* type, const char* options, void (*lost)(const char* name, int err));
+
 namespace {
 
 constinit bool max_set = false;
@@ -105,8 +109,11 @@ const char* why(int code) {
   }
 }
 
+constinit int mounts_made = 0;  // specs tried so far (a mount on / must be the first)
+
 // Mount one spec (text as given, for the message); the mount point and its
-// parents are created when missing (mkdir -p, 0755).
+// parents are created when missing (mkdir -p, 0755). A spec for "/" makes
+// that filesystem the root (mount_root).
 int mount_one(const char* text, const char* from) {
   char buf[kMountText];
   size_t n = strlen(text);
@@ -119,6 +126,25 @@ int mount_one(const char* text, const char* from) {
   if (!split(buf, &m)) {
     kiln_err("vfs: mount '%s' (%s): expected TYPE:/PATH[:OPTIONS]", text, from);
     return -EINVAL;
+  }
+  bool first = mounts_made++ == 0;
+  if (!strcmp(m.path, "/")) {
+    // The root itself (issue 15: ext4, 9p, virtiofs or hostfs as "/"): only
+    // as the first mount, so no mount made before is left on the old root.
+    if (!first) {
+      kiln_err("vfs: mount %s on / (%s): a mount on / must be the first one (VFS_MOUNTS, then vfs.mount=)", m.type, from);
+      return -EINVAL;
+    }
+    Result<void> r = mount_root(m.type, m.options, [](const char* name, int err) {
+      kiln_warn("vfs: /%s is not in the new root (%s); it stays unreachable", name, strerror(err));
+    });
+    if (r.is_error()) {
+      int code = r.error().code();
+      kiln_err("vfs: mount %s on / (%s) failed: %s", m.type, from, code == 135 ? "the filesystem said why above" : why(code));
+      return -code;
+    }
+    kiln_info("vfs: mounted %s on / (the root)%s%s", m.type, m.options ? " with " : "", m.options ? m.options : "");
+    return 0;
   }
   auto d = make_dirs(nullptr, m.path);
   Result<void> r = d.is_error() ? Result<void>(d.error()) : mount(m.type, m.path, m.options);

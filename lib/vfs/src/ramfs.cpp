@@ -185,6 +185,7 @@ class RamDir final : public RamNode {
 
 class Ramfs final : public Filesystem {
  public:
+  bool one_vnode_per_file() const override { return true; }
   explicit Ramfs(size_t max) : max_(max), root_(this, 0755, nullptr) {
     root_.nlink = 2;
     root_.ref();  // the mount's: the root is never freed

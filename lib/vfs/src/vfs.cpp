@@ -44,6 +44,24 @@ constinit mode_t umask_ = 022;
 
 bool is_mount_root(Vnode* v) { return v->fs()->mount && v == v->fs()->root(); }
 
+// The mount on directory v, if any: the one its Vnode carries, or, on a
+// filesystem that may give a file several Vnodes (hostfs, ext4, 9p,
+// virtiofs as the root, with /dev and /proc on it), the one whose covered
+// directory has v's inode number.
+Mount* covering(Vnode* v) {
+  if (v->mounted) return v->mounted;
+  Filesystem* fs = v->fs();
+  if (!fs->covered_here || fs->one_vnode_per_file() || !v->is_dir()) return nullptr;
+  struct stat a;
+  if (v->getattr(&a).is_error()) return nullptr;
+  for (int i = 1; i < nmounts; ++i) {
+    Vnode* c = mounts[i].covered;
+    struct stat b;
+    if (c && c->fs() == fs && c->getattr(&b).ok() && b.st_ino == a.st_ino) return &mounts[i];
+  }
+  return nullptr;
+}
+
 // One component from dir (both "." and ".." handled here), crossing mounts:
 // into the root of a filesystem mounted on the result, and for ".." out of
 // a mount's root to the directory it covers first.
@@ -60,7 +78,7 @@ Result<VnodeRef> step(Vnode* dir, const char* name, size_t len) {
   Vnode* n = KILN_TRY(dir->lookup(name, len));
   VnodeRef r = VnodeRef::adopt(n);
   if (!(len == 2 && name[0] == '.' && name[1] == '.')) {
-    while (r->mounted) r = VnodeRef::share(r->mounted->fs->root());
+    while (Mount* m = covering(r.get())) r = VnodeRef::share(m->fs->root());
   }
   return r;
 }
@@ -200,8 +218,73 @@ Result<void> mount(const char* type, const char* path, const char* options) {
   m.covered = at.release();
   fs->mount = &m;
   fs->dev = static_cast<uint64_t>(nmounts + 1);
-  if (m.covered) m.covered->mounted = &m;
+  if (m.covered) {
+    m.covered->mounted = &m;
+    ++m.covered->fs()->covered_here;
+  }
   ++nmounts;
+  return {};
+}
+
+// A filesystem of `type` becomes "/" in place of the first mount (the boot's
+// ramfs). The mounts on top-level directories of the old root (/dev, /proc)
+// move to the same names in the new one, made (0755) where missing and the
+// new root is writable; one that cannot move stays on the old root, out of
+// reach, and `lost` is told its name and why. The old root's files stay in
+// memory, unreachable. Boot-time only (nothing else walks paths then).
+Result<void> mount_root(const char* type, const char* options, void (*lost)(const char* name, int err)) {
+  if (!nmounts) return mount(type, "/", options);
+  const FsType* t = nullptr;
+  for (const FsType* f = __kiln_fs_start; f < __kiln_fs_end; ++f) {
+    if (!strcmp(f->name, type)) t = f;
+  }
+  if (!t) return Error(ENODEV);
+  Filesystem* fs = KILN_TRY(t->make(options));
+  Filesystem* old = mounts[0].fs;
+  Vnode* old_root = old->root();
+  Vnode* new_root = fs->root();
+  if (!new_root->is_dir()) return Error(ENOTDIR);
+  for (int i = 1; i < nmounts; ++i) {
+    Vnode* c = mounts[i].covered;
+    if (!c || c->fs() != old) continue;
+    // Its name in the old root (the boot's mounts are top-level directories).
+    DirEntry e;
+    uint64_t cookie = 0;
+    bool found = false;
+    while (!found) {
+      Result<bool> more = old_root->readdir(&cookie, &e);
+      if (more.is_error() || !more.value()) break;
+      Result<Vnode*> v = old_root->lookup(e.name, e.len);
+      if (v.is_error()) continue;
+      found = v.value() == c;
+      v.value()->unref();
+    }
+    if (!found) continue;
+    Result<Vnode*> d = new_root->lookup(e.name, e.len);
+    if (d.is_error() && d.error().code() == ENOENT && !fs->read_only()) d = new_root->mkdir(e.name, e.len, 0755);
+    if (d.is_error()) {
+      if (lost) lost(e.name, d.error().code());
+      continue;
+    }
+    VnodeRef dir = VnodeRef::adopt(d.value());
+    if (!dir->is_dir() || dir->mounted) {
+      if (lost) lost(e.name, dir->is_dir() ? EBUSY : ENOTDIR);
+      continue;
+    }
+    Guard g;
+    c->mounted = nullptr;
+    --old->covered_here;
+    c->unref();
+    mounts[i].covered = dir.release();
+    mounts[i].covered->mounted = &mounts[i];
+    ++fs->covered_here;
+  }
+  Guard g;
+  old->mount = nullptr;
+  mounts[0].fs = fs;
+  mounts[0].type = t->name;
+  fs->mount = &mounts[0];
+  fs->dev = 1;
   return {};
 }
 

@@ -208,8 +208,13 @@ class Filesystem {
   virtual Vnode* root() = 0;
   virtual Result<void> statfs(struct statvfs* out) = 0;
   virtual bool read_only() const { return false; }
+  // True if a file has one Vnode for as long as anything references it
+  // (ramfs). Otherwise a lookup may return a new Vnode for a directory that
+  // is a mount point, and the walk recognises it by its inode number.
+  virtual bool one_vnode_per_file() const { return false; }
   Mount* mount = nullptr;  // where it is mounted (set by mount())
   uint64_t dev = 0;        // st_dev of its files (the mount's number)
+  int covered_here = 0;    // mounts on directories of this filesystem
 
  protected:
   ~Filesystem() = default;
