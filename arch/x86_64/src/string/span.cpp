@@ -14,9 +14,12 @@
 #include <emmintrin.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #ifdef KILN_STRING_HOST_TEST
 #define PUBLIC(name) kiln_host_##name
+extern "C" size_t kiln_host_strlen(const char*);
+#define strlen kiln_host_strlen
 #else
 #define PUBLIC(name) name
 #endif
@@ -72,11 +75,7 @@ struct Table {
 };
 
 size_t cspn(const char* s, const char* reject) {
-  if (!reject[0]) {
-    size_t n = 0;
-    while (s[n]) ++n;
-    return n;
-  }
+  if (!reject[0]) return strlen(s);  // string.S's (kiln_host_strlen in the host test)
   size_t n;
   if (span_small<true>(s, reject, &n)) return n;
   Table t;
