@@ -214,12 +214,12 @@ bench_libc() {
   local key
   for key in "${!vals[@]}"; do
     # shellcheck disable=SC2086
-    record "libc/${key%%/*}" "${key#*/}_ns" ns ${vals[$key]}
+    case $key in
+      *_MBps) record "libc/${key%%/*}" "${key#*/}" MB/s ${vals[$key]} ;;
+      *_ns) record "libc/${key%%/*}" "${key#*/}" ns ${vals[$key]} ;;
+      *) record "libc/${key%%/*}" "${key#*/}_ns" ns ${vals[$key]} ;;
+    esac
   done
-  # Rows of the libc part that other pieces of issue 14 measure (room left
-  # for them: replace a pending line by their record lines).
-  pending libc tls_access_ns "needs __thread / thread_local (issue 14, TLS)"
-  pending libc getrandom_MBps "needs getrandom (issue 14, entropy)"
 }
 
 bench_sqlite() {

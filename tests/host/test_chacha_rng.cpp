@@ -35,6 +35,24 @@ TEST(ChachaRng, BlockFunctionZeroKey) {
   EXPECT_EQ(0, memcmp(out, head, sizeof head));
 }
 
+// The four-lane block function is four single blocks, also where the
+// 32-bit counter carries into the first nonce word.
+TEST(ChachaRng, FourLanesAreFourBlocks) {
+  uint32_t key[8];
+  for (int i = 0; i < 8; ++i) key[i] = 0x01020304u * uint32_t(i + 1) ^ 0xdeadbeefu;
+  for (uint64_t pos : {uint64_t{0}, uint64_t{7}, uint64_t{0xfffffffe}, uint64_t{0x12345678ffffffffull}}) {
+    uint8_t four[256];
+    kiln::chacha20_blocks4(key, pos, 0x4a000000u, 0x11u, four);
+    for (int j = 0; j < 4; ++j) {
+      const uint64_t p = pos + uint64_t(j);
+      const uint32_t nonce[3] = {uint32_t(p >> 32), 0x4a000000u, 0x11u};
+      uint8_t one[64];
+      kiln::chacha20_block(key, uint32_t(p), nonce, one);
+      EXPECT_EQ(0, memcmp(one, four + 64 * j, 64)) << "position " << p;
+    }
+  }
+}
+
 namespace {
 std::vector<uint8_t> stream(const char* seed, size_t n) {
   ChachaRng r;
@@ -55,18 +73,19 @@ TEST(ChachaRng, SameSeedSameStreamOtherSeedOtherStream) {
 }
 
 TEST(ChachaRng, PiecesMatchOneRequest) {
-  auto whole = stream("pieces", 200);
+  // (across several refills of 480 bytes)
+  auto whole = stream("pieces", 2000);
   ChachaRng r;
   r.reseed("pieces", 6);
-  std::vector<uint8_t> parts(200);
+  std::vector<uint8_t> parts(2000);
   size_t at = 0;
-  for (size_t k : {1, 3, 31, 32, 33, 64, 36}) {
+  for (size_t k : {1, 3, 31, 32, 33, 64, 36, 479, 480, 481, 360}) {
     r.fill(parts.data() + at, k);
     at += k;
   }
-  ASSERT_EQ(at, 200u);
+  ASSERT_EQ(at, 2000u);
   EXPECT_EQ(whole, parts);
-  EXPECT_EQ(r.since_reseed(), 200u);
+  EXPECT_EQ(r.since_reseed(), 2000u);
 }
 
 TEST(ChachaRng, ReseedChangesTheStreamAndCounts) {

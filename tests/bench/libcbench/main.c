@@ -11,9 +11,17 @@
  * by name, as a program calls them (on the host through the PLT to
  * glibc's CPU-specific variant, on Kiln through lib/string's dispatch),
  * with the size read from a volatile so the compiler cannot inline them.
- * Prints "result <fn>_<size> <ns per call>". */
+ * Prints "result <fn>_<size> <ns per call>".
+ *
+ * Then what else of the C library a program pays for per call: a __thread
+ * variable's access (read-modify-write through a function the compiler
+ * may not inline, so the thread pointer is read each time: result
+ * tls_access_ns), and getrandom(2) into a 4 KiB buffer (result
+ * getrandom_4KiB_MBps; on the host a system call into the kernel's
+ * generator, on Kiln the image's own ChaCha generator). */
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/random.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -31,6 +39,14 @@ static unsigned char* src;
 static unsigned char* dst;
 
 static volatile size_t size_now;
+
+static __thread unsigned long tls_counter = 1;
+static size_t getrandom_short;
+
+__attribute__((noinline)) static unsigned long tls_bump(void) {
+  __asm__ volatile("" ::: "memory");
+  return ++tls_counter;
+}
 
 static void run(int fn, long iters) {
   size_t acc = 0, n = size_now;
@@ -57,6 +73,14 @@ static void run(int fn, long iters) {
         acc += (size_t)memcmp(dst, src, n);
         __asm__ volatile("" ::: "memory");
       }
+      break;
+    case 5:
+      for (long i = 0; i < iters; i++) acc += tls_bump();
+      break;
+    case 6:
+      for (long i = 0; i < iters; i++)
+        if (getrandom(dst, n, 0) != (ssize_t)n) acc++;
+      getrandom_short += acc;
       break;
   }
   sink = acc;
@@ -111,6 +135,13 @@ int main(int argc, char** argv) {
   for (int fn = 0; fn < 5; fn++)
     for (int s = 0; s < 5; s++)
       printf("result %s_%s %.2f\n", names[fn], size_names[s], measure(fn, sizes[s], min_ms));
+  printf("result tls_access_ns %.2f\n", measure(5, 1, min_ms));
+  double rnd = measure(6, 4096, min_ms);
+  if (getrandom_short) {
+    printf("error: getrandom returned fewer bytes than asked\n");
+    return 1;
+  }
+  printf("result getrandom_4KiB_MBps %.1f\n", 4096.0 / rnd * 1e3);
   free(a);
   free(b);
   return 0;
