@@ -11,39 +11,10 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
-static int cmp(const void* a, const void* b) { return strcmp(*(char* const*)a, *(char* const*)b); }
+#include "../common/fsprint.h"
 
-static void list(const char* path) {
-  DIR* d = opendir(path);
-  if (!d) {
-    printf("hostfs: opendir %s: %s\n", path, strerror(errno));
-    return;
-  }
-  char* names[64];
-  int n = 0;
-  struct dirent* e;
-  while ((e = readdir(d)) && n < 64)
-    if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) names[n++] = strdup(e->d_name);
-  closedir(d);
-  qsort(names, n, sizeof names[0], cmp);
-  printf("hostfs: ls %s =", path);
-  for (int i = 0; i < n; ++i) printf(" %s", names[i]), free(names[i]);
-  printf("\n");
-}
-
-static void cat(const char* path) {
-  char buf[256];
-  int fd = open(path, O_RDONLY);
-  if (fd < 0) {
-    printf("hostfs: cat %s: %s\n", path, strerror(errno));
-    return;
-  }
-  ssize_t n = read(fd, buf, sizeof buf - 1);
-  close(fd);
-  buf[n > 0 ? n : 0] = 0;
-  buf[strcspn(buf, "\n")] = 0;
-  printf("hostfs: cat %s: %s\n", path, buf);
-}
+static void list(const char* path) { fsprint_list("hostfs", path); }
+static void cat(const char* path) { fsprint_cat("hostfs", path); }
 
 int main(int argc, char** argv) {
   int ro = argc > 1 && strcmp(argv[1], "ro") == 0;

@@ -16,7 +16,10 @@
 #include <time.h>
 #include <unistd.h>
 
-static int cmp(const void* a, const void* b) { return strcmp(*(char* const*)a, *(char* const*)b); }
+#include "../common/fsprint.h"
+
+static void list(const char* path) { fsprint_list("9p", path); }
+static void cat(const char* path) { fsprint_cat("9p", path); }
 
 static uint32_t fnv1a(const unsigned char* p, size_t n, uint32_t h) {
   for (size_t i = 0; i < n; ++i) h = (h ^ p[i]) * 16777619u;
@@ -27,38 +30,6 @@ static double now(void) {
   struct timespec t;
   clock_gettime(CLOCK_MONOTONIC, &t);
   return t.tv_sec + t.tv_nsec / 1e9;
-}
-
-static void list(const char* path) {
-  DIR* d = opendir(path);
-  if (!d) {
-    printf("9p: opendir %s: %s\n", path, strerror(errno));
-    return;
-  }
-  char* names[300];
-  int n = 0;
-  struct dirent* e;
-  while ((e = readdir(d)) && n < 300)
-    if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) names[n++] = strdup(e->d_name);
-  closedir(d);
-  qsort(names, n, sizeof names[0], cmp);
-  printf("9p: ls %s =", path);
-  for (int i = 0; i < n; ++i) printf(" %s", names[i]), free(names[i]);
-  printf("\n");
-}
-
-static void cat(const char* path) {
-  char buf[256];
-  int fd = open(path, O_RDONLY);
-  if (fd < 0) {
-    printf("9p: cat %s: %s\n", path, strerror(errno));
-    return;
-  }
-  ssize_t n = read(fd, buf, sizeof buf - 1);
-  close(fd);
-  buf[n > 0 ? n : 0] = 0;
-  buf[strcspn(buf, "\n")] = 0;
-  printf("9p: cat %s: %s\n", path, buf);
 }
 
 /* The file's fnv1a and size, read in pieces of `piece` bytes. */
