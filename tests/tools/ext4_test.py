@@ -13,6 +13,9 @@ and debugfs. Cases:
   hostmade    mke2fs -t ext4 -d FOLDER; the guest's listing and SHA-256s
               equal the host's; e2fsck -fn clean after the guest unmounted
   ext2, ext3  the same with mke2fs -t ext2 / -t ext3
+  roundtrip-4k, hostmade-2k, hostmade-4k
+              the same with mke2fs -b 4096 / -b 2048 (the other cases
+              get mke2fs' small-disk default, 1 KiB blocks)
   full        a 16 MiB disk written until ENOSPC; e2fsck -fn clean
   readonly    --disk FILE,ro and a ",ro" mount: writes fail with EROFS,
               the disk image is byte for byte unchanged
@@ -127,9 +130,11 @@ def mkfs(disk, size, fstype, folder=None, extra=()):
     sh(*cmd, disk)
 
 
-def case_roundtrip(image, work):
-    disk = os.path.join(work, "roundtrip.img")
-    mkfs(disk, 160 << 20, "ext4")
+def case_roundtrip(image, work, bsize=None):
+    disk = os.path.join(work, f"roundtrip{bsize or ''}.img")
+    mkfs(disk, 160 << 20, "ext4", extra=("-b", str(bsize)) if bsize else ())
+    if bsize and f"Block size:               {bsize}" not in debugfs(disk, "stats"):
+        fail(f"mke2fs -b {bsize} did not make {bsize}-byte blocks")
     out = boot(image, disk, ["vfs.mount=ext4:/data:vda"], "write")
     first = listing(out)
     if not any(l.startswith("ext4: file tree/big 67108864 ") for l in first):
@@ -161,15 +166,17 @@ def case_roundtrip(image, work):
     fsck(disk)
 
 
-def case_hostmade(image, work, fstype="ext4"):
-    folder = os.path.join(work, f"{fstype}-folder")
+def case_hostmade(image, work, fstype="ext4", bsize=None):
+    folder = os.path.join(work, f"{fstype}-folder{bsize or ''}")
     shutil.rmtree(folder, ignore_errors=True)
     make_folder(folder, seed=len(fstype) * 7 + 1)
-    disk = os.path.join(work, f"{fstype}-hostmade.img")
-    mkfs(disk, 48 << 20, fstype, folder)
+    disk = os.path.join(work, f"{fstype}-hostmade{bsize or ''}.img")
+    mkfs(disk, 48 << 20, fstype, folder, extra=("-b", str(bsize)) if bsize else ())
     out = boot(image, disk, [f"vfs.mount={fstype}:/data:vda", "log.level=info"], "list")
-    m = re.search(r"extfs: vda: (ext\d)", out)
+    m = re.search(r"extfs: vda: (ext\d).* blocks of (\d+) bytes", out)
     print(f"  guest mounted it: {m.group(0) if m else '(no info line)'}")
+    if bsize and (not m or m.group(2) != str(bsize)):
+        fail(f"the guest did not mount {bsize}-byte blocks:\n{out}")
     compare(host_listing(folder), listing(out), f"mke2fs -t {fstype} -d: host vs guest")
     fsck(disk)
 
@@ -240,6 +247,10 @@ def main():
         case_hostmade(image, work, case)
     elif case == "hostmade":
         case_hostmade(image, work)
+    elif case == "roundtrip-4k":
+        case_roundtrip(image, work, 4096)
+    elif case in ("hostmade-2k", "hostmade-4k"):
+        case_hostmade(image, work, bsize=int(case[-2]) * 1024)
     else:
         {"roundtrip": case_roundtrip, "full": case_full, "readonly": case_readonly,
          "refused": case_refused}[case](image, work)
