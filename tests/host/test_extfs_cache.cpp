@@ -60,7 +60,7 @@ struct FakeDisk {
 
 std::vector<uint8_t> pattern(uint8_t v) { return std::vector<uint8_t>(kBs, v); }
 
-struct CacheTest : ::testing::Test {
+struct extfs_cache : ::testing::Test {
   FakeDisk disk;
   BlockCache c;
   void SetUp() override {
@@ -73,7 +73,7 @@ struct CacheTest : ::testing::Test {
   void TearDown() override { c.destroy(); }
 };
 
-TEST_F(CacheTest, TooSmallIsNoCache) {
+TEST_F(extfs_cache, TooSmallIsNoCache) {
   BlockCache small;
   CacheDev d;
   d.ctx = &disk;
@@ -82,7 +82,7 @@ TEST_F(CacheTest, TooSmallIsNoCache) {
   EXPECT_FALSE(small.active());
 }
 
-TEST_F(CacheTest, ReadMissThenHit) {
+TEST_F(extfs_cache, ReadMissThenHit) {
   uint8_t out[kBs];
   EXPECT_FALSE(c.read(5, out));
   auto p = pattern(9);
@@ -94,7 +94,7 @@ TEST_F(CacheTest, ReadMissThenHit) {
   EXPECT_TRUE(disk.calls.empty());
 }
 
-TEST_F(CacheTest, EvictsLeastRecentlyUsed) {
+TEST_F(extfs_cache, EvictsLeastRecentlyUsed) {
   for (uint64_t b = 0; b < 8; ++b) c.insert_clean(b, pattern(static_cast<uint8_t>(b)).data());
   uint8_t out[kBs];
   ASSERT_TRUE(c.read(0, out));  // 0 is now the most recent; 1 the least
@@ -108,7 +108,7 @@ TEST_F(CacheTest, EvictsLeastRecentlyUsed) {
   EXPECT_EQ(2u, c.stats().evictions);
 }
 
-TEST_F(CacheTest, WriteBackSortedAndCoalesced) {
+TEST_F(extfs_cache, WriteBackSortedAndCoalesced) {
   // Dirty 7, 3, 4, 5, 6, 10 (in that order): runs 3-6 (4 = max_run), 7, 10.
   for (uint64_t b : {7, 3, 4, 5, 6, 10}) ASSERT_EQ(0, c.write(b, pattern(static_cast<uint8_t>(b + 50)).data()));
   EXPECT_EQ(6u, c.dirty());
@@ -127,7 +127,7 @@ TEST_F(CacheTest, WriteBackSortedAndCoalesced) {
   EXPECT_EQ(3u, disk.calls.size());
 }
 
-TEST_F(CacheTest, EvictingADirtyBlockWritesBackInRuns) {
+TEST_F(extfs_cache, EvictingADirtyBlockWritesBackInRuns) {
   for (uint64_t b = 0; b < 8; ++b) ASSERT_EQ(0, c.write(b, pattern(1).data()));
   ASSERT_EQ(0, c.write(20, pattern(2).data()));  // evicts block 0, after writing all back
   EXPECT_EQ(2u, disk.writes());                 // 0-3 and 4-7
@@ -136,7 +136,7 @@ TEST_F(CacheTest, EvictingADirtyBlockWritesBackInRuns) {
   EXPECT_EQ(1u, c.dirty());
 }
 
-TEST_F(CacheTest, FailedWriteKeepsBlockDirtyAndSaysEio) {
+TEST_F(extfs_cache, FailedWriteKeepsBlockDirtyAndSaysEio) {
   ASSERT_EQ(0, c.write(2, pattern(7).data()));
   ASSERT_EQ(0, c.write(3, pattern(8).data()));
   disk.bad.insert(2);
@@ -152,7 +152,7 @@ TEST_F(CacheTest, FailedWriteKeepsBlockDirtyAndSaysEio) {
   EXPECT_EQ(pattern(7), disk.blocks[2]);
 }
 
-TEST_F(CacheTest, FullOfUnwritableDirtyBlocksRefusesWithEio) {
+TEST_F(extfs_cache, FullOfUnwritableDirtyBlocksRefusesWithEio) {
   for (uint64_t b = 0; b < 8; ++b) {
     disk.bad.insert(b);
     ASSERT_EQ(0, c.write(b, pattern(3).data()));
@@ -169,7 +169,7 @@ TEST_F(CacheTest, FullOfUnwritableDirtyBlocksRefusesWithEio) {
   EXPECT_EQ(8u, c.dirty());
 }
 
-TEST_F(CacheTest, FillReadsMissingRunsOnly) {
+TEST_F(extfs_cache, FillReadsMissingRunsOnly) {
   c.insert_clean(12, pattern(0xee).data());
   EXPECT_EQ(4u, c.fill(10, 4));  // 10-11, then 13: 12 is cached
   ASSERT_EQ(2u, disk.calls.size());
@@ -184,7 +184,7 @@ TEST_F(CacheTest, FillReadsMissingRunsOnly) {
   EXPECT_EQ(0, memcmp(out, pattern(0xee).data(), kBs));
 }
 
-TEST_F(CacheTest, FillNeverTakesMoreThanHalfAndStopsAtAnError) {
+TEST_F(extfs_cache, FillNeverTakesMoreThanHalfAndStopsAtAnError) {
   EXPECT_EQ(4u, c.fill(0, 100));
   disk.calls.clear();
   disk.fail_reads = 1;
@@ -193,7 +193,7 @@ TEST_F(CacheTest, FillNeverTakesMoreThanHalfAndStopsAtAnError) {
   EXPECT_TRUE(c.contains(0));
 }
 
-TEST_F(CacheTest, FillDoesNotLoseDirtyBlocks) {
+TEST_F(extfs_cache, FillDoesNotLoseDirtyBlocks) {
   ASSERT_EQ(0, c.write(40, pattern(0x40).data()));
   EXPECT_EQ(4u, c.fill(40, 4));  // 40 is cached (dirty): 41-43 read
   uint8_t out[kBs];
@@ -202,7 +202,7 @@ TEST_F(CacheTest, FillDoesNotLoseDirtyBlocks) {
   EXPECT_EQ(1u, c.dirty());
 }
 
-TEST_F(CacheTest, DropAndOverlay) {
+TEST_F(extfs_cache, DropAndOverlay) {
   ASSERT_EQ(0, c.write(1, pattern(0x11).data()));
   c.insert_clean(2, pattern(0x22).data());
   std::vector<uint8_t> buf(3 * kBs, 0);
@@ -219,7 +219,7 @@ TEST_F(CacheTest, DropAndOverlay) {
   EXPECT_FALSE(c.contains(3));
 }
 
-TEST_F(CacheTest, ManyBlocksStayConsistent) {
+TEST_F(extfs_cache, ManyBlocksStayConsistent) {
   // Random writes and reads against a model; then write-back: the disk
   // equals the model.
   std::map<uint64_t, uint8_t> model;

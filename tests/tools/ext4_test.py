@@ -19,6 +19,12 @@ and debugfs. Cases:
   full        a 16 MiB disk written until ENOSPC; e2fsck -fn clean
   readonly    --disk FILE,ro and a ",ro" mount: writes fail with EROFS,
               the disk image is byte for byte unchanged
+  parallel-1k, parallel-4k
+              IMAGE is storebench's kvm image (image set storebench-ext4):
+              its verify test (15 threads pread, aligned and not, while one
+              rewrites blocks; every word checked, then the whole file) on
+              1 KiB / 4 KiB blocks; e2fsck -fn clean; the file dumped with
+              debugfs has the FNV-1a 64 the guest printed
   refused     garbage, no disk and a journal needing recovery: one boot line
               naming vda and the reason, and the app still runs
 Prints what it checks; exits 1 at the first difference.
@@ -213,6 +219,32 @@ def case_readonly(image, work):
         print(f"  {label}: create/mkdir/open for writing: EROFS; disk unchanged")
 
 
+def fnv1a64(data):
+    h = 0xcbf29ce484222325
+    for b in data:
+        h = ((h ^ b) * 0x100000001b3) & 0xffffffffffffffff
+    return h
+
+
+def case_parallel(image, work, bsize):
+    disk = os.path.join(work, f"parallel{bsize}.img")
+    mkfs(disk, 32 << 20, "ext4", extra=("-b", str(bsize)))
+    out = boot(image, disk, ["vfs.mount=ext4:/data:vda"], "-s", "2", "-n", "1500", "/data", "verify")
+    m = re.search(r"storebench: verify: ok fnv1a64 ([0-9a-f]{16}) after (\d+) rewrites and (\d+) reads", out)
+    if not m or "storebench: error" in out:
+        fail(f"verify did not pass:\n{out[-3000:]}")
+    print(f"  guest: {m.group(0)}")
+    fsck(disk)
+    dump = os.path.join(work, f"parallel{bsize}.dat")
+    if os.path.exists(dump):
+        os.unlink(dump)
+    sh("debugfs", "-R", f"dump /storebench.dat {dump}", disk)
+    data = open(dump, "rb").read()
+    if len(data) != 2 << 20 or f"{fnv1a64(data):016x}" != m.group(1):
+        fail(f"the file on the disk ({len(data)} bytes, FNV-1a {fnv1a64(data):016x}) is not the guest's")
+    print(f"  debugfs dump: {len(data)} bytes, FNV-1a 64 equal")
+
+
 def one_line(out, pattern, label):
     lines = [l for l in out.splitlines() if "extfs" in l or "vfs: mount" in l]
     if len(lines) != 1 or not re.search(pattern, lines[0]):
@@ -249,6 +281,8 @@ def main():
         case_hostmade(image, work)
     elif case == "roundtrip-4k":
         case_roundtrip(image, work, 4096)
+    elif case in ("parallel-1k", "parallel-4k"):
+        case_parallel(image, work, int(case[-2]) * 1024)
     elif case in ("hostmade-2k", "hostmade-4k"):
         case_hostmade(image, work, bsize=int(case[-2]) * 1024)
     else:
