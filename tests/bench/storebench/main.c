@@ -260,11 +260,17 @@ static void stamp(uint64_t* b, uint64_t blk, uint32_t gen) {
 }
 
 /* Words of a read at byte offset at: each names its block, with a
- * generation no newer than the writer's counter allows. */
-static int check_words(const uint64_t* w, size_t n, off_t at, uint32_t maxgen) {
+ * generation no newer than the writer's counter allows and no older than
+ * the last write of that block that had returned before the read began
+ * (lo[k] for the k-th block of the read, k < 3). */
+static int check_words(const uint64_t* w, size_t n, off_t at, uint32_t maxgen, const uint32_t* lo) {
+  uint64_t first = (uint64_t)at / BS;
   for (size_t i = 0; i < n; i++) {
     uint64_t o = (uint64_t)at + i * 8, blk = o / BS;
-    if (w[i] >> 32 != blk || (uint32_t)w[i] > maxgen) {
+    uint32_t min = lo[blk - first];
+    if (w[i] >> 32 != blk || (uint32_t)w[i] > maxgen || (uint32_t)w[i] < min) {
+      if ((uint32_t)w[i] < min && w[i] >> 32 == blk)
+        printf("storebench: error: verify: a stale read: generation %u after %u was written\n", (unsigned)w[i], min);
       printf("storebench: error: verify: word at %llu says block %llu gen %u (block %llu, gens <= %u)\n",
              (unsigned long long)o, (unsigned long long)(w[i] >> 32), (unsigned)w[i], (unsigned long long)blk,
              maxgen);
@@ -290,16 +296,19 @@ static void* vreader(void* arg) {
     size_t len = BS;
     if (r & 1) {  /* unaligned: 8-byte words across two blocks */
       at += (off_t)((r >> 8) % (BS / 8)) * 8;
-      len = BS + 8 * ((r >> 20) % 64);
+      len = BS + 8 * ((r >> 20) % 64);  /* spans three blocks at most */
       if ((uint64_t)at + len > file_bytes) len = file_bytes - (size_t)at;
     }
+    uint64_t b0 = (uint64_t)at / BS;
+    uint32_t lo[3];
+    for (int k = 0; k < 3; k++) lo[k] = b0 + k < blocks ? __atomic_load_n(&vgen[b0 + k], __ATOMIC_SEQ_CST) : 0;
     ssize_t got = pread(j->fd, buf, len, at);
     uint32_t maxgen2 = vmaxgen;
     if (got != (ssize_t)len) {
       j->err = got < 0 ? errno : EIO;
       break;
     }
-    if (check_words(buf, len / 8, at, maxgen2)) {
+    if (check_words(buf, len / 8, at, maxgen2, lo)) {
       vbad = 1;
       break;
     }
@@ -325,7 +334,7 @@ static void* vwriter(void* arg) {
       j->err = errno ? errno : EIO;
       break;
     }
-    vgen[blk] = g;
+    __atomic_store_n(&vgen[blk], g, __ATOMIC_SEQ_CST);  /* returned: readers from now on see g or newer */
     if (i % 64 == 63 && fsync(j->fd) != 0) {
       j->err = errno;
       break;
