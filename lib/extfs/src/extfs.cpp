@@ -3,9 +3,11 @@
 //
 // A vnode is an inode number; the filesystem keeps a list of the vnodes
 // alive so one inode is one vnode. Inodes are read and written through
-// libext2fs on every call (its small inode cache aside); file data goes
-// through an ext2_file_t opened for the call and closed after it, so there
-// is no state to lose. Writes are not journaled (like fuse2fs without a
+// libext2fs on every call (its small inode cache aside); file data is
+// written through an ext2_file_t opened for the call and closed after it,
+// and read by the fast path in ExtNode::read (mapped under the fs lock,
+// read from the device without it), so there is no state to lose. Every
+// operation holds the filesystem's lock (ExtFs::lock). Writes are not journaled (like fuse2fs without a
 // journal): while mounted read-write the superblock says "not clean", and
 // it is marked clean again when the filesystem is closed at exit
 // (KILN_TEARDOWN) or explicitly. fsync writes the bitmaps, group

@@ -3,12 +3,13 @@
 // A channel is opened by device name ("vda"). libext2fs reads and writes in
 // its block size (set_blksize) or, with a negative count, in bytes; both
 // become byte ranges here. A range on whole sectors goes to the device as
-// it is (blk_read/blk_write split it into requests the device takes); one
-// that is not (a 1 KiB superblock on a 4 KiB-sector disk) goes through a
-// bounce buffer, read-modify-write for writes. flush writes the cached
-// dirty blocks back, then blk_flush (a device without a volatile cache
-// completes it at once). The block cache: CONFIG_EXTFS_CACHE_KB, below;
-// docs/storage.md.
+// one request (several, all in flight at once, only past the device's
+// segment limits); one that is not (a 1 KiB superblock on a 4 KiB-sector
+// disk) goes through a bounce buffer, read-modify-write for writes. flush
+// writes the cached dirty blocks back, then blk_flush (a device without a
+// volatile cache completes it at once). The block cache: src/cache.h,
+// CONFIG_EXTFS_CACHE_KB; the file data fast path's entry points
+// (io_read_direct, io_readahead, ...): extfs.h; docs/storage.md.
 #include "extfs.h"
 #include "cache.h"
 #include <kiln/alloc.h>
