@@ -213,6 +213,21 @@ class ExtFs final : public vfs::Filesystem {
     busy_ = false;
     if (waiters_) kiln_plat_wake_event();
   }
+  // Reads in their unlocked device phase (ExtNode::read): the close at
+  // exit waits for them, since they use the channel.
+  void direct_begin() {
+    kiln::IrqGuard g;
+    ++direct_;
+  }
+  void direct_end() {
+    kiln::IrqGuard g;
+    if (--direct_ == 0 && closing_) kiln_plat_wake_event();
+  }
+  void wait_direct() {
+    kiln::IrqGuard g;
+    closing_ = true;
+    while (direct_) kiln_plat_wait_event(0);
+  }
 
   ExtFs* next_mount = nullptr;
 
@@ -222,8 +237,8 @@ class ExtFs final : public vfs::Filesystem {
   ExtNode root_;
   ExtNode* live_ = nullptr;
   char dev_[BlockDev::kNameMax];
-  bool busy_ = false;
-  unsigned waiters_ = 0;
+  bool busy_ = false, closing_ = false;
+  unsigned waiters_ = 0, direct_ = 0;
 };
 
 class FsLock {
@@ -854,10 +869,13 @@ Result<size_t> ExtNode::read(void* buf, size_t n, off_t off) {
     x->unlock();
     return r;
   }
+  if (nrun) x->direct_begin();
   x->unlock();
   if (nrun) {
     int e = io_read_direct(fs->io, runs, nrun);
-    if (e || io_gen(fs->io) != gen) {
+    bool again = e || io_gen(fs->io) != gen;
+    x->direct_end();
+    if (again) {
       // A write went through meanwhile (or the device failed): again, locked.
       FsLock l(x);
       return read_slow(buf, n, off);
@@ -1046,6 +1064,7 @@ void close_all(int) {
   for (ExtFs* m = mounts; m; m = m->next_mount) {
     vfs::Guard g;
     FsLock l(m);
+    m->wait_direct();
     (void)m->close();
   }
 }
