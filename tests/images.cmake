@@ -713,9 +713,17 @@ set_tests_properties(linuxguest.boot PROPERTIES TIMEOUT 600 PASS_REGULAR_EXPRESS
 # on the host with mke2fs (-d FOLDER), written and read by the guest
 # (tests/apps/ext4), checked with e2fsck -fn and debugfs
 # (tests/tools/ext4_test.py).
-foreach(_c roundtrip hostmade ext2 ext3 full readonly refused)
+foreach(_c roundtrip roundtrip-4k hostmade hostmade-2k hostmade-4k ext2 ext3 full readonly refused)
   add_test(NAME image.kvm.ext4_${_c}
     COMMAND /usr/bin/python3 ${KILN_SRC}/tests/tools/ext4_test.py ${_c} ${I}/ext4/ext4_kvm-x86_64
+            ${CMAKE_CURRENT_BINARY_DIR}/ext4-${_c})
+  set_tests_properties(image.kvm.ext4_${_c} PROPERTIES TIMEOUT 1800)
+endforeach()
+# The file data fast path (reads without the fs lock) against a concurrent
+# writer: storebench's verify test on kvm (image set storebench-ext4).
+foreach(_c parallel-1k parallel-4k)
+  add_test(NAME image.kvm.ext4_${_c}
+    COMMAND /usr/bin/python3 ${KILN_SRC}/tests/tools/ext4_test.py ${_c} ${I}/storebench-ext4/storebench_kvm-x86_64
             ${CMAKE_CURRENT_BINARY_DIR}/ext4-${_c})
   set_tests_properties(image.kvm.ext4_${_c} PROPERTIES TIMEOUT 1800)
 endforeach()

@@ -13,9 +13,18 @@ and debugfs. Cases:
   hostmade    mke2fs -t ext4 -d FOLDER; the guest's listing and SHA-256s
               equal the host's; e2fsck -fn clean after the guest unmounted
   ext2, ext3  the same with mke2fs -t ext2 / -t ext3
+  roundtrip-4k, hostmade-2k, hostmade-4k
+              the same with mke2fs -b 4096 / -b 2048 (the other cases
+              get mke2fs' small-disk default, 1 KiB blocks)
   full        a 16 MiB disk written until ENOSPC; e2fsck -fn clean
   readonly    --disk FILE,ro and a ",ro" mount: writes fail with EROFS,
               the disk image is byte for byte unchanged
+  parallel-1k, parallel-4k
+              IMAGE is storebench's kvm image (image set storebench-ext4):
+              its verify test (15 threads pread, aligned and not, while one
+              rewrites blocks; every word checked, then the whole file) on
+              1 KiB / 4 KiB blocks; e2fsck -fn clean; the file dumped with
+              debugfs has the FNV-1a 64 the guest printed
   refused     garbage, no disk and a journal needing recovery: one boot line
               naming vda and the reason, and the app still runs
 Prints what it checks; exits 1 at the first difference.
@@ -127,9 +136,11 @@ def mkfs(disk, size, fstype, folder=None, extra=()):
     sh(*cmd, disk)
 
 
-def case_roundtrip(image, work):
-    disk = os.path.join(work, "roundtrip.img")
-    mkfs(disk, 160 << 20, "ext4")
+def case_roundtrip(image, work, bsize=None):
+    disk = os.path.join(work, f"roundtrip{bsize or ''}.img")
+    mkfs(disk, 160 << 20, "ext4", extra=("-b", str(bsize)) if bsize else ())
+    if bsize and f"Block size:               {bsize}" not in debugfs(disk, "stats"):
+        fail(f"mke2fs -b {bsize} did not make {bsize}-byte blocks")
     out = boot(image, disk, ["vfs.mount=ext4:/data:vda"], "write")
     first = listing(out)
     if not any(l.startswith("ext4: file tree/big 67108864 ") for l in first):
@@ -161,15 +172,17 @@ def case_roundtrip(image, work):
     fsck(disk)
 
 
-def case_hostmade(image, work, fstype="ext4"):
-    folder = os.path.join(work, f"{fstype}-folder")
+def case_hostmade(image, work, fstype="ext4", bsize=None):
+    folder = os.path.join(work, f"{fstype}-folder{bsize or ''}")
     shutil.rmtree(folder, ignore_errors=True)
     make_folder(folder, seed=len(fstype) * 7 + 1)
-    disk = os.path.join(work, f"{fstype}-hostmade.img")
-    mkfs(disk, 48 << 20, fstype, folder)
+    disk = os.path.join(work, f"{fstype}-hostmade{bsize or ''}.img")
+    mkfs(disk, 48 << 20, fstype, folder, extra=("-b", str(bsize)) if bsize else ())
     out = boot(image, disk, [f"vfs.mount={fstype}:/data:vda", "log.level=info"], "list")
-    m = re.search(r"extfs: vda: (ext\d)", out)
+    m = re.search(r"extfs: vda: (ext\d).* blocks of (\d+) bytes", out)
     print(f"  guest mounted it: {m.group(0) if m else '(no info line)'}")
+    if bsize and (not m or m.group(2) != str(bsize)):
+        fail(f"the guest did not mount {bsize}-byte blocks:\n{out}")
     compare(host_listing(folder), listing(out), f"mke2fs -t {fstype} -d: host vs guest")
     fsck(disk)
 
@@ -206,6 +219,32 @@ def case_readonly(image, work):
         print(f"  {label}: create/mkdir/open for writing: EROFS; disk unchanged")
 
 
+def fnv1a64(data):
+    h = 0xcbf29ce484222325
+    for b in data:
+        h = ((h ^ b) * 0x100000001b3) & 0xffffffffffffffff
+    return h
+
+
+def case_parallel(image, work, bsize):
+    disk = os.path.join(work, f"parallel{bsize}.img")
+    mkfs(disk, 32 << 20, "ext4", extra=("-b", str(bsize)))
+    out = boot(image, disk, ["vfs.mount=ext4:/data:vda"], "-s", "2", "-n", "1500", "/data", "verify")
+    m = re.search(r"storebench: verify: ok fnv1a64 ([0-9a-f]{16}) after (\d+) rewrites and (\d+) reads", out)
+    if not m or "storebench: error" in out:
+        fail(f"verify did not pass:\n{out[-3000:]}")
+    print(f"  guest: {m.group(0)}")
+    fsck(disk)
+    dump = os.path.join(work, f"parallel{bsize}.dat")
+    if os.path.exists(dump):
+        os.unlink(dump)
+    sh("debugfs", "-R", f"dump /storebench.dat {dump}", disk)
+    data = open(dump, "rb").read()
+    if len(data) != 2 << 20 or f"{fnv1a64(data):016x}" != m.group(1):
+        fail(f"the file on the disk ({len(data)} bytes, FNV-1a {fnv1a64(data):016x}) is not the guest's")
+    print(f"  debugfs dump: {len(data)} bytes, FNV-1a 64 equal")
+
+
 def one_line(out, pattern, label):
     lines = [l for l in out.splitlines() if "extfs" in l or "vfs: mount" in l]
     if len(lines) != 1 or not re.search(pattern, lines[0]):
@@ -240,6 +279,12 @@ def main():
         case_hostmade(image, work, case)
     elif case == "hostmade":
         case_hostmade(image, work)
+    elif case == "roundtrip-4k":
+        case_roundtrip(image, work, 4096)
+    elif case in ("parallel-1k", "parallel-4k"):
+        case_parallel(image, work, int(case[-2]) * 1024)
+    elif case in ("hostmade-2k", "hostmade-4k"):
+        case_hostmade(image, work, bsize=int(case[-2]) * 1024)
     else:
         {"roundtrip": case_roundtrip, "full": case_full, "readonly": case_readonly,
          "refused": case_refused}[case](image, work)

@@ -3,9 +3,11 @@
 //
 // A vnode is an inode number; the filesystem keeps a list of the vnodes
 // alive so one inode is one vnode. Inodes are read and written through
-// libext2fs on every call (its small inode cache aside); file data goes
-// through an ext2_file_t opened for the call and closed after it, so there
-// is no state to lose. Writes are not journaled (like fuse2fs without a
+// libext2fs on every call (its small inode cache aside); file data is
+// written through an ext2_file_t opened for the call and closed after it,
+// and read by the fast path in ExtNode::read (mapped under the fs lock,
+// read from the device without it), so there is no state to lose. Every
+// operation holds the filesystem's lock (ExtFs::lock). Writes are not journaled (like fuse2fs without a
 // journal): while mounted read-write the superblock says "not clean", and
 // it is marked clean again when the filesystem is closed at exit
 // (KILN_TEARDOWN) or explicitly. fsync writes the bitmaps, group
@@ -14,6 +16,8 @@
 #include <kiln/alloc.h>
 #include <kiln/blkdev.h>
 #include <kiln/init.h>
+#include <kiln/lock.h>
+#include <kiln/plat/wait.h>
 #include <kiln/print.h>
 #include <kiln/vfs.h>
 #include <errno.h>
@@ -114,6 +118,12 @@ class ExtNode final : public Vnode {
   ExtFs* xfs() const;
   ext2_filsys e2() const;
   Result<void> remove(const char* name, size_t len, bool dir);
+  // Reads through libext2fs' file layer (the fs lock held).
+  Result<size_t> read_slow(void* buf, size_t n, off_t off);
+  // Sequential readahead (one window per vnode): the offset a sequential
+  // reader reads next and the window (bytes; 0: not sequential).
+  uint64_t ra_next_ = 0;
+  uint32_t ra_win_ = 0;
   ext2_ino_t ino_;
   bool special_;  // a device, FIFO or socket inode: listed and stat'ed, not read
 };
@@ -184,6 +194,41 @@ class ExtFs final : public vfs::Filesystem {
   Result<void> sync();
   Result<void> close();  // marks it clean and closes; the fs is gone after
 
+  // The filesystem lock: libext2fs and the block cache are used by one
+  // thread at a time. A thread waiting for the device inside libext2fs
+  // lets others run (the vfs lock only masks events), so this is a
+  // sleeping lock (kiln_plat_wait_event), not the vfs lock. Not
+  // recursive: taken once per vnode operation, which never re-enters.
+  void lock() {
+    kiln::IrqGuard g;  // the wait contract: check, then wait, with events masked
+    while (busy_) {
+      ++waiters_;
+      kiln_plat_wait_event(0);
+      --waiters_;
+    }
+    busy_ = true;
+  }
+  void unlock() {
+    kiln::IrqGuard g;
+    busy_ = false;
+    if (waiters_) kiln_plat_wake_event();
+  }
+  // Reads in their unlocked device phase (ExtNode::read): the close at
+  // exit waits for them, since they use the channel.
+  void direct_begin() {
+    kiln::IrqGuard g;
+    ++direct_;
+  }
+  void direct_end() {
+    kiln::IrqGuard g;
+    if (--direct_ == 0 && closing_) kiln_plat_wake_event();
+  }
+  void wait_direct() {
+    kiln::IrqGuard g;
+    closing_ = true;
+    while (direct_) kiln_plat_wait_event(0);
+  }
+
   ExtFs* next_mount = nullptr;
 
  private:
@@ -192,6 +237,19 @@ class ExtFs final : public vfs::Filesystem {
   ExtNode root_;
   ExtNode* live_ = nullptr;
   char dev_[BlockDev::kNameMax];
+  bool busy_ = false, closing_ = false;
+  unsigned waiters_ = 0, direct_ = 0;
+};
+
+class FsLock {
+ public:
+  explicit FsLock(ExtFs* x) : x_(x) { x_->lock(); }
+  ~FsLock() { x_->unlock(); }
+  FsLock(const FsLock&) = delete;
+  FsLock& operator=(const FsLock&) = delete;
+
+ private:
+  ExtFs* x_;
 };
 
 ExtFs* mounts = nullptr;  // every open filesystem, closed at exit
@@ -319,6 +377,7 @@ Result<void> ExtFs::drop_link(ext2_ino_t ino) {
 }
 
 Result<void> ExtFs::statfs(struct statvfs* out) {
+  FsLock l(this);
   memset(out, 0, sizeof *out);
   if (!fs_) return Error(EIO);
   ext2_super_block* s = fs_->super;
@@ -364,6 +423,7 @@ Result<void> ExtFs::close() {
 
 // --- directories ----------------------------------------------------------
 Result<Vnode*> ExtNode::lookup(const char* name, size_t len) {
+  FsLock l(xfs());
   if (!is_dir()) return Error(ENOTDIR);
   ext2_ino_t ino = 0;
   E2TRY(ext2fs_lookup(e2(), ino_, name, static_cast<int>(len), nullptr, &ino));
@@ -371,6 +431,7 @@ Result<Vnode*> ExtNode::lookup(const char* name, size_t len) {
 }
 
 Result<Vnode*> ExtNode::create(const char* name, size_t len, mode_t mode) {
+  FsLock l(xfs());
   if (!is_dir()) return Error(ENOTDIR);
   if (fs()->read_only()) return Error(EROFS);
   ext2_filsys fs = e2();
@@ -399,6 +460,7 @@ Result<Vnode*> ExtNode::create(const char* name, size_t len, mode_t mode) {
 }
 
 Result<Vnode*> ExtNode::mkdir(const char* name, size_t len, mode_t mode) {
+  FsLock l(xfs());
   if (!is_dir()) return Error(ENOTDIR);
   if (fs()->read_only()) return Error(EROFS);
   ext2_filsys fs = e2();
@@ -421,6 +483,7 @@ Result<Vnode*> ExtNode::mkdir(const char* name, size_t len, mode_t mode) {
 }
 
 Result<Vnode*> ExtNode::symlink(const char* name, size_t len, const char* target) {
+  FsLock l(xfs());
   if (!is_dir()) return Error(ENOTDIR);
   if (fs()->read_only()) return Error(EROFS);
   size_t tl = strlen(target);
@@ -493,6 +556,7 @@ int dotdot_cb(ext2_ino_t, int entry, ext2_dir_entry* d, int, int, char*, void* p
 }
 
 Result<bool> ExtNode::readdir(uint64_t* cookie, DirEntry* out) {
+  FsLock l(xfs());
   if (!is_dir()) return Error(ENOTDIR);
   DirScan s{*cookie};
   s.out = out;
@@ -503,6 +567,7 @@ Result<bool> ExtNode::readdir(uint64_t* cookie, DirEntry* out) {
 }
 
 Result<void> ExtNode::remove(const char* name, size_t len, bool dir) {
+  FsLock l(xfs());
   if (!is_dir()) return Error(ENOTDIR);
   if (fs()->read_only()) return Error(EROFS);
   ext2_filsys fs = e2();
@@ -532,6 +597,7 @@ Result<void> ExtNode::remove(const char* name, size_t len, bool dir) {
 }
 
 Result<void> ExtNode::rename(const char* name, size_t len, Vnode* to_vnode, const char* to_name, size_t to_len) {
+  FsLock l(xfs());
   if (!is_dir()) return Error(ENOTDIR);
   if (fs()->read_only()) return Error(EROFS);
   auto* to = static_cast<ExtNode*>(to_vnode);
@@ -602,6 +668,7 @@ Result<void> ExtNode::rename(const char* name, size_t len, Vnode* to_vnode, cons
 }
 
 Result<void> ExtNode::link(const char* name, size_t len, Vnode* target) {
+  FsLock l(xfs());
   if (!is_dir()) return Error(ENOTDIR);
   if (fs()->read_only()) return Error(EROFS);
   auto* t = static_cast<ExtNode*>(target);
@@ -622,6 +689,7 @@ Result<void> ExtNode::link(const char* name, size_t len, Vnode* target) {
 
 // --- every vnode ----------------------------------------------------------
 Result<void> ExtNode::getattr(struct stat* st) {
+  FsLock l(xfs());
   ext2_inode_large in;
   KILN_TRY(xfs()->read_inode(ino_, &in));
   memset(st, 0, sizeof *st);
@@ -641,6 +709,7 @@ Result<void> ExtNode::getattr(struct stat* st) {
 }
 
 Result<void> ExtNode::setattr(const SetAttr& a) {
+  FsLock l(xfs());
   if (fs()->read_only()) return Error(EROFS);
   ExtFs* x = xfs();
   if (a.mask & SetAttr::kSize) {
@@ -670,10 +739,7 @@ Result<void> ExtNode::setattr(const SetAttr& a) {
   return x->write_inode(ino_, &in);
 }
 
-Result<size_t> ExtNode::read(void* buf, size_t n, off_t off) {
-  if (is_dir()) return Error(EISDIR);
-  if (!is_reg() || special_) return Error(EINVAL);
-  if (off < 0) return Error(EINVAL);
+Result<size_t> ExtNode::read_slow(void* buf, size_t n, off_t off) {
   ext2_file_t f;
   E2TRY(ext2fs_file_open(e2(), ino_, 0, &f));
   size_t done = 0;
@@ -689,7 +755,137 @@ Result<size_t> ExtNode::read(void* buf, size_t n, off_t off) {
   return Ok(done);
 }
 
+// Regular-file reads (docs/storage.md, "Reading files"). Under the fs
+// lock: the inode, the logical-to-physical map of the range (ext2fs_bmap2),
+// blocks the cache has (clean or dirty: the newest copy) copied out,
+// readahead for a sequential reader; the other whole blocks, coalesced
+// into runs of consecutive physical blocks, are then read from the device
+// straight into the caller's buffer WITHOUT the lock, so threads reading
+// at once keep several requests in flight. If anything was written through
+// the channel meanwhile (io_gen), the read is done again under the lock.
+Result<size_t> ExtNode::read(void* buf, size_t n, off_t off) {
+  if (is_dir()) return Error(EISDIR);
+  if (!is_reg() || special_) return Error(EINVAL);
+  if (off < 0) return Error(EINVAL);
+  ExtFs* x = xfs();
+  x->lock();
+  ext2_filsys fs = e2();
+  ext2_inode_large in;
+  auto ri = x->read_inode(ino_, &in);
+  if (ri.is_error()) {
+    x->unlock();
+    return ri.error();
+  }
+  auto* base = reinterpret_cast<ext2_inode*>(&in);
+  uint64_t size = EXT2_I_SIZE(&in);
+  uint64_t uoff = static_cast<uint64_t>(off);
+  if (n == 0 || uoff >= size) {
+    x->unlock();
+    return Ok(size_t{0});
+  }
+  if (n > size - uoff) n = static_cast<size_t>(size - uoff);
+  // Readahead bookkeeping: a read where the last one ended is sequential.
+  constexpr uint32_t kRaMin = 16 * 1024, kRaMax = 128 * 1024;
+  bool seq = uoff == ra_next_;
+  ra_win_ = seq ? (ra_win_ ? (ra_win_ * 2 > kRaMax ? kRaMax : ra_win_ * 2) : kRaMin) : 0;
+  ra_next_ = uoff + n;
+  bool fast = io_direct_ok(fs->io) && !(in.i_flags & EXT4_INLINE_DATA_FL) && ext2fs_inode_has_valid_blocks2(fs, base);
+  if (!fast) {
+    auto r = read_slow(buf, n, off);
+    x->unlock();
+    return r;
+  }
+  const uint64_t bs = fs->blocksize;
+  uint64_t gen = io_gen(fs->io);
+  auto* out = static_cast<uint8_t*>(buf);
+  uint8_t* bounce = nullptr;  // a partial block (first or last)
+  constexpr unsigned kRuns = 32;
+  DirectRun runs[kRuns];
+  unsigned nrun = 0;
+  int err = 0;
+  unsigned ra_cap = io_cache_blocks(fs->io) / 4;
+  uint64_t file_blocks = (size + bs - 1) / bs;
+  for (uint64_t pos = uoff, end = uoff + n; pos < end && !err;) {
+    uint64_t lblk = pos / bs, boff = pos % bs;
+    size_t blen = static_cast<size_t>(bs - boff < end - pos ? bs - boff : end - pos);
+    uint8_t* dst = out + (pos - uoff);
+    int flags = 0;
+    blk64_t pblk = 0;
+    errcode_t rc = ext2fs_bmap2(fs, ino_, base, nullptr, 0, lblk, &flags, &pblk);
+    if (rc) {
+      err = -1;  // the slow path says what is wrong
+      break;
+    }
+    pos += blen;
+    if (pblk == 0 || (flags & BMAP_RET_UNINIT)) {  // a hole or an unwritten extent: zeros
+      memset(dst, 0, blen);
+      continue;
+    }
+    bool whole = blen == bs;
+    if (whole) {
+      if (io_cached(fs->io, pblk, dst)) continue;
+      if (ra_win_) {
+        // Sequential and not cached: bring the window in (physically from
+        // here, at most to the file's end and a quarter of the cache), one
+        // request per run of missing blocks; the next reads find it cached.
+        uint64_t want = ra_win_ / bs;
+        if (want > file_blocks - lblk) want = file_blocks - lblk;
+        if (want > ra_cap) want = ra_cap;
+        if (want > 1 && io_readahead(fs->io, pblk, static_cast<unsigned>(want)) && io_cached(fs->io, pblk, dst))
+          continue;
+      }
+      if (nrun && runs[nrun - 1].blk + runs[nrun - 1].count == pblk &&
+          runs[nrun - 1].buf + runs[nrun - 1].count * bs == dst) {
+        ++runs[nrun - 1].count;
+        continue;
+      }
+      if (nrun == kRuns) {  // many fragments: these under the lock, then go on
+        if (io_read_direct(fs->io, runs, nrun)) {
+          err = EIO;
+          break;
+        }
+        nrun = 0;
+      }
+      runs[nrun++] = {pblk, 1, dst};
+      continue;
+    }
+    if (!bounce) bounce = static_cast<uint8_t*>(kiln_malloc(bs));
+    if (!bounce) {
+      err = -1;
+      break;
+    }
+    rc = io_channel_read_blk64(fs->io, pblk, 1, bounce);  // cached
+    if (rc) {
+      err = -1;
+      break;
+    }
+    memcpy(dst, bounce + boff, blen);
+  }
+  kiln_free(bounce);
+  if (err) {
+    // Not mappable here (or a failed device read under the lock): libext2fs'
+    // file layer, which reports the error as it does for every read.
+    auto r = read_slow(buf, n, off);
+    x->unlock();
+    return r;
+  }
+  if (nrun) x->direct_begin();
+  x->unlock();
+  if (nrun) {
+    int e = io_read_direct(fs->io, runs, nrun);
+    bool again = e || io_gen(fs->io) != gen;
+    x->direct_end();
+    if (again) {
+      // A write went through meanwhile (or the device failed): again, locked.
+      FsLock l(x);
+      return read_slow(buf, n, off);
+    }
+  }
+  return Ok(n);
+}
+
 Result<size_t> ExtNode::write(const void* buf, size_t n, off_t off) {
+  FsLock l(xfs());
   if (is_dir()) return Error(EISDIR);
   if (!is_reg() || special_) return Error(EINVAL);
   if (fs()->read_only()) return Error(EROFS);
@@ -735,6 +931,7 @@ Result<size_t> ExtNode::write(const void* buf, size_t n, off_t off) {
 }
 
 Result<size_t> ExtNode::readlink(char* buf, size_t n) {
+  FsLock l(xfs());
   if (!is_link()) return Error(EINVAL);
   ext2_inode_large in;
   KILN_TRY(xfs()->read_inode(ino_, &in));
@@ -757,11 +954,15 @@ Result<size_t> ExtNode::readlink(char* buf, size_t n) {
   return Ok(static_cast<size_t>(got));
 }
 
-Result<void> ExtNode::fsync() { return xfs()->sync(); }
+Result<void> ExtNode::fsync() {
+  FsLock l(xfs());
+  return xfs()->sync();
+}
 
 void ExtNode::inactive() {
   ExtFs* x = xfs();
   if (this == x->root()) return;
+  FsLock l(x);
   x->forget(this);
   if (orphan && x->fs() && !x->read_only()) {
     auto r = x->free_inode(ino_);
@@ -862,6 +1063,8 @@ KILN_FS(ext2_type, "ext2", make);
 void close_all(int) {
   for (ExtFs* m = mounts; m; m = m->next_mount) {
     vfs::Guard g;
+    FsLock l(m);
+    m->wait_direct();
     (void)m->close();
   }
 }

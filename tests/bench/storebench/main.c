@@ -19,6 +19,14 @@
  *   create       files (default 500) files created, 4 KiB written, closed
  *                in DIR/storebench.d/, then fsync of the directory; files/s
  *                (the files are removed afterwards, not timed)
+ *   verify       (not in the default list; a correctness check, not timed)
+ *                the file rewritten with each 8-byte word saying its block
+ *                and a generation, then 15 threads pread 4 KiB (aligned
+ *                and not) at random while one thread rewrites random
+ *                blocks with newer generations: every word read must name
+ *                its own block and a generation written; then the whole
+ *                file is checked against the last generations and its
+ *                FNV-1a 64 printed ("storebench: verify: ok fnv1a64 X")
  *   drop         drop the file's cached pages: with -D, sync and write 3 to
  *                /proc/sys/vm/drop_caches (the Linux guest); else
  *                posix_fadvise(POSIX_FADV_DONTNEED) after fsync where the
@@ -242,6 +250,156 @@ static void drop(void) {
   cold = 1;
 }
 
+/* --- verify ------------------------------------------------------------- */
+static uint32_t* vgen;          /* the generation last written, per block */
+static volatile int vwriting;   /* the writer is still going */
+static volatile long vbad;
+
+static void stamp(uint64_t* b, uint64_t blk, uint32_t gen) {
+  for (int i = 0; i < BS / 8; i++) b[i] = blk << 32 | gen;
+}
+
+/* Words of a read at byte offset at: each names its block, with a
+ * generation no newer than the writer's counter allows and no older than
+ * the last write of that block that had returned before the read began
+ * (lo[k] for the k-th block of the read, k < 3). */
+static int check_words(const uint64_t* w, size_t n, off_t at, uint32_t maxgen, const uint32_t* lo) {
+  uint64_t first = (uint64_t)at / BS;
+  for (size_t i = 0; i < n; i++) {
+    uint64_t o = (uint64_t)at + i * 8, blk = o / BS;
+    uint32_t min = lo[blk - first];
+    if (w[i] >> 32 != blk || (uint32_t)w[i] > maxgen || (uint32_t)w[i] < min) {
+      if ((uint32_t)w[i] < min && w[i] >> 32 == blk)
+        printf("storebench: error: verify: a stale read: generation %u after %u was written\n", (unsigned)w[i], min);
+      printf("storebench: error: verify: word at %llu says block %llu gen %u (block %llu, gens <= %u)\n",
+             (unsigned long long)o, (unsigned long long)(w[i] >> 32), (unsigned)w[i], (unsigned long long)blk,
+             maxgen);
+      return -1;
+    }
+  }
+  return 0;
+}
+
+static volatile uint32_t vmaxgen;
+
+static void* vreader(void* arg) {
+  struct job* j = arg;
+  uint64_t* buf = malloc(2 * BS);
+  if (!buf) {
+    j->err = ENOMEM;
+    return NULL;
+  }
+  uint64_t blocks = file_bytes / BS;
+  for (long i = 0; i < j->n && !vbad; i++) {
+    uint64_t r = rnd(&j->seed);
+    off_t at = (off_t)(r % blocks) * BS;
+    size_t len = BS;
+    if (r & 1) {  /* unaligned: 8-byte words across two blocks */
+      at += (off_t)((r >> 8) % (BS / 8)) * 8;
+      len = BS + 8 * ((r >> 20) % 64);  /* spans three blocks at most */
+      if ((uint64_t)at + len > file_bytes) len = file_bytes - (size_t)at;
+    }
+    uint64_t b0 = (uint64_t)at / BS;
+    uint32_t lo[3];
+    for (int k = 0; k < 3; k++) lo[k] = b0 + k < blocks ? __atomic_load_n(&vgen[b0 + k], __ATOMIC_SEQ_CST) : 0;
+    ssize_t got = pread(j->fd, buf, len, at);
+    uint32_t maxgen2 = vmaxgen;
+    if (got != (ssize_t)len) {
+      j->err = got < 0 ? errno : EIO;
+      break;
+    }
+    if (check_words(buf, len / 8, at, maxgen2, lo)) {
+      vbad = 1;
+      break;
+    }
+  }
+  free(buf);
+  return NULL;
+}
+
+static void* vwriter(void* arg) {
+  struct job* j = arg;
+  uint64_t* buf = malloc(BS);
+  if (!buf) {
+    j->err = ENOMEM;
+    return NULL;
+  }
+  uint64_t blocks = file_bytes / BS;
+  for (long i = 0; i < j->n && !vbad; i++) {
+    uint64_t blk = rnd(&j->seed) % blocks;
+    uint32_t g = vmaxgen + 1;
+    vmaxgen = g;  /* before the write: a reader may see it from now on */
+    stamp(buf, blk, g);
+    if (pwrite(j->fd, buf, BS, (off_t)blk * BS) != BS) {
+      j->err = errno ? errno : EIO;
+      break;
+    }
+    __atomic_store_n(&vgen[blk], g, __ATOMIC_SEQ_CST);  /* returned: readers from now on see g or newer */
+    if (i % 64 == 63 && fsync(j->fd) != 0) {
+      j->err = errno;
+      break;
+    }
+  }
+  vwriting = 0;
+  free(buf);
+  return NULL;
+}
+
+static void verify(void) {
+  uint64_t blocks = file_bytes / BS;
+  int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
+  if (fd < 0) fail("open", path);
+  uint64_t* buf = malloc(BS);
+  vgen = calloc(blocks, sizeof *vgen);
+  if (!buf || !vgen) fail("malloc", "");
+  for (uint64_t b = 0; b < blocks; b++) {
+    stamp(buf, b, 0);
+    if (write(fd, buf, BS) != BS) fail("write", path);
+  }
+  if (fsync(fd) != 0) fail("fsync", path);
+  vmaxgen = 0;
+  vbad = 0;
+  vwriting = 1;
+  struct job jobs[QD];
+  pthread_t th[QD];
+  for (int i = 0; i < QD; i++) {
+    jobs[i] = (struct job){fd, i == 0, i == 0 ? ops / 4 : ops, 0x9e3779b97f4a7c15ull * (uint64_t)(i + 7), 0};
+    if ((errno = pthread_create(&th[i], NULL, i == 0 ? vwriter : vreader, &jobs[i])) != 0) fail("pthread_create", "");
+  }
+  for (int i = 0; i < QD; i++) pthread_join(th[i], NULL);
+  for (int i = 0; i < QD; i++) {
+    if (jobs[i].err) {
+      errno = jobs[i].err;
+      fail(i == 0 ? "verify: pwrite" : "verify: pread", path);
+    }
+  }
+  if (vbad) exit(1);
+  if (fsync(fd) != 0) fail("fsync", path);
+  close(fd);
+  /* The whole file again, sequentially, from a new descriptor. */
+  fd = open(path, O_RDONLY);
+  if (fd < 0) fail("open", path);
+  uint64_t h = 0xcbf29ce484222325ull;
+  for (uint64_t b = 0; b < blocks; b++) {
+    if (read(fd, buf, BS) != BS) fail("verify: read", path);
+    for (int i = 0; i < BS / 8; i++) {
+      if (buf[i] != (b << 32 | vgen[b])) {
+        printf("storebench: error: verify: block %llu word %d is %llx, expected gen %u\n", (unsigned long long)b, i,
+               (unsigned long long)buf[i], vgen[b]);
+        exit(1);
+      }
+    }
+    const unsigned char* p = (const unsigned char*)buf;
+    for (int i = 0; i < BS; i++) h = (h ^ p[i]) * 0x100000001b3ull;
+  }
+  close(fd);
+  printf("storebench: verify: ok fnv1a64 %016llx after %u rewrites and %ld reads\n", (unsigned long long)h,
+         (unsigned)vmaxgen, ops * (QD - 1));
+  free(buf);
+  free(vgen);
+  cold = 0;
+}
+
 int main(int argc, char** argv) {
   int i = 1;
   for (; i < argc && argv[i][0] == '-'; i++) {
@@ -290,6 +448,7 @@ int main(int argc, char** argv) {
     else if (!strcmp(t, "randread16")) randio(0, QD);
     else if (!strcmp(t, "create")) create_files();
     else if (!strcmp(t, "drop")) drop();
+    else if (!strcmp(t, "verify")) verify();
     else if (!strcmp(t, "clean")) unlink(path);
     else {
       printf("storebench: unknown test %s\n", t);
