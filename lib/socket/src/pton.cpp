@@ -112,7 +112,7 @@ extern "C" int inet_pton(int af, const char* __restrict src, void* __restrict ds
 //
 // inet_aton takes the older numbers-and-dots text: one to four parts, each
 // decimal, octal (a leading 0) or hex (0x), the last part filling the bytes
-// the others left: a (32 bits), a.b (8.24), a.b.c (8.8.16), a.b.c.d. A part
+// the others left: one part is 32 bits, two are 8+24, three 8+8+16, four 8 each. A part
 // over its field's range (in particular over 2^32, which lwIP's wraps) makes
 // the text invalid. Trailing white space is accepted, as Linux's libc does.
 // inet_ntop writes IPv6 as RFC 5952 says: lower case, no leading zeros, the
