@@ -468,6 +468,7 @@ class Dnsmasq:
              "--dhcp-range=10.77.0.50,10.77.0.99,255.255.255.0,1h", "--dhcp-option=option:router,10.77.0.1",
              "--dhcp-range=fd77::,ra-only,64,1h", "--enable-ra",
              f"--host-record=kiln-host.test,{HOST},{HOST6}", "--address=/v4only.test/10.77.0.9",
+             "--mx-host=kiln-host.test,mail.kiln-host.test,10",
              "--local=/test/"],
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         deadline = time.time() + 10
@@ -576,8 +577,9 @@ def test_dns(image):
         cmds = ["resolve", "kiln-host.test", "4", "resolve", "v4only.test", "resolve", "nosuch.test",
                 "byname", "kiln-host.test", "get", "kiln-host.test", "8000", "/probe.txt",
                 "udp", "kiln-host.test", "7777", "udp-probe", "socket6", "resolve", "kiln-host.test", "6",
-                "get", HOST6, "8000", "/probe.txt"]
-        # One command must fail: the unknown name.
+                "get", HOST6, "8000", "/probe.txt",
+                "resquery", "kiln-host.test", "a", "resquery", "kiln-host.test", "mx", "resquery", "nosuch.test", "a"]
+        # Two commands must fail: the unknown name, by getaddrinfo and by res_query.
         img = Image(cmds, "netprobe:", opts=["net.dhcp_wait=60"], expect_exit=True)
         status = img.wait(120)
         out = img.output()
@@ -593,19 +595,24 @@ def test_dns(image):
             r"(?m)^socket6: ok$",
             r"(?m)^resolve kiln-host\.test: fd77::1$",
             r"(?m)^get fd77::1: via fd77::1: HTTP/1\.0 200 OK, \d+ bytes$",
-            r"(?m)^netprobe: 9 commands, 1 failed$",
+            r"(?m)^resquery kiln-host\.test: A 10\.77\.0\.1$",
+            r"(?m)^resquery kiln-host\.test: MX 10 mail\.kiln-host\.test$",
+            r"(?m)^resquery nosuch\.test: error: h_errno 210$",  # HOST_NOT_FOUND: the server's NXDOMAIN
+            r"(?m)^netprobe: 12 commands, 2 failed$",
         ]
         for e in expect:
             if not re.search(e, out):
                 fail(f"netprobe output lacks /{e}/:\n{out}\n--- dnsmasq:\n{dns.log()}")
-        if status != 1:
-            fail(f"netprobe exited with status {status}, expected 1 (the unknown name)")
-        if "query[A] kiln-host.test" not in dns.log() or "query[AAAA] kiln-host.test" not in dns.log():
+        if status != 2:
+            fail(f"netprobe exited with status {status}, expected 2 (the unknown name, twice)")
+        if ("query[A] kiln-host.test" not in dns.log() or "query[AAAA] kiln-host.test" not in dns.log() or
+                "query[MX] kiln-host.test" not in dns.log()):
             fail(f"dnsmasq did not see the A and AAAA queries:\n{dns.log()}")
         m = re.search(r"(\d+) bytes$", re.search(r"(?m)^get kiln-host.*$", out).group(0))
         if int(m.group(1)) < 1100:
             fail(f"the page fetched by name is too short: {m.group(0)}")
-        print("ok: DHCP-provided DNS: A, AAAA, gethostbyname, NXDOMAIN fails; HTTP by name and over IPv6")
+        print("ok: DHCP-provided DNS: A, AAAA, gethostbyname, NXDOMAIN fails; HTTP by name and over IPv6; "
+              "res_query A and MX, NXDOMAIN as HOST_NOT_FOUND")
     finally:
         udp.close()
         web.kill()

@@ -23,6 +23,7 @@
 #include "sockfile.h"
 
 extern "C" {
+#include "lwip/dns.h"
 #include "lwip/inet.h"
 #include "lwip/netdb.h"
 #include "lwip/sockets.h"
@@ -75,16 +76,6 @@ void note_limit(int e) {
     kiln_warn("socket: out of memory for the descriptor table: new connections wait in the listen backlog");
 }
 
-// lwIP writes IPv6 hex digits in upper case; RFC 5952 and every libc
-// write lower case.
-const char* ntop(int af, const void* src, char* dst, socklen_t size) {
-  const char* r = lwip_inet_ntop(af, src, dst, size);
-  if (r && af == AF_INET6)
-    for (char* c = dst; *c; ++c)
-      if (*c >= 'A' && *c <= 'F') *c = static_cast<char>(*c - 'A' + 'a');
-  return r;
-}
-
 }  // namespace
 
 // lwIP's inet.h maps these names to its functions by macro; Kiln defines them.
@@ -93,9 +84,11 @@ const char* ntop(int af, const void* src, char* dst, socklen_t size) {
 #undef inet_ntoa
 #undef inet_ntoa_r
 #undef inet_ntop
-#undef inet_pton  // pton.cpp: stricter than lwIP's
+#undef inet_pton  // these: pton.cpp, stricter than lwIP's
 
 extern "C" {
+
+const char* inet_ntop(int af, const void* src, char* dst, socklen_t size);
 
 int socket(int domain, int type, int protocol) {
   // lwIP ignores the domain (an AF_INET6 socket without IPv6 would
@@ -215,24 +208,30 @@ int getnameinfo(const struct sockaddr* sa, socklen_t salen, char* host, socklen_
   } else {
     return EAI_FAMILY;
   }
-  if (host && hostlen && !ntop(sa->sa_family, addr, host, hostlen)) return EAI_FAIL;
+  if (host && hostlen && !inet_ntop(sa->sa_family, addr, host, hostlen)) return EAI_FAIL;
   if (serv && servlen && snprintf(serv, servlen, "%u", lwip_ntohs(port)) >= static_cast<int>(servlen))
     return EAI_FAIL;
   return 0;
 }
 
-const char* inet_ntop(int af, const void* src, char* dst, socklen_t size) { return ntop(af, src, dst, size); }
-in_addr_t inet_addr(const char* cp) { return ipaddr_addr(cp); }
-int inet_aton(const char* cp, struct in_addr* addr) {
-  ip4_addr_t a;
-  if (!ip4addr_aton(cp, &a)) return 0;
-  if (addr) addr->s_addr = ip4_addr_get_u32(&a);
-  return 1;
-}
-char* inet_ntoa(struct in_addr in) {
-  ip4_addr_t a;
-  ip4_addr_set_u32(&a, in.s_addr);
-  return ip4addr_ntoa(&a);
+// inet_addr, inet_aton, inet_ntoa, inet_ntop: pton.cpp (lwIP's inet_addr
+// wraps a part over 2^32 and has no IPv4-mapped IPv6 form).
+
+// The stack's IPv4 DNS servers now (net.dns= or a DHCP lease), for
+// resolv.cpp's res_init and res_send.
+int kiln_socket_dns_servers(struct sockaddr_in* out, int max) {
+  int n = 0;
+  for (u8_t i = 0; i < DNS_MAX_SERVERS && n < max; ++i) {
+    const ip_addr_t* a = dns_getserver(i);
+    if (!a || ip_addr_isany(a) || !IP_IS_V4(a)) continue;
+    sockaddr_in& s = out[n++];
+    memset(&s, 0, sizeof s);
+    s.sin_len = sizeof s;
+    s.sin_family = AF_INET;
+    s.sin_port = lwip_htons(53);
+    s.sin_addr.s_addr = ip4_addr_get_u32(ip_2_ip4(a));
+  }
+  return n;
 }
 
 #if !LWIP_IPV6

@@ -26,9 +26,18 @@
  *   fixes       setenv's name check, iconv_open's EINVAL, open_memstream
  *               after a seek back, strtof on a long midpoint
  *   sysvipc     message queues, semaphore sets, shared memory (lib/sysvipc)
- *   sysvipc_eintr  a blocked msgrcv/semop fails with EINTR (lib/signal) */
+ *   sysvipc_eintr  a blocked msgrcv/semop fails with EINTR (lib/signal)
+ *   inet        inet_aton/inet_addr's numbers-and-dots forms and their
+ *               limits, inet_ntop (RFC 5952, IPv4-mapped dotted, ENOSPC)
+ *   resolv      dn_expand/dn_comp/dn_skipname on good and hostile names,
+ *               res_mkquery's message, res_query without a DNS server
+ *   crypt       crypt/crypt_r: DES, $1$, $5$, $6$ (rounds=), $2a/b/x/y$,
+ *               and the failure texts (lib/crypt) */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
+#include <arpa/nameser.h>
+#include <crypt.h>
+#include <resolv.h>
 #include <dlfcn.h>
 #include <pthread.h>
 #include <search.h>
@@ -874,6 +883,125 @@ static void test_sysvipc_eintr(void) {
   done("sysvipc_eintr");
 }
 
+static void aton(const char* s, int want, unsigned a) {
+  struct in_addr in = {0};
+  int r = inet_aton(s, &in);
+  unsigned got = ntohl(in.s_addr);
+  CHECK(r == want && (!want || got == a), "inet_aton '%s' = %d %08x", s, r, got);
+  in_addr_t x = inet_addr(s);
+  CHECK(ntohl(x) == (want ? a : 0xffffffffu), "inet_addr '%s' = %08x", s, (unsigned)ntohl(x));
+}
+
+static void ntop6(const char* hex, const char* want) {
+  unsigned char a[16];
+  for (int i = 0; i < 16; i++) sscanf(hex + 2 * i, "%2hhx", &a[i]);
+  char buf[64];
+  const char* r = inet_ntop(AF_INET6, a, buf, sizeof buf);
+  CHECK(r == buf && strcmp(buf, want) == 0, "inet_ntop6 %s = %s, want %s", hex, r ? buf : "NULL", want);
+}
+
+static void test_inet(void) {
+  aton("1.2.3.4", 1, 0x01020304);
+  aton("1.2.03.4", 1, 0x01020304);
+  aton("1.2.0x33.4", 1, 0x01023304);
+  aton("1.2.0xabcd", 1, 0x0102abcd);
+  aton("1.0xabcdef", 1, 0x01abcdef);
+  aton("00377.0x0ff.65534", 1, 0xfffffffe);
+  aton("4294967295", 1, 0xffffffff);
+  aton("0x7f.1", 1, 0x7f000001);
+  aton("1.2.3.4 ", 1, 0x01020304);
+  const char* bad[] = {"", ".1.2.3", "1..2.3", "1.2.3.", "1.2.3.4.5", "1.2.3.a", "1.256.2.3", "1.2.4294967296.3",
+                       "4294967296", "1.2.-4294967295.3", "1.2. 3.4", "1.2.65536", "1.16777216", "08", "0x", "1.2.3.4x"};
+  for (unsigned i = 0; i < sizeof bad / sizeof *bad; i++) aton(bad[i], 0, 0);
+  struct in_addr in = {htonl(0x0a00801f)};
+  CHECK(strcmp(inet_ntoa(in), "10.0.128.31") == 0, "inet_ntoa = %s", inet_ntoa(in));
+  ntop6("00000000000000000000ffffc0a80001", "::ffff:192.168.0.1");
+  ntop6("00000000000000000000000000000000", "::");
+  ntop6("00000000000000000000000000000001", "::1");
+  ntop6("20010db8000000000001000000000001", "2001:db8::1:0:0:1");
+  ntop6("20010db8000100000001000100010001", "2001:db8:1:0:1:1:1:1");
+  ntop6("000a000b000c000d000e000f00000000", "a:b:c:d:e:f::");
+  ntop6("fe80000000000000000000000001abcd", "fe80::1:abcd");
+  ntop6("00010002000300040005000600070008", "1:2:3:4:5:6:7:8");
+  ntop6("000000000000000000000000c0a80101", "::c0a8:101");
+  char small[4];
+  errno = 0;
+  CHECK(inet_ntop(AF_INET, "\1\2\3\4", small, sizeof small) == NULL && errno == ENOSPC, "ntop ENOSPC");
+  char fit[8];
+  CHECK(inet_ntop(AF_INET, "\1\2\3\4", fit, sizeof fit) == fit && strcmp(fit, "1.2.3.4") == 0, "ntop fits in 8");
+  errno = 0;
+  CHECK(inet_ntop(12345, "\1\2\3\4", fit, sizeof fit) == NULL && errno == EAFNOSUPPORT, "ntop family");
+  done("inet");
+}
+
+static void test_resolv(void) {
+  unsigned char m[] = {3, 'w', 'w', 'w', 7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 3, 'c', 'o', 'm', 0,
+                       4, 'm', 'a', 'i', 'l', 0xc0, 4};
+  char name[NS_MAXDNAME];
+  int r = dn_expand(m, m + sizeof m, m + 17, name, sizeof name);
+  CHECK(r == 7 && strcmp(name, "mail.example.com") == 0, "dn_expand = %d %s", r, name);
+  CHECK(dn_skipname(m + 17, m + sizeof m) == 7, "dn_skipname");
+  unsigned char loop[] = {1, 'a', 0xc0, 0};
+  CHECK(dn_expand(loop, loop + sizeof loop, loop, name, sizeof name) == -1, "a loop is refused");
+  unsigned char out[] = {1, 'a', 0xc0, 0x40};
+  CHECK(dn_expand(out, out + sizeof out, out, name, sizeof name) == -1, "a pointer out of the message is refused");
+  unsigned char empty[] = {0};
+  r = dn_expand(empty, empty + 1, empty, name, 1);
+  CHECK(r == 1 && name[0] == 0, "the root = %d '%s'", r, name);
+  unsigned char msg[512];
+  unsigned char* ptrs[4] = {msg, NULL};
+  int a = dn_comp("a.example.com", msg, sizeof msg, ptrs, ptrs + 4);
+  int b = dn_comp("b.example.com", msg + a, (int)sizeof msg - a, ptrs, ptrs + 4);
+  CHECK(a == 15 && b == 4 && msg[a + 2] == 0xc0 && msg[a + 3] == 2, "dn_comp %d %d", a, b);
+  unsigned char q[NS_PACKETSZ];
+  int n = res_mkquery(QUERY, "kiln-host.test", C_IN, T_A, NULL, 0, NULL, q, sizeof q);
+  HEADER* h = (HEADER*)q;
+  CHECK(n == NS_HFIXEDSZ + 16 + NS_QFIXEDSZ && h->rd == 1 && h->qr == 0 && ntohs(h->qdcount) == 1 &&
+            ns_get16(q + n - 4) == T_A && ns_get16(q + n - 2) == C_IN,
+        "res_mkquery = %d", n);
+  r = dn_expand(q, q + n, q + NS_HFIXEDSZ, name, sizeof name);
+  CHECK(r == 16 && strcmp(name, "kiln-host.test") == 0, "the question = %d %s", r, name);
+  CHECK(res_init() == 0 && (_res.options & RES_INIT), "res_init");
+  if (_res.nscount == 0) {  /* this image has no DNS server: a clean failure */
+    unsigned char ans[NS_PACKETSZ];
+    h_errno = 0;
+    CHECK(res_query("kiln-host.test", C_IN, T_A, ans, sizeof ans) == -1 && h_errno == TRY_AGAIN,
+          "res_query without a server: h_errno %d", h_errno);
+  }
+  done("resolv");
+}
+
+static void test_crypt(void) {
+  static const char* const v[][3] = {
+      {"ab", "password", "abJnggxhB/yWI"},
+      {"$1$salt$", "", "$1$salt$UsdFqFVB.FsuinRDK5eE.."},
+      {"$5$saltstring", "Hello world!", "$5$saltstring$5B8vYYiY.CVt1RlTTf8KbXBH3hsxY/GNooZaBBGWEc5"},
+      {"$5$rounds=10$roundstoolow", "the minimum number is still observed",
+       "$5$rounds=1000$roundstoolow$yfvwcWrQ8l/K0DAWyuPMDNHpIVlTQebY9l/gL972bIC"},
+      {"$6$saltstring", "Hello world!",
+       "$6$saltstring$svn8UoSVapNtMuq1ukKS4tPQd8iKwSMHWjl/O817G3uBnIFNjnQJuesI68u4OTLiBFdcbYEdFCoEOfaS35inz1"},
+      {"$2a$04$abcdefghijklmnopqrstuv", "\xff\xff\xff\xa3\x33\x01\x40",
+       "$2a$04$abcdefghijklmnopqrstuuEgxSMhZgdHqm5w1Iw6ZfXSn4If4J406"},
+      {"$2y$04$abcdefghijklmnopqrstuv", "\xff\xff\xff\xa3\x33\x01\x40",
+       "$2y$04$abcdefghijklmnopqrstuubUAnPDiHn0JtKfNM4q6HN1ZsdaC1D8i"},
+      {"$2x$04$abcdefghijklmnopqrstuv", "Aa@\xaa 0123456789", "$2x$04$abcdefghijklmnopqrstuuxYRr8W0rYwastFTc35iurVdXD9PtVhq"},
+      {"$2a$00$0123456789012345678901", "", "*"},
+      {"$2a$08$01234567890123456789", "", "*"},
+      {"*", "x", "*0"},
+      {"*0", "x", "*1"},
+  };
+  for (unsigned i = 0; i < sizeof v / sizeof *v; i++) {
+    const char* h = crypt(v[i][1], v[i][0]);
+    CHECK(h && strcmp(h, v[i][2]) == 0, "crypt(#%u, %s) = %s", i, v[i][0], h ? h : "NULL");
+  }
+  struct crypt_data d;
+  memset(&d, 0, sizeof d);
+  const char* h = crypt_r("secret", "$6$rounds=5000$x$", &d);
+  CHECK(h && strncmp(h, "$6$rounds=5000$x$", 17) == 0 && strcmp(crypt_r("secret", h, &d), h) == 0,
+        "crypt_r verifies its own hash");
+  done("crypt");
+}
+
 int main(void) {
   test_locale();
   test_longdouble();
@@ -898,6 +1026,9 @@ int main(void) {
   test_fixes();
   test_sysvipc();
   test_sysvipc_eintr();
+  test_inet();
+  test_resolv();
+  test_crypt();
   printf("libc: all passed (%d failures)\n", failures);
   return failures ? 1 : 0;
 }

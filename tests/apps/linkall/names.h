@@ -94,6 +94,9 @@
 #include <sys/msg.h>
 #include <sys/sem.h>
 #include <sys/shm.h>
+#include <arpa/nameser.h>
+#include <crypt.h>
+#include <resolv.h>
 
 #define LINKALL_NAMES \
   N(argz_add) \
@@ -113,6 +116,10 @@
   N(inet_ntoa) \
   N(inet_ntop) \
   N(inet_pton) \
+  N(ns_get16) \
+  N(ns_get32) \
+  N(ns_put16) \
+  N(ns_put32) \
   N(cabs) \
   N(cabsf) \
   N(cabsl) \
@@ -167,6 +174,8 @@
   N(ctanf) \
   N(ctanh) \
   N(ctanhf) \
+  N(crypt) \
+  N(crypt_r) \
   N(isalnum) \
   N(isalnum_l) \
   N(isalpha) \
@@ -517,6 +526,15 @@
   N(regerror) \
   N(regexec) \
   N(regfree) \
+  N(dn_comp) \
+  N(dn_expand) \
+  N(dn_skipname) \
+  N(res_init) \
+  N(res_mkquery) \
+  N(res_query) \
+  N(res_querydomain) \
+  N(res_search) \
+  N(res_send) \
   N(sched_getcpu) \
   N(sched_yield) \
   N(hcreate) \
@@ -933,7 +951,6 @@
   N(chroot) \
   N(close) \
   N(confstr) \
-  N(crypt) \
   N(daemon) \
   N(dup) \
   N(dup2) \

@@ -10,10 +10,15 @@
  *   udp HOST PORT TEXT       one datagram, waits 5 s for the answer;
  *                            "udp HOST: reply 'TEXT'"
  *   socket6                  whether socket(AF_INET6) works
+ *   resquery NAME a|aaaa|mx  res_query (<resolv.h>, lib/socket's own DNS
+ *                            client); "resquery NAME: TYPE DATA" per
+ *                            answer record, or "error: h_errno N"
  *   rand                     two values of lwIP's LWIP_RAND() (TCP ISNs,
  *                            ports, DNS ids); "rand: XXXXXXXX XXXXXXXX"
  */
 #include <arpa/inet.h>
+#include <arpa/nameser.h>
+#include <resolv.h>
 #include <errno.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -160,6 +165,44 @@ static int cmd_udp(const char* host, const char* port, const char* text) {
   return 0;
 }
 
+/* res_query, then the answer section walked with dn_skipname/dn_expand. */
+static int cmd_resquery(const char* name, const char* type) {
+  int t = !strcmp(type, "a") ? T_A : !strcmp(type, "aaaa") ? T_AAAA : T_MX;
+  unsigned char ans[NS_PACKETSZ];
+  h_errno = 0;
+  int n = res_query(name, C_IN, t, ans, sizeof ans);
+  if (n < 0) {
+    printf("resquery %s: error: h_errno %d\n", name, h_errno);
+    return 1;
+  }
+  const unsigned char *p = ans + NS_HFIXEDSZ, *end = ans + n;
+  int qd = (int)ns_get16(ans + 4), an = (int)ns_get16(ans + 6), shown = 0;
+  for (int i = 0; i < qd; i++) {
+    int k = dn_skipname(p, end);
+    if (k < 0 || p + k + NS_QFIXEDSZ > end) goto bad;
+    p += k + NS_QFIXEDSZ;
+  }
+  for (int i = 0; i < an; i++) {
+    char owner[NS_MAXDNAME], text[NS_MAXDNAME];
+    int k = dn_expand(ans, end, p, owner, sizeof owner);
+    if (k < 0 || p + k + NS_RRFIXEDSZ > end) goto bad;
+    p += k;
+    unsigned rt = ns_get16(p), len = ns_get16(p + 8);
+    p += NS_RRFIXEDSZ;
+    if (p + len > end) goto bad;
+    if (rt == T_A && len == 4) printf("resquery %s: A %s\n", name, inet_ntop(AF_INET, p, text, sizeof text)), shown++;
+    else if (rt == T_AAAA && len == 16)
+      printf("resquery %s: AAAA %s\n", name, inet_ntop(AF_INET6, p, text, sizeof text)), shown++;
+    else if (rt == T_MX && len > 2 && dn_expand(ans, end, p + 2, text, sizeof text) > 0)
+      printf("resquery %s: MX %u %s\n", name, ns_get16(p), text), shown++;
+    p += len;
+  }
+  if (shown) return 0;
+bad:
+  printf("resquery %s: error: an answer of %d bytes without a %s record\n", name, n, type);
+  return 1;
+}
+
 uint32_t kiln_lwip_rand(void); /* lwIP's LWIP_RAND (lib/lwip/include/arch/cc.h) */
 static int cmd_rand(void) {
   uint32_t a = kiln_lwip_rand(), b = kiln_lwip_rand();
@@ -183,7 +226,7 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc;) {
     const char* c = argv[i];
     int need = !strcmp(c, "resolve") ? 1 : !strcmp(c, "byname") ? 1 : !strcmp(c, "get") ? 3
-             : !strcmp(c, "udp") ? 3 : !strcmp(c, "socket6") ? 0 : !strcmp(c, "rand") ? 0 : -1;
+             : !strcmp(c, "udp") ? 3 : !strcmp(c, "resquery") ? 2 : !strcmp(c, "socket6") ? 0 : !strcmp(c, "rand") ? 0 : -1;
     if (need < 0 || i + need >= argc) {
       printf("netprobe: bad command at '%s' (see tests/apps/netprobe/main.c)\n", c);
       return 64;
@@ -201,6 +244,8 @@ int main(int argc, char** argv) {
       failed += cmd_get(argv[i + 1], argv[i + 2], argv[i + 3]);
     } else if (!strcmp(c, "udp")) {
       failed += cmd_udp(argv[i + 1], argv[i + 2], argv[i + 3]);
+    } else if (!strcmp(c, "resquery")) {
+      failed += cmd_resquery(argv[i + 1], argv[i + 2]);
     } else if (!strcmp(c, "rand")) {
       failed += cmd_rand();
     } else {
