@@ -292,6 +292,26 @@ sed -i -e '/^__get_locale_r (struct _reent \*r)$/,/^}$/{/^#ifdef __HAVE_LOCALE_I
        -e '/^__get_current_locale (void)$/,/^}$/{/^#ifdef __HAVE_LOCALE_INFO__$/d;/^#else$/,/^#endif$/d}' "$sl"
 [ "$(sed -n '/^__get_locale_r (struct _reent \*r)$/,/^}$/p;/^__get_current_locale (void)$/,/^}$/p' "$sl" | grep -c '_locale;$\|_locale ?: __get_global_locale ();$\|#')" = 2 ] \
   || { echo "kiln: newlib: the per-thread locale fix did not apply" >&2; exit 1; }
+# fnmatch's bracket expressions as POSIX 2018 has them (those of
+# regular expressions): a backslash in one is itself ("[[?*\]" matches
+# "\"), and character classes ([:alpha:] and the rest) are recognised;
+# newlib took the backslash as an escape and had no classes.
+fm=$work/src/newlib/libc/posix/fnmatch.c
+sed -i -e 's/^#include <fnmatch.h>$/&\n#include <wchar.h>\n#include <wctype.h>/' \
+       -e '/^\t\tif (c == .\\\\. && !(flags & FNM_NOESCAPE))$/{N;/\n\t\t\tc = \*pattern++;$/d}' \
+       -e '/^\t\t\tif (c2 == .\\\\. && !(flags & FNM_NOESCAPE))$/{N;/\n\t\t\t\tc2 = \*pattern++;$/d}' \
+       -e 's/^\t\tif (c == .\/. && (flags & FNM_PATHNAME))$/\t\tif (c == '"'"'['"'"' \&\& *pattern == '"'"':'"'"') {\t\/* Kiln: [:class:] *\/\n\t\t\tconst char *ce = strstr(pattern + 1, ":]");\n\t\t\tchar nm[16];\n\t\t\tif (ce \&\& (size_t)(ce - pattern - 1) < sizeof nm) {\n\t\t\t\twctype_t wt;\n\t\t\t\tmemcpy(nm, pattern + 1, ce - pattern - 1);\n\t\t\t\tnm[ce - pattern - 1] = EOS;\n\t\t\t\twt = wctype(nm);\n\t\t\t\tif (wt \&\& iswctype(btowc((unsigned char)test), wt))\n\t\t\t\t\tok = 1;\n\t\t\t\tpattern = ce + 2;\n\t\t\t\tcontinue;\n\t\t\t}\n\t\t}\n&/' "$fm"
+[ "$(sed -n '/^rangematch/,/^}$/p' "$fm" | grep -c 'FNM_NOESCAPE\|Kiln: \[:class:\]')" = 1 ] \
+  || { echo "kiln: newlib: the fnmatch bracket fix did not apply" >&2; exit 1; }
+# printf's %e/%f/%g with long double support on converted every value
+# with _ldtoa_r, whose digits stop at about 40 significant ones (%.1022f
+# of 0x1p-1021 was not its exact expansion). A value a double holds
+# exactly (every double, and most long doubles printed) goes through
+# _dtoa_r, which is exact at any precision; the others still _ldtoa_r.
+sed -i -e 's/^extern int _ldcheck (_LONG_DOUBLE \*);$/&\nextern char *_dtoa_r (struct _reent *, double, int, int, int *, int *, char **);/' \
+       -e 's/^\tdigits = _DTOA_R (data, value, mode, ndigits, decpt, &dsgn, &rve);$/# ifndef _NO_LONGDBL\n\tif ((double) value == value)\t\/* Kiln: exact digits *\/\n\t\tdigits = _dtoa_r (data, (double) value, mode, ndigits, decpt, \&dsgn, \&rve);\n\telse\n# endif\n&/' "$vf"
+[ "$(grep -c '_dtoa_r (data, (double) value\|^extern char \*_dtoa_r (struct _reent \*, double, int, int,' "$vf")" = 2 ] \
+  || { echo "kiln: newlib: the printf exact-digits fix did not apply" >&2; exit 1; }
 "$here/cross-wrappers.sh" "$work/bin" "$triple"
 export PATH=$work/bin:$PATH
 cd "$work/obj"

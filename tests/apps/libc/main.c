@@ -874,6 +874,99 @@ static void test_sysvipc_eintr(void) {
   done("sysvipc_eintr");
 }
 
+/* libc-test's edge cases (docs/libc.md, "why it stays"): strto* bases and
+ * "0x", regcomp of an escaped invalid byte, fnmatch's brackets, %La of the
+ * x87 encodings, %.Nf exact, uselocale per thread. */
+static void* uselocale_thread(void* arg) {
+  /* A new thread starts in the global locale, whatever main's is. */
+  *(locale_t*)arg = uselocale((locale_t)0);
+  return NULL;
+}
+
+static void test_edge(void) {
+  char* end = NULL;
+  const char* s = "123";
+  errno = 0;
+  CHECK(strtol(s, &end, 37) == 0 && end == s && errno == EINVAL, "strtol base 37: end %d errno %d",
+        end ? (int)(end - s) : -1, errno);
+  errno = 0;
+  end = NULL;
+  CHECK(strtoull(s, &end, 1) == 0 && end == s && errno == EINVAL, "strtoull base 1");
+  s = "0xz";
+  CHECK(strtol(s, &end, 16) == 0 && end == s + 1, "strtol 0xz base 16: end %d", (int)(end - s));
+  CHECK(strtoul(s, &end, 0) == 0 && end == s + 1, "strtoul 0xz base 0: end %d", (int)(end - s));
+  CHECK(strtol("0x1f", &end, 0) == 31 && *end == 0, "strtol 0x1f");
+  const wchar_t* ws = L"0xz";
+  wchar_t* wend = NULL;
+  CHECK(wcstol(ws, &wend, 16) == 0 && wend == ws + 1, "wcstol 0xz");
+  errno = 0;
+  wend = NULL;
+  CHECK(wcstol(L"12", &wend, 37) == 0 && wend && *wend == L'1' && errno == EINVAL, "wcstol base 37");
+
+  regex_t re;
+  CHECK(setlocale(LC_CTYPE, "C.UTF-8") != NULL, "C.UTF-8");
+  CHECK(regcomp(&re, "\\\xfc", 0) == REG_BADPAT, "regcomp escaped 0xfc in UTF-8");
+  int r = regcomp(&re, "\\\xc3\xbc", 0); /* an escaped valid character is that character */
+  CHECK(r == 0 && regexec(&re, "x\xc3\xbc", 0, NULL, 0) == 0, "regcomp escaped U+00FC: %d", r);
+  if (r == 0) regfree(&re);
+  setlocale(LC_CTYPE, "C");
+
+  CHECK(fnmatch("[[?*\\]", "\\", 0) == 0 && fnmatch("[]?*\\]", "]", 0) == 0, "fnmatch backslash in brackets");
+  CHECK(fnmatch("*[[:alpha:]]/*[[:alnum:]]", "a/b", FNM_PATHNAME) == 0 &&
+            fnmatch("[[:digit:]]", "a", 0) == FNM_NOMATCH && fnmatch("[![:space:]x]", "y", 0) == 0,
+        "fnmatch character classes");
+
+  char b[1100];
+  union {
+    long double f;
+    struct {
+      unsigned long long m;
+      unsigned short se;
+    } i;
+  } u;
+  u.f = 0;
+  u.i.m = 1ULL << 63; /* pseudo-denormal */
+  snprintf(b, sizeof b, "%La", u.f);
+  CHECK(strcmp(b, "0x1p-16382") == 0, "%%La pseudo-denormal: %s", b);
+  u.i.m++;
+  snprintf(b, sizeof b, "%La", u.f);
+  CHECK(strcmp(b, "0x1.0000000000000002p-16382") == 0, "%%La: %s", b);
+  u.f = 1;
+  u.i.m = 0; /* unnormal */
+  snprintf(b, sizeof b, "%La", u.f);
+  CHECK(strcmp(b, "nan") == 0, "%%La unnormal: %s", b);
+  snprintf(b, sizeof b, "%Lf", u.f);
+  CHECK(strcmp(b, "nan") == 0, "%%Lf unnormal: %s", b);
+  snprintf(b, sizeof b, "%La %a %.0a %.1a %La", 0.1L, 1.0, 1.5, 0x1.28p0, 3.0L);
+  CHECK(strcmp(b, "0x1.999999999999999ap-4 0x1p+0 0x2p+0 0x1.2p+0 0x1.8p+1") == 0, "%%a: %s", b);
+  r = snprintf(b, sizeof b, "%.1022f", 0x1p-1021);
+  /* 2^-1021 = 5^1021 / 10^1021: 1021 decimals ending in 5, the rest 0 */
+  int exact = r == 1024 && strncmp(b, "0.000", 5) == 0 && b[1022] == '5' && b[1023] == '0';
+  CHECK(exact, "%%.1022f of 0x1p-1021: %d chars, last '%c%c'", r, r > 1023 ? b[1022] : '?', r > 1023 ? b[1023] : '?');
+  snprintf(b, sizeof b, "%.30f", 0.1);
+  CHECK(strcmp(b, "0.100000000000000005551115123126") == 0, "%%.30f 0.1: %s", b);
+
+  locale_t c = newlocale(LC_ALL_MASK, "C", (locale_t)0);
+  locale_t u8 = newlocale(LC_ALL_MASK, "C.UTF-8", (locale_t)0);
+  CHECK(c && u8, "newlocale");
+  locale_t old = uselocale(c);
+  CHECK(old == LC_GLOBAL_LOCALE, "first uselocale returns the global locale");
+  CHECK(uselocale((locale_t)0) == c && uselocale((locale_t)0) == c, "uselocale(0) is the thread's");
+  uselocale(u8);
+  CHECK(MB_CUR_MAX > 1, "MB_CUR_MAX follows the thread's locale (%d)", (int)MB_CUR_MAX);
+  pthread_t t;
+  locale_t other = NULL;
+  CHECK(pthread_create(&t, NULL, uselocale_thread, &other) == 0 && pthread_join(t, NULL) == 0 &&
+            other == LC_GLOBAL_LOCALE,
+        "another thread's locale is its own");
+  locale_t d = duplocale(u8);
+  CHECK(d != NULL && uselocale(d) == u8 && uselocale(LC_GLOBAL_LOCALE) == d && MB_CUR_MAX == 1, "duplocale");
+  freelocale(d);
+  freelocale(u8);
+  freelocale(c);
+  done("edge");
+}
+
 int main(void) {
   test_locale();
   test_longdouble();
@@ -896,6 +989,7 @@ int main(void) {
   test_semopen();
   test_rlimit();
   test_fixes();
+  test_edge();
   test_sysvipc();
   test_sysvipc_eintr();
   printf("libc: all passed (%d failures)\n", failures);
