@@ -308,10 +308,39 @@ sed -i -e 's/^#include <fnmatch.h>$/&\n#include <wchar.h>\n#include <wctype.h>/'
 # of 0x1p-1021 was not its exact expansion). A value a double holds
 # exactly (every double, and most long doubles printed) goes through
 # _dtoa_r, which is exact at any precision; the others still _ldtoa_r.
+# (_dtoa_r's small-integer path keeps trailing zeros %g must drop:
+# %.12g of 1000000000005 is 1e+12.)
 sed -i -e 's/^extern int _ldcheck (_LONG_DOUBLE \*);$/&\nextern char *_dtoa_r (struct _reent *, double, int, int, int *, int *, char **);/' \
-       -e 's/^\tdigits = _DTOA_R (data, value, mode, ndigits, decpt, &dsgn, &rve);$/# ifndef _NO_LONGDBL\n\tif ((double) value == value)\t\/* Kiln: exact digits *\/\n\t\tdigits = _dtoa_r (data, (double) value, mode, ndigits, decpt, \&dsgn, \&rve);\n\telse\n# endif\n&/' "$vf"
+       -e 's/^\tdigits = _DTOA_R (data, value, mode, ndigits, decpt, &dsgn, &rve);$/# ifndef _NO_LONGDBL\n\tif ((double) value == value) {\t\/* Kiln: exact digits *\/\n\t\tdigits = _dtoa_r (data, (double) value, mode, ndigits, decpt, \&dsgn, \&rve);\n\t\twhile ((ch == '"'"'g'"'"' || ch == '"'"'G'"'"') \&\& rve > digits + 1 \&\& rve[-1] == '"'"'0'"'"')\n\t\t\t--rve;\n\t} else\n# endif\n&/' "$vf"
 [ "$(grep -c '_dtoa_r (data, (double) value\|^extern char \*_dtoa_r (struct _reent \*, double, int, int,' "$vf")" = 2 ] \
   || { echo "kiln: newlib: the printf exact-digits fix did not apply" >&2; exit 1; }
+# strftime and strftime_l are Kiln's (lib/newlib/src/strftime.cpp: the
+# year conversions with POSIX's flags and widths); newlib's are renamed
+# and do each other conversion for them. wcsftime (the same source built
+# for wchar_t) keeps its name.
+st=$work/src/newlib/libc/time/strftime.c
+sed -i -e 's/^strftime (CHAR \*__restrict s,$/__kiln_newlib_strftime (CHAR *__restrict s,/' \
+       -e 's/^strftime_l (CHAR \*__restrict s, size_t maxsize, const CHAR \*__restrict format,$/__kiln_newlib_strftime_l (CHAR *__restrict s, size_t maxsize, const CHAR *__restrict format,/' \
+       -e 's/^#  define strftime_l\twcsftime_l\t\/\* Alternate function name \*\/$/&\n#  define __kiln_newlib_strftime wcsftime\n#  define __kiln_newlib_strftime_l wcsftime_l/' "$st"
+[ "$(grep -c '^__kiln_newlib_strftime\(_l\)\? (\|define __kiln_newlib_strftime' "$st")" = 4 ] \
+  || { echo "kiln: newlib: the strftime rename did not apply" >&2; exit 1; }
+# The C locale as POSIX 2018 has it: one byte a character, every byte
+# valid. newlib's gave the bytes 0x80-0xff the code points U+0080-U+00FF,
+# so iswalpha and the rest classified them as Latin-1 letters; like musl,
+# Kiln maps them to U+DF80-U+DFFF (surrogates: no character of any
+# class), and back. C.UTF-8 and the other locales are unchanged.
+mbc=$work/src/newlib/libc/stdlib/mbtowc_r.c
+wcc=$work/src/newlib/libc/stdlib/wctomb_r.c
+sed -i '/^__ascii_mbtowc (struct _reent \*r,$/,/^}$/s/^  \*pwc = (wchar_t)\*t;$/  *pwc = *t >= 0x80 ? (wchar_t)(0xdf00 + *t) : (wchar_t)*t;\t\/* Kiln *\//' "$mbc"
+sed -i '/^__ascii_wctomb (struct _reent \*r,$/,/^}$/{s/^  if ((size_t)wchar >= 0x100)$/  if (wchar >= 0xdf80 \&\& wchar <= 0xdfff)\t\/* Kiln: the bytes 0x80-0xff *\/\n    wchar -= 0xdf00;\n  else if ((size_t)wchar >= 0x80)/}' "$wcc"
+[ "$(grep -c '0xdf00' "$mbc" "$wcc" | awk -F: '{s+=$2} END {print s}')" = 2 ] \
+  || { echo "kiln: newlib: the C locale byte mapping did not apply" >&2; exit 1; }
+# fgetwc/fputwc's single-byte fast paths took every byte as its own code
+# point: ASCII only now, the rest through the locale's conversion.
+sed -i 's/^  if (MB_CUR_MAX == 1)$/  if (MB_CUR_MAX == 1 \&\& *fp->_p < 0x80)/' "$work/src/newlib/libc/stdio/fgetwc.c"
+sed -i 's/^  if (MB_CUR_MAX == 1 \&\& wc > 0 \&\& wc <= UCHAR_MAX)$/  if (MB_CUR_MAX == 1 \&\& wc > 0 \&\& wc < 0x80)/' "$work/src/newlib/libc/stdio/fputwc.c"
+grep -q '_p < 0x80)$' "$work/src/newlib/libc/stdio/fgetwc.c" && grep -q 'wc < 0x80)$' "$work/src/newlib/libc/stdio/fputwc.c" \
+  || { echo "kiln: newlib: the wide stdio fast-path fix did not apply" >&2; exit 1; }
 "$here/cross-wrappers.sh" "$work/bin" "$triple"
 export PATH=$work/bin:$PATH
 cd "$work/obj"

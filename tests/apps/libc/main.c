@@ -61,6 +61,7 @@
 #include <tgmath.h>
 #include <unistd.h>
 #include <wchar.h>
+#include <wctype.h>
 
 static int failures, part_failures;
 
@@ -943,6 +944,8 @@ static void test_edge(void) {
   /* 2^-1021 = 5^1021 / 10^1021: 1021 decimals ending in 5, the rest 0 */
   int exact = r == 1024 && strncmp(b, "0.000", 5) == 0 && b[1022] == '5' && b[1023] == '0';
   CHECK(exact, "%%.1022f of 0x1p-1021: %d chars, last '%c%c'", r, r > 1023 ? b[1022] : '?', r > 1023 ? b[1023] : '?');
+  snprintf(b, sizeof b, "%.12g|%g|%#g|%.3g|%g", 1000000000005.0, 100000.0, 1.0, 0.0001234, 1e-5);
+  CHECK(strcmp(b, "1e+12|100000|1.00000|0.000123|1e-05") == 0, "%%g: %s", b);
   snprintf(b, sizeof b, "%.30f", 0.1);
   CHECK(strcmp(b, "0.100000000000000005551115123126") == 0, "%%.30f 0.1: %s", b);
 
@@ -964,6 +967,57 @@ static void test_edge(void) {
   freelocale(d);
   freelocale(u8);
   freelocale(c);
+
+  /* strftime's years (POSIX 2008: %Y is %+4Y, flags and widths). */
+  struct tm t1 = {.tm_sec = 45, .tm_min = 23, .tm_hour = 13, .tm_mday = 3, .tm_mon = 0, .tm_year = 116, .tm_wday = 0, .tm_yday = 2};
+  struct tm t2 = {.tm_sec = 53, .tm_min = 17, .tm_hour = 5, .tm_mday = 5, .tm_mon = 0, .tm_year = 10009 - 1900, .tm_wday = 1, .tm_yday = 4};
+  struct tm t3 = {.tm_hour = 12, .tm_mday = 23, .tm_mon = 1, .tm_year = -1900, .tm_wday = 3, .tm_yday = 53};
+  struct tm t4 = {.tm_mday = 1, .tm_year = -123 - 1900, .tm_wday = 1};
+  struct tm t5 = {.tm_mday = 1, .tm_year = 0x7fffffff, .tm_wday = 3};
+  static const struct {
+    const char* fmt;
+    const struct tm* tm;
+    const char* want;
+  } sf[] = {
+      {"%c", &t1, "Sun Jan  3 13:23:45 2016"}, {"%c", &t2, "Mon Jan  5 05:17:53 +10009"},
+      {"%c", &t3, "Wed Feb 23 12:00:00 0000"}, {"%+3C", &t1, "+20"}, {"%01C", &t3, "0"},
+      {"%+11F", &t1, "+2016-01-03"}, {"%+10F", &t1, "2016-01-03"}, {"%F", &t2, "+10009-01-05"},
+      {"%06F", &t3, "0-02-23"}, {"%011F", &t4, "-0123-01-01"}, {"%+5G", &t1, "+2015"},
+      {"%Y", &t2, "+10009"}, {"%05Y", &t2, "10009"}, {"%+5Y", &t3, "+0000"}, {"%+4Y", &t4, "-123"},
+      {"%Y", &t5, "+2147485547"}, {"%011Y", &t5, "02147485547"}, {"%s", &t5, "67768036160140800"},
+      {"%r|%T|%j|%%", &t1, "01:23:45 PM|13:23:45|003|%"},
+  };
+  char tb[100];
+  setenv("TZ", "UTC0", 1);
+  tzset();
+  for (size_t i = 0; i < sizeof sf / sizeof sf[0]; i++) {
+    size_t n = strftime(tb, sizeof tb, sf[i].fmt, sf[i].tm);
+    CHECK(n == strlen(sf[i].want) && strcmp(tb, sf[i].want) == 0, "strftime '%s': '%s' want '%s'", sf[i].fmt,
+          n ? tb : "", sf[i].want);
+  }
+  CHECK(strftime(tb, 5, "%Y-%m", &t1) == 0, "strftime too small a buffer is 0");
+  unsetenv("TZ");
+  tzset();
+
+  /* The C locale (POSIX 2018): every byte a character, the high ones of no class. */
+  setlocale(LC_ALL, "C");
+  int cbad = 0;
+  for (int i = 1; i < 256; i++) {
+    mbstate_t st;
+    memset(&st, 0, sizeof st);
+    wchar_t wc = 0;
+    char ch = (char)i;
+    wint_t w = btowc(i);
+    if (mbrtowc(&wc, &ch, 1, &st) != 1 || w == WEOF || (wint_t)wc != w || wctob(w) != i) cbad++;
+    if (i >= 128 && (iswalpha(w) || iswcntrl(w) || iswprint(w) || iswpunct(w) || iswspace(w))) cbad++;
+  }
+  CHECK(cbad == 0 && wctob(0xe9) == EOF && btowc(0xe9) == 0xdfe9, "C locale bytes (%d wrong)", cbad);
+  CHECK(setlocale(LC_CTYPE, "C.UTF-8") != NULL, "C.UTF-8 again");
+  wchar_t w8 = 0;
+  mbstate_t st8;
+  memset(&st8, 0, sizeof st8);
+  CHECK(mbrtowc(&w8, "\xc3\xa9", 2, &st8) == 2 && w8 == 0xe9 && iswalpha(w8), "C.UTF-8 still decodes e-acute");
+  setlocale(LC_ALL, "C");
   done("edge");
 }
 
