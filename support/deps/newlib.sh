@@ -294,13 +294,15 @@ sed -i -e '/^__get_locale_r (struct _reent \*r)$/,/^}$/{/^#ifdef __HAVE_LOCALE_I
   || { echo "kiln: newlib: the per-thread locale fix did not apply" >&2; exit 1; }
 # fnmatch's bracket expressions as POSIX 2018 has them (those of
 # regular expressions): a backslash in one is itself ("[[?*\]" matches
-# "\"), and character classes ([:alpha:] and the rest) are recognised;
+# "\"), and character classes ([:alpha:] and the rest) are recognised
+# (a "[:" with no ":]" after it makes the bracket invalid: its '['
+# then matches itself);
 # newlib took the backslash as an escape and had no classes.
 fm=$work/src/newlib/libc/posix/fnmatch.c
 sed -i -e 's/^#include <fnmatch.h>$/&\n#include <wchar.h>\n#include <wctype.h>/' \
        -e '/^\t\tif (c == .\\\\. && !(flags & FNM_NOESCAPE))$/{N;/\n\t\t\tc = \*pattern++;$/d}' \
        -e '/^\t\t\tif (c2 == .\\\\. && !(flags & FNM_NOESCAPE))$/{N;/\n\t\t\t\tc2 = \*pattern++;$/d}' \
-       -e 's/^\t\tif (c == .\/. && (flags & FNM_PATHNAME))$/\t\tif (c == '"'"'['"'"' \&\& *pattern == '"'"':'"'"') {\t\/* Kiln: [:class:] *\/\n\t\t\tconst char *ce = strstr(pattern + 1, ":]");\n\t\t\tchar nm[16];\n\t\t\tif (ce \&\& (size_t)(ce - pattern - 1) < sizeof nm) {\n\t\t\t\twctype_t wt;\n\t\t\t\tmemcpy(nm, pattern + 1, ce - pattern - 1);\n\t\t\t\tnm[ce - pattern - 1] = EOS;\n\t\t\t\twt = wctype(nm);\n\t\t\t\tif (wt \&\& iswctype(btowc((unsigned char)test), wt))\n\t\t\t\t\tok = 1;\n\t\t\t\tpattern = ce + 2;\n\t\t\t\tcontinue;\n\t\t\t}\n\t\t}\n&/' "$fm"
+       -e 's/^\t\tif (c == .\/. && (flags & FNM_PATHNAME))$/\t\tif (c == '"'"'['"'"' \&\& *pattern == '"'"':'"'"') {\t\/* Kiln: [:class:] *\/\n\t\t\tconst char *ce = strstr(pattern + 1, ":]");\n\t\t\tchar nm[16];\n\t\t\tif (ce \&\& (size_t)(ce - pattern - 1) < sizeof nm) {\n\t\t\t\twctype_t wt;\n\t\t\t\tmemcpy(nm, pattern + 1, ce - pattern - 1);\n\t\t\t\tnm[ce - pattern - 1] = EOS;\n\t\t\t\twt = wctype(nm);\n\t\t\t\tif (wt \&\& iswctype(btowc((unsigned char)test), wt))\n\t\t\t\t\tok = 1;\n\t\t\t\tpattern = ce + 2;\n\t\t\t\tcontinue;\n\t\t\t}\n\t\t\tif (!ce)\n\t\t\t\treturn (RANGE_ERROR);\n\t\t}\n&/' "$fm"
 [ "$(sed -n '/^rangematch/,/^}$/p' "$fm" | grep -c 'FNM_NOESCAPE\|Kiln: \[:class:\]')" = 1 ] \
   || { echo "kiln: newlib: the fnmatch bracket fix did not apply" >&2; exit 1; }
 # printf's %e/%f/%g with long double support on converted every value

@@ -916,6 +916,10 @@ static void test_edge(void) {
   CHECK(fnmatch("*[[:alpha:]]/*[[:alnum:]]", "a/b", FNM_PATHNAME) == 0 &&
             fnmatch("[[:digit:]]", "a", 0) == FNM_NOMATCH && fnmatch("[![:space:]x]", "y", 0) == 0,
         "fnmatch character classes");
+  CHECK(fnmatch("*[![:digit:]]*/[![:d-d]", "a/b", FNM_PATHNAME) == FNM_NOMATCH &&
+            fnmatch("*[![:digit:]]*/[[:d-d]", "a/[", FNM_PATHNAME) == FNM_NOMATCH &&
+            fnmatch("*[![:digit:]]*/[![:d-d]", "a/[", FNM_PATHNAME) == FNM_NOMATCH && fnmatch("x[[:", "x[[:", 0) == 0,
+        "fnmatch: a [: with no :] makes the bracket literal");
 
   char b[1100];
   union {
@@ -974,7 +978,7 @@ static void test_edge(void) {
   struct tm t3 = {.tm_hour = 12, .tm_mday = 23, .tm_mon = 1, .tm_year = -1900, .tm_wday = 3, .tm_yday = 53};
   struct tm t4 = {.tm_mday = 1, .tm_year = -123 - 1900, .tm_wday = 1};
   struct tm t5 = {.tm_mday = 1, .tm_year = 0x7fffffff, .tm_wday = 3};
-  static const struct {
+  const struct {
     const char* fmt;
     const struct tm* tm;
     const char* want;
