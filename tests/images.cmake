@@ -282,7 +282,7 @@ kiln_image_test(ipc_nosock SET ipc-nosock APP ipc PLATFORMS linuxu
 # The libc (issue 14, docs/libc.md): newlib's configuration and POSIX parts,
 # the correctness fixes and the ENOSYS process calls (tests/apps/libc).
 set(_libc_parts locale longdouble iconv regex fnmatch glob libgen getopt inet_pton sockflags printf strtod
-    memstream tgmath mathl process dlfcn search tm random mutex semopen rlimit fixes sysvipc sysvipc_eintr
+    memstream tgmath mathl process dlfcn search tm random mutex semopen rlimit fixes edge sysvipc sysvipc_eintr
     inet resolv crypt)
 set(_libc_expect)
 foreach(_part ${_libc_parts})

@@ -167,6 +167,182 @@ sed -i -e 's/^    int ymd = 0;$/&\n    int kiln_century = -1, kiln_yy = -1;/' \
 [ "$(grep -c 'kiln_century' "$t/strptime.c")" = 4 ] || { echo "kiln: newlib: the strptime %C fix did not apply" >&2; exit 1; }
 [ "$(cat "$t/lcltime_r.c" "$t/gmtime_r.c" "$t/mktime.c" | grep -c 'tm_gmtoff = ')" = 3 ] && grep -q "case 'z'" "$t/strptime.c" \
   || { echo "kiln: newlib: the tm_gmtoff patch did not apply" >&2; exit 1; }
+# strto*/wcsto* integer conversions (C, POSIX): an invalid base is
+# EINVAL with *endptr = the string (newlib checked it in strtol and
+# wcstoull only, leaving *endptr unset), and "0x" not followed by a hex
+# digit is the number 0, *endptr at the 'x' (newlib skipped the "0x").
+sd=$work/src/newlib/libc/stdlib
+for f in strtol strtoul strtoll strtoull wcstol wcstoul wcstoll wcstoull; do
+  sed -i -E -e '/^\tif ?\(base < 0 +\|\| +base == 1 +\|\| +base > 36\) +\{$/,/^\t\}$/d' \
+      -e 's/^\tif \(\(base == 0 \|\| base == 16\) &&$/\tif (base < 0 || base == 1 || base > 36) {\n\t\trptr->_errno = EINVAL;\n\t\tif (endptr != 0)\n\t\t\t*endptr = (void *) nptr;\n\t\treturn 0;\n\t}\n&/' "$sd/$f.c"
+done
+for f in strtol strtoul strtoll strtoull strtoimax strtoumax wcstol wcstoul wcstoll wcstoull wcstoimax wcstoumax; do
+  sed -i -E "s/^(\t    c == (L?)'0' && \(\*s == L?'x' \|\| \*s == L?'X'\))\) \{$/\1 \&\&\n\t    ((s[1] >= \2'0' \&\& s[1] <= \2'9') || (s[1] >= \2'a' \&\& s[1] <= \2'f') || (s[1] >= \2'A' \&\& s[1] <= \2'F'))) {/" "$sd/$f.c"
+done
+[ "$(cat "$sd"/strto*.c "$sd"/wcsto*.c | grep -c '\*endptr = (void \*) nptr;$')" = 8 ] \
+  && [ "$(cat "$sd"/strto*.c "$sd"/wcsto*.c | grep -c "s\[1\] <= L\?'F'))) {$")" = 12 ] \
+  && ! grep -q 'return(0ULL);' "$sd/wcstoull.c" \
+  || { echo "kiln: newlib: the strto* base/0x fix did not apply" >&2; exit 1; }
+# regcomp: a backslash before a byte that starts no valid character of
+# the locale (in C.UTF-8, "\\\xfc") is REG_BADPAT, as musl and glibc
+# have it; newlib's byte-wise parser took the byte as an ordinary one.
+rc=$work/src/newlib/libc/posix/regcomp.c
+cat >"$work/regcomp-mb.c" <<'EOF'
+/* Kiln: does the escaped byte at p start a valid character? */
+#include <wchar.h>
+static int
+kiln_escaped_bad(const char *p, const char *end)
+{
+	mbstate_t st;
+	size_t n;
+	if ((unsigned char)*p < 0x80 || MB_CUR_MAX == 1)
+		return 0;
+	memset(&st, 0, sizeof st);
+	n = mbrtowc(NULL, p, (size_t)(end - p), &st);
+	return n == (size_t)-1 || n == (size_t)-2;
+}
+EOF
+awk -v f="$work/regcomp-mb.c" '{ print } /^#include "cname.h"$/ { while ((getline l < f) > 0) print l }' "$rc" >"$rc.kiln" && mv "$rc.kiln" "$rc"
+sed -i -e 's/^\t\tc = BACKSL | GETNEXT();$/\t\t(void)REQUIRE(!MORE() || !kiln_escaped_bad(p->next, p->end), REG_BADPAT);\n&/' \
+       -e '/^\tcase .\\\\.:$/{n;s/^\t\t(void)REQUIRE(MORE(), REG_EESCAPE);$/&\n\t\t(void)REQUIRE(!MORE() || !kiln_escaped_bad(p->next, p->end), REG_BADPAT);/}' "$rc"
+[ "$(grep -c 'kiln_escaped_bad' "$rc")" = 3 ] || { echo "kiln: newlib: the regcomp escaped-byte fix did not apply" >&2; exit 1; }
+# printf's %a of a long double went through double (frexp ((double) x)):
+# digits past double's 53 bits and every value outside double's range
+# were lost (0x1p-16382 printed as 0x0p+0), and an invalid x87 encoding
+# (an unnormal, pseudo-infinity or pseudo-NaN: exponent not 0, integer
+# bit clear) became a double NaN whose (int) indexed the digit table:
+# a crash. Kiln formats %a from the 80-bit encoding itself (exact, the
+# leading digit 1, rounding half to even), and prints the invalid
+# encodings as nan, as the x87 unit classifies them.
+vf=$work/src/newlib/libc/stdio/vfprintf.c
+cat >"$work/vfprintf-a.c" <<'EOF'
+# if !defined(_NO_LONGDBL) && __LDBL_MANT_DIG__ == 64
+	/* Kiln: %a from the x87 encoding (value is not negative here). */
+	if (ch == 'a' || ch == 'A') {
+		unsigned char kb[sizeof (_LONG_DOUBLE)];
+		unsigned long long km = 0, kr;
+		int ke, kn, ki, kd;
+		const char *kx = ch == 'a' ? "0123456789abcdef" : "0123456789ABCDEF";
+		memcpy (kb, &value, sizeof kb);
+		for (ki = 7; ki >= 0; ki--)
+			km = km << 8 | kb[ki];
+		ke = (kb[8] | kb[9] << 8) & 0x7fff;
+		bp = buf;
+		if (km == 0) {
+			*decpt = 1;
+			*bp++ = '0';
+			for (ki = 0; ki < ndigits; ki++)
+				*bp++ = '0';
+			*length = bp - buf;
+			return buf;
+		}
+		ke = (ke ? ke : 1) - 16383;
+		while (!(km >> 63)) {
+			km <<= 1;
+			ke--;
+		}
+		kr = km << 1;		/* the 63 bits after the leading 1 */
+		kd = 1;			/* the leading digit */
+		kn = 16;		/* hex digits in kr */
+		if (ndigits < 0) {
+			while (kn > 0 && !(kr & 0xf)) {
+				kr >>= 4;
+				kn--;
+			}
+			kr <<= 4 * (16 - kn);
+		} else if (ndigits < 16) {
+			unsigned long long kh = 1ULL << (63 - 4 * ndigits);
+			unsigned long long kl = ndigits ? kr & ((kh << 1) - 1) : kr;
+			unsigned long long kq = ndigits ? kr >> (64 - 4 * ndigits) : 0;
+			if (kl > kh || (kl == kh && ((ndigits ? kq : (unsigned long long) kd) & 1))) {
+				kq++;
+				if (ndigits == 0 || kq >> (4 * ndigits)) {
+					kd++;
+					kq = 0;
+				}
+			}
+			kn = ndigits;
+			kr = ndigits ? kq << (64 - 4 * ndigits) : 0;
+		}
+		*bp++ = kx[kd];
+		for (ki = 0; ki < kn && ki < 16; ki++) {
+			*bp++ = kx[kr >> 60];
+			kr <<= 4;
+		}
+		for (; ki < ndigits; ki++)
+			*bp++ = '0';
+		*decpt = ke + 1;
+		*length = bp - buf;
+		return buf;
+	}
+# endif
+EOF
+awk -v f="$work/vfprintf-a.c" '/^# ifdef _WANT_IO_C99_FORMATS$/ { getline nx; if (nx ~ /^\tif \(ch == .a. \|\| ch == .A.\) \{$/ && !done) { while ((getline l < f) > 0) print l; done = 1 } print; print nx; next } { print }' "$vf" >"$vf.kiln" && mv "$vf.kiln" "$vf"
+sed -i 's/^\t\t\texpt = _ldcheck (&_fpvalue);$/&\n#if __LDBL_MANT_DIG__ == 64\n\t\t\t{ \/* Kiln: exponent set, integer bit clear: invalid, nan *\/\n\t\t\t\tunsigned char kb[10];\n\t\t\t\tmemcpy (kb, \&_fpvalue, sizeof kb);\n\t\t\t\tif (((kb[8] | kb[9] << 8) \& 0x7fff) \&\& !(kb[7] \& 0x80))\n\t\t\t\t\texpt = 1;\n\t\t\t}\n#endif/' "$vf"
+[ "$(grep -c 'Kiln: %a from the x87\|Kiln: exponent set, integer bit clear' "$vf")" = 2 ] || { echo "kiln: newlib: the printf %La fix did not apply" >&2; exit 1; }
+# uselocale (POSIX): the thread's locale. newlib keeps it in the
+# thread's struct _reent (Kiln gives each thread its own) only when
+# __HAVE_LOCALE_INFO__ (Cygwin's full locale objects) is defined, and
+# otherwise ignored uselocale's argument: uselocale(0) did not return the
+# locale set. Kiln keeps the per-thread pointer without the rest of
+# __HAVE_LOCALE_INFO__: the functions that read the current locale
+# (mbrtowc, MB_CUR_MAX, strtod's decimal point, ...) read the thread's.
+sl=$work/src/newlib/libc/locale/setlocale.h
+sed -i -e '/^__get_locale_r (struct _reent \*r)$/,/^}$/{/^#ifdef __HAVE_LOCALE_INFO__$/d;/^#else$/,/^#endif$/d}' \
+       -e '/^__get_current_locale (void)$/,/^}$/{/^#ifdef __HAVE_LOCALE_INFO__$/d;/^#else$/,/^#endif$/d}' "$sl"
+[ "$(sed -n '/^__get_locale_r (struct _reent \*r)$/,/^}$/p;/^__get_current_locale (void)$/,/^}$/p' "$sl" | grep -c '_locale;$\|_locale ?: __get_global_locale ();$\|#')" = 2 ] \
+  || { echo "kiln: newlib: the per-thread locale fix did not apply" >&2; exit 1; }
+# fnmatch's bracket expressions as POSIX 2018 has them (those of
+# regular expressions): a backslash in one is itself ("[[?*\]" matches
+# "\"), and character classes ([:alpha:] and the rest) are recognised
+# (a "[:" with no ":]" after it makes the bracket invalid: its '['
+# then matches itself);
+# newlib took the backslash as an escape and had no classes.
+fm=$work/src/newlib/libc/posix/fnmatch.c
+sed -i -e 's/^#include <fnmatch.h>$/&\n#include <wchar.h>\n#include <wctype.h>/' \
+       -e '/^\t\tif (c == .\\\\. && !(flags & FNM_NOESCAPE))$/{N;/\n\t\t\tc = \*pattern++;$/d}' \
+       -e '/^\t\t\tif (c2 == .\\\\. && !(flags & FNM_NOESCAPE))$/{N;/\n\t\t\t\tc2 = \*pattern++;$/d}' \
+       -e 's/^\t\tif (c == .\/. && (flags & FNM_PATHNAME))$/\t\tif (c == '"'"'['"'"' \&\& *pattern == '"'"':'"'"') {\t\/* Kiln: [:class:] *\/\n\t\t\tconst char *ce = strstr(pattern + 1, ":]");\n\t\t\tchar nm[16];\n\t\t\tif (ce \&\& (size_t)(ce - pattern - 1) < sizeof nm) {\n\t\t\t\twctype_t wt;\n\t\t\t\tmemcpy(nm, pattern + 1, ce - pattern - 1);\n\t\t\t\tnm[ce - pattern - 1] = EOS;\n\t\t\t\twt = wctype(nm);\n\t\t\t\tif (wt \&\& iswctype(btowc((unsigned char)test), wt))\n\t\t\t\t\tok = 1;\n\t\t\t\tpattern = ce + 2;\n\t\t\t\tcontinue;\n\t\t\t}\n\t\t\tif (!ce)\n\t\t\t\treturn (RANGE_ERROR);\n\t\t}\n&/' "$fm"
+[ "$(sed -n '/^rangematch/,/^}$/p' "$fm" | grep -c 'FNM_NOESCAPE\|Kiln: \[:class:\]')" = 1 ] \
+  || { echo "kiln: newlib: the fnmatch bracket fix did not apply" >&2; exit 1; }
+# printf's %e/%f/%g with long double support on converted every value
+# with _ldtoa_r, whose digits stop at about 40 significant ones (%.1022f
+# of 0x1p-1021 was not its exact expansion). A value a double holds
+# exactly (every double, and most long doubles printed) goes through
+# _dtoa_r, which is exact at any precision; the others still _ldtoa_r.
+# (_dtoa_r's small-integer path keeps trailing zeros %g must drop:
+# %.12g of 1000000000005 is 1e+12.)
+sed -i -e 's/^extern int _ldcheck (_LONG_DOUBLE \*);$/&\nextern char *_dtoa_r (struct _reent *, double, int, int, int *, int *, char **);/' \
+       -e 's/^\tdigits = _DTOA_R (data, value, mode, ndigits, decpt, &dsgn, &rve);$/# ifndef _NO_LONGDBL\n\tif ((double) value == value) {\t\/* Kiln: exact digits *\/\n\t\tdigits = _dtoa_r (data, (double) value, mode, ndigits, decpt, \&dsgn, \&rve);\n\t\twhile ((ch == '"'"'g'"'"' || ch == '"'"'G'"'"') \&\& rve > digits + 1 \&\& rve[-1] == '"'"'0'"'"')\n\t\t\t--rve;\n\t} else\n# endif\n&/' "$vf"
+[ "$(grep -c '_dtoa_r (data, (double) value\|^extern char \*_dtoa_r (struct _reent \*, double, int, int,' "$vf")" = 2 ] \
+  || { echo "kiln: newlib: the printf exact-digits fix did not apply" >&2; exit 1; }
+# strftime and strftime_l are Kiln's (lib/newlib/src/strftime.cpp: the
+# year conversions with POSIX's flags and widths); newlib's are renamed
+# and do each other conversion for them. wcsftime (the same source built
+# for wchar_t) keeps its name.
+st=$work/src/newlib/libc/time/strftime.c
+sed -i -e 's/^strftime (CHAR \*__restrict s,$/__kiln_newlib_strftime (CHAR *__restrict s,/' \
+       -e 's/^strftime_l (CHAR \*__restrict s, size_t maxsize, const CHAR \*__restrict format,$/__kiln_newlib_strftime_l (CHAR *__restrict s, size_t maxsize, const CHAR *__restrict format,/' \
+       -e 's/^#  define strftime_l\twcsftime_l\t\/\* Alternate function name \*\/$/&\n#  define __kiln_newlib_strftime wcsftime\n#  define __kiln_newlib_strftime_l wcsftime_l/' "$st"
+[ "$(grep -c '^__kiln_newlib_strftime\(_l\)\? (\|define __kiln_newlib_strftime' "$st")" = 4 ] \
+  || { echo "kiln: newlib: the strftime rename did not apply" >&2; exit 1; }
+# The C locale as POSIX 2018 has it: one byte a character, every byte
+# valid. newlib's gave the bytes 0x80-0xff the code points U+0080-U+00FF,
+# so iswalpha and the rest classified them as Latin-1 letters; like musl,
+# Kiln maps them to U+DF80-U+DFFF (surrogates: no character of any
+# class), and back. C.UTF-8 and the other locales are unchanged.
+mbc=$work/src/newlib/libc/stdlib/mbtowc_r.c
+wcc=$work/src/newlib/libc/stdlib/wctomb_r.c
+sed -i '/^__ascii_mbtowc (struct _reent \*r,$/,/^}$/s/^  \*pwc = (wchar_t)\*t;$/  *pwc = *t >= 0x80 ? (wchar_t)(0xdf00 + *t) : (wchar_t)*t;\t\/* Kiln *\//' "$mbc"
+sed -i '/^__ascii_wctomb (struct _reent \*r,$/,/^}$/{s/^  if ((size_t)wchar >= 0x100)$/  if (wchar >= 0xdf80 \&\& wchar <= 0xdfff)\t\/* Kiln: the bytes 0x80-0xff *\/\n    wchar -= 0xdf00;\n  else if ((size_t)wchar >= 0x80)/}' "$wcc"
+[ "$(grep -c '0xdf00' "$mbc" "$wcc" | awk -F: '{s+=$2} END {print s}')" = 2 ] \
+  || { echo "kiln: newlib: the C locale byte mapping did not apply" >&2; exit 1; }
+# fgetwc/fputwc's single-byte fast paths took every byte as its own code
+# point: ASCII only now, the rest through the locale's conversion.
+sed -i 's/^  if (MB_CUR_MAX == 1)$/  if (MB_CUR_MAX == 1 \&\& *fp->_p < 0x80)/' "$work/src/newlib/libc/stdio/fgetwc.c"
+sed -i 's/^  if (MB_CUR_MAX == 1 \&\& wc > 0 \&\& wc <= UCHAR_MAX)$/  if (MB_CUR_MAX == 1 \&\& wc > 0 \&\& wc < 0x80)/' "$work/src/newlib/libc/stdio/fputwc.c"
+grep -q '_p < 0x80)$' "$work/src/newlib/libc/stdio/fgetwc.c" && grep -q 'wc < 0x80)$' "$work/src/newlib/libc/stdio/fputwc.c" \
+  || { echo "kiln: newlib: the wide stdio fast-path fix did not apply" >&2; exit 1; }
 "$here/cross-wrappers.sh" "$work/bin" "$triple"
 export PATH=$work/bin:$PATH
 cd "$work/obj"

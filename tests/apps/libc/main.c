@@ -70,6 +70,7 @@
 #include <tgmath.h>
 #include <unistd.h>
 #include <wchar.h>
+#include <wctype.h>
 
 static int failures, part_failures;
 
@@ -1000,6 +1001,155 @@ static void test_crypt(void) {
   CHECK(h && strncmp(h, "$6$rounds=5000$x$", 17) == 0 && strcmp(crypt_r("secret", h, &d), h) == 0,
         "crypt_r verifies its own hash");
   done("crypt");
+
+/* libc-test's edge cases (docs/libc.md, "why it stays"): strto* bases and
+ * "0x", regcomp of an escaped invalid byte, fnmatch's brackets, %La of the
+ * x87 encodings, %.Nf exact, uselocale per thread. */
+static void* uselocale_thread(void* arg) {
+  /* A new thread starts in the global locale, whatever main's is. */
+  *(locale_t*)arg = uselocale((locale_t)0);
+  return NULL;
+}
+
+static void test_edge(void) {
+  char* end = NULL;
+  const char* s = "123";
+  errno = 0;
+  CHECK(strtol(s, &end, 37) == 0 && end == s && errno == EINVAL, "strtol base 37: end %d errno %d",
+        end ? (int)(end - s) : -1, errno);
+  errno = 0;
+  end = NULL;
+  CHECK(strtoull(s, &end, 1) == 0 && end == s && errno == EINVAL, "strtoull base 1");
+  s = "0xz";
+  CHECK(strtol(s, &end, 16) == 0 && end == s + 1, "strtol 0xz base 16: end %d", (int)(end - s));
+  CHECK(strtoul(s, &end, 0) == 0 && end == s + 1, "strtoul 0xz base 0: end %d", (int)(end - s));
+  CHECK(strtol("0x1f", &end, 0) == 31 && *end == 0, "strtol 0x1f");
+  const wchar_t* ws = L"0xz";
+  wchar_t* wend = NULL;
+  CHECK(wcstol(ws, &wend, 16) == 0 && wend == ws + 1, "wcstol 0xz");
+  errno = 0;
+  wend = NULL;
+  CHECK(wcstol(L"12", &wend, 37) == 0 && wend && *wend == L'1' && errno == EINVAL, "wcstol base 37");
+
+  regex_t re;
+  CHECK(setlocale(LC_CTYPE, "C.UTF-8") != NULL, "C.UTF-8");
+  CHECK(regcomp(&re, "\\\xfc", 0) == REG_BADPAT, "regcomp escaped 0xfc in UTF-8");
+  int r = regcomp(&re, "\\\xc3\xbc", 0); /* an escaped valid character is that character */
+  CHECK(r == 0 && regexec(&re, "x\xc3\xbc", 0, NULL, 0) == 0, "regcomp escaped U+00FC: %d", r);
+  if (r == 0) regfree(&re);
+  setlocale(LC_CTYPE, "C");
+
+  CHECK(fnmatch("[[?*\\]", "\\", 0) == 0 && fnmatch("[]?*\\]", "]", 0) == 0, "fnmatch backslash in brackets");
+  CHECK(fnmatch("*[[:alpha:]]/*[[:alnum:]]", "a/b", FNM_PATHNAME) == 0 &&
+            fnmatch("[[:digit:]]", "a", 0) == FNM_NOMATCH && fnmatch("[![:space:]x]", "y", 0) == 0,
+        "fnmatch character classes");
+  CHECK(fnmatch("*[![:digit:]]*/[![:d-d]", "a/b", FNM_PATHNAME) == FNM_NOMATCH &&
+            fnmatch("*[![:digit:]]*/[[:d-d]", "a/[", FNM_PATHNAME) == FNM_NOMATCH &&
+            fnmatch("*[![:digit:]]*/[![:d-d]", "a/[", FNM_PATHNAME) == FNM_NOMATCH && fnmatch("x[[:", "x[[:", 0) == 0,
+        "fnmatch: a [: with no :] makes the bracket literal");
+
+  char b[1100];
+  union {
+    long double f;
+    struct {
+      unsigned long long m;
+      unsigned short se;
+    } i;
+  } u;
+  u.f = 0;
+  u.i.m = 1ULL << 63; /* pseudo-denormal */
+  snprintf(b, sizeof b, "%La", u.f);
+  CHECK(strcmp(b, "0x1p-16382") == 0, "%%La pseudo-denormal: %s", b);
+  u.i.m++;
+  snprintf(b, sizeof b, "%La", u.f);
+  CHECK(strcmp(b, "0x1.0000000000000002p-16382") == 0, "%%La: %s", b);
+  u.f = 1;
+  u.i.m = 0; /* unnormal */
+  snprintf(b, sizeof b, "%La", u.f);
+  CHECK(strcmp(b, "nan") == 0, "%%La unnormal: %s", b);
+  snprintf(b, sizeof b, "%Lf", u.f);
+  CHECK(strcmp(b, "nan") == 0, "%%Lf unnormal: %s", b);
+  snprintf(b, sizeof b, "%La %a %.0a %.1a %La", 0.1L, 1.0, 1.5, 0x1.28p0, 3.0L);
+  CHECK(strcmp(b, "0x1.999999999999999ap-4 0x1p+0 0x2p+0 0x1.2p+0 0x1.8p+1") == 0, "%%a: %s", b);
+  r = snprintf(b, sizeof b, "%.1022f", 0x1p-1021);
+  /* 2^-1021 = 5^1021 / 10^1021: 1021 decimals ending in 5, the rest 0 */
+  int exact = r == 1024 && strncmp(b, "0.000", 5) == 0 && b[1022] == '5' && b[1023] == '0';
+  CHECK(exact, "%%.1022f of 0x1p-1021: %d chars, last '%c%c'", r, r > 1023 ? b[1022] : '?', r > 1023 ? b[1023] : '?');
+  snprintf(b, sizeof b, "%.12g|%g|%#g|%.3g|%g", 1000000000005.0, 100000.0, 1.0, 0.0001234, 1e-5);
+  CHECK(strcmp(b, "1e+12|100000|1.00000|0.000123|1e-05") == 0, "%%g: %s", b);
+  snprintf(b, sizeof b, "%.30f", 0.1);
+  CHECK(strcmp(b, "0.100000000000000005551115123126") == 0, "%%.30f 0.1: %s", b);
+
+  locale_t c = newlocale(LC_ALL_MASK, "C", (locale_t)0);
+  locale_t u8 = newlocale(LC_ALL_MASK, "C.UTF-8", (locale_t)0);
+  CHECK(c && u8, "newlocale");
+  locale_t old = uselocale(c);
+  CHECK(old == LC_GLOBAL_LOCALE, "first uselocale returns the global locale");
+  CHECK(uselocale((locale_t)0) == c && uselocale((locale_t)0) == c, "uselocale(0) is the thread's");
+  uselocale(u8);
+  CHECK(MB_CUR_MAX > 1, "MB_CUR_MAX follows the thread's locale (%d)", (int)MB_CUR_MAX);
+  pthread_t t;
+  locale_t other = NULL;
+  CHECK(pthread_create(&t, NULL, uselocale_thread, &other) == 0 && pthread_join(t, NULL) == 0 &&
+            other == LC_GLOBAL_LOCALE,
+        "another thread's locale is its own");
+  locale_t d = duplocale(u8);
+  CHECK(d != NULL && uselocale(d) == u8 && uselocale(LC_GLOBAL_LOCALE) == d && MB_CUR_MAX == 1, "duplocale");
+  freelocale(d);
+  freelocale(u8);
+  freelocale(c);
+
+  /* strftime's years (POSIX 2008: %Y is %+4Y, flags and widths). */
+  struct tm t1 = {.tm_sec = 45, .tm_min = 23, .tm_hour = 13, .tm_mday = 3, .tm_mon = 0, .tm_year = 116, .tm_wday = 0, .tm_yday = 2};
+  struct tm t2 = {.tm_sec = 53, .tm_min = 17, .tm_hour = 5, .tm_mday = 5, .tm_mon = 0, .tm_year = 10009 - 1900, .tm_wday = 1, .tm_yday = 4};
+  struct tm t3 = {.tm_hour = 12, .tm_mday = 23, .tm_mon = 1, .tm_year = -1900, .tm_wday = 3, .tm_yday = 53};
+  struct tm t4 = {.tm_mday = 1, .tm_year = -123 - 1900, .tm_wday = 1};
+  struct tm t5 = {.tm_mday = 1, .tm_year = 0x7fffffff, .tm_wday = 3};
+  const struct {
+    const char* fmt;
+    const struct tm* tm;
+    const char* want;
+  } sf[] = {
+      {"%c", &t1, "Sun Jan  3 13:23:45 2016"}, {"%c", &t2, "Mon Jan  5 05:17:53 +10009"},
+      {"%c", &t3, "Wed Feb 23 12:00:00 0000"}, {"%+3C", &t1, "+20"}, {"%01C", &t3, "0"},
+      {"%+11F", &t1, "+2016-01-03"}, {"%+10F", &t1, "2016-01-03"}, {"%F", &t2, "+10009-01-05"},
+      {"%06F", &t3, "0-02-23"}, {"%011F", &t4, "-0123-01-01"}, {"%+5G", &t1, "+2015"},
+      {"%Y", &t2, "+10009"}, {"%05Y", &t2, "10009"}, {"%+5Y", &t3, "+0000"}, {"%+4Y", &t4, "-123"},
+      {"%Y", &t5, "+2147485547"}, {"%011Y", &t5, "02147485547"}, {"%s", &t5, "67768036160140800"},
+      {"%r|%T|%j|%%", &t1, "01:23:45 PM|13:23:45|003|%"},
+  };
+  char tb[100];
+  setenv("TZ", "UTC0", 1);
+  tzset();
+  for (size_t i = 0; i < sizeof sf / sizeof sf[0]; i++) {
+    size_t n = strftime(tb, sizeof tb, sf[i].fmt, sf[i].tm);
+    CHECK(n == strlen(sf[i].want) && strcmp(tb, sf[i].want) == 0, "strftime '%s': '%s' want '%s'", sf[i].fmt,
+          n ? tb : "", sf[i].want);
+  }
+  CHECK(strftime(tb, 5, "%Y-%m", &t1) == 0, "strftime too small a buffer is 0");
+  unsetenv("TZ");
+  tzset();
+
+  /* The C locale (POSIX 2018): every byte a character, the high ones of no class. */
+  setlocale(LC_ALL, "C");
+  int cbad = 0;
+  for (int i = 1; i < 256; i++) {
+    mbstate_t st;
+    memset(&st, 0, sizeof st);
+    wchar_t wc = 0;
+    char ch = (char)i;
+    wint_t w = btowc(i);
+    if (mbrtowc(&wc, &ch, 1, &st) != 1 || w == WEOF || (wint_t)wc != w || wctob(w) != i) cbad++;
+    if (i >= 128 && (iswalpha(w) || iswcntrl(w) || iswprint(w) || iswpunct(w) || iswspace(w))) cbad++;
+  }
+  CHECK(cbad == 0 && wctob(0xe9) == EOF && btowc(0xe9) == 0xdfe9, "C locale bytes (%d wrong)", cbad);
+  CHECK(setlocale(LC_CTYPE, "C.UTF-8") != NULL, "C.UTF-8 again");
+  wchar_t w8 = 0;
+  mbstate_t st8;
+  memset(&st8, 0, sizeof st8);
+  CHECK(mbrtowc(&w8, "\xc3\xa9", 2, &st8) == 2 && w8 == 0xe9 && iswalpha(w8), "C.UTF-8 still decodes e-acute");
+  setlocale(LC_ALL, "C");
+  done("edge");
 }
 
 int main(void) {
@@ -1024,6 +1174,7 @@ int main(void) {
   test_semopen();
   test_rlimit();
   test_fixes();
+  test_edge();
   test_sysvipc();
   test_sysvipc_eintr();
   test_inet();
