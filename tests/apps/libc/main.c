@@ -1001,6 +1001,7 @@ static void test_crypt(void) {
   CHECK(h && strncmp(h, "$6$rounds=5000$x$", 17) == 0 && strcmp(crypt_r("secret", h, &d), h) == 0,
         "crypt_r verifies its own hash");
   done("crypt");
+}
 
 /* libc-test's edge cases (docs/libc.md, "why it stays"): strto* bases and
  * "0x", regcomp of an escaped invalid byte, fnmatch's brackets, %La of the
