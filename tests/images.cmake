@@ -719,3 +719,10 @@ foreach(_c roundtrip hostmade ext2 ext3 full readonly refused)
             ${CMAKE_CURRENT_BINARY_DIR}/ext4-${_c})
   set_tests_properties(image.kvm.ext4_${_c} PROPERTIES TIMEOUT 1800)
 endforeach()
+# Threads meeting signals and cancellation (issue 14, tests/apps/threadsig):
+# asynchronous cancellation of a spinning thread at a preemption point, the
+# internal signals 32/33, cancellation points, shm_open, queued RT signals.
+kiln_image_test(threadsig SET threadsig APP threadsig
+  EXPECT "threadsig: async_cancel ok" "threadsig: internal ok" "threadsig: cancel_points ok"
+         "threadsig: shm ok" "threadsig: rt_queue ok" "threadsig: all passed (0 failures)"
+  REJECT "FAIL")
