@@ -219,6 +219,8 @@ int pthread_equal(pthread_t a, pthread_t b) { return a == b; }
 // in `for (;;);` ends; and at once when the type or the state is changed
 // so that a pending cancel becomes asynchronous and enabled. Without the
 // preemptive scheduler there are no preemption points: it acts deferred.
+static void cancel_action() { kiln::pthread::act_on_cancel(); }
+
 static void on_preempt() {
   Thread* me = kiln::thread_current();
   if (!me->cancel_async || !kiln::pthread::cancel_now(me)) return;
@@ -229,9 +231,13 @@ static void on_preempt() {
 int pthread_cancel(pthread_t t) {
   Thread* th = thread_of(t);
   if (!th) return ESRCH;
+  kiln::set_cancel_action(cancel_action);
   kiln::IrqGuard g;
   th->cancel_pending = true;
-  if (!th->cancel_disabled && th->at_cancel_point) kiln::wake(th);
+  // A blocked thread is woken (every wait tolerates it): an interruptible
+  // wait (read, poll, nanosleep, sem_wait, ... with lib/signal) then stops
+  // and the call acts on the cancel; any other waits again.
+  if (!th->cancel_disabled && th->state == Thread::State::Blocked) kiln::wake(th);
   return 0;
 }
 int pthread_setcancelstate(int state, int* old) {

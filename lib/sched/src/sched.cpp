@@ -42,6 +42,7 @@ constinit IntrusiveList<Thread, &Thread::all_node> all_threads;
 constinit IntrusiveList<Thread, &Thread::qnode> zombies;  // exited, detached
 using PreemptHook = void (*)();
 constinit PreemptHook preempt_hook = nullptr;
+constinit CancelAction cancel_fn = nullptr;
 uint64_t next_id = 1;
 uint64_t programmed = kNever;
 bool started = false;
@@ -338,6 +339,9 @@ void set_preempt_hook(void (*fn)()) {
   IrqGuard g;
   preempt_hook = fn;
 }
+
+void set_cancel_action(CancelAction fn) { cancel_fn = fn; }
+CancelAction cancel_action() { return cancel_fn; }
 
 void yield() {
   IrqGuard g;

@@ -391,12 +391,22 @@ using namespace kiln::signal;
 
 extern "C" {
 
-bool kiln_signal_interrupted(void) {
-  PerThread* t = me();
-  return t && ready(t);
+// A pthread_cancel pending and enabled makes every interruptible wait a
+// cancellation point: the wait stops as for a signal, and the safe point
+// acts on it (lib/pthread's action, through lib/sched) before any handler.
+static bool cancel_due(kiln::Thread* t) {
+  return t && t->cancel_pending && !t->cancel_disabled && kiln::cancel_action();
 }
 
-bool kiln_signal_deliver(void) { return deliver(); }
+bool kiln_signal_interrupted(void) {
+  PerThread* t = me();
+  return (t && ready(t)) || cancel_due(kiln::thread_current());
+}
+
+bool kiln_signal_deliver(void) {
+  if (cancel_due(kiln::thread_current())) kiln::cancel_action()();
+  return deliver();
+}
 
 void kiln_signal_pipe(void) {
   post_thread(kiln::thread_current(), SIGPIPE, SI_USER);

@@ -10,9 +10,9 @@
  *                 sigprocmask cannot block them, sigaction refuses them;
  *                 SIGRTMIN is 34
  *   cancel_points a cancel pending before the thread reaches sem_wait (with
- *                 the semaphore free), sem_timedwait, pthread_join or
- *                 pthread_cond_wait ends it there (read, poll and nanosleep
- *                 are not cancellation points yet: docs/libc.md)
+ *                 the semaphore free), sem_timedwait, pthread_join, read on
+ *                 an empty pipe, poll, nanosleep or pthread_cond_wait ends
+ *                 it there
  *   shm           shm_open creates, reopens, maps and unlinks an object;
  *                 bad names are EINVAL; shm_open is not a cancellation point
  *   rt_queue      real-time signals queue: 100 pthread_kill(SIGRTMIN+1) to a
@@ -158,7 +158,7 @@ static void cancel_points(void) {
   CHECK(pipe(pipefd) == 0, "cancel_points: pipe");
   sem_init(&go, 0, 0);
   sem_init(&sem_free, 0, 1);
-  static const int kTested[] = {0, 1, 2, 6};
+  static const int kTested[] = {0, 1, 2, 3, 4, 5, 6};
   for (unsigned k = 0; k < sizeof kTested / sizeof kTested[0]; k++) {
     int i = kTested[k];
     pthread_t t;
@@ -173,6 +173,20 @@ static void cancel_points(void) {
           kPoints[i]);
     if (i == 0) CHECK(sem_trywait(&sem_free) == 0, "cancel_points: sem_wait took the count");
     if (i == 0) sem_post(&sem_free);
+  }
+  /* already blocked: the cancel wakes a thread waiting in read or nanosleep */
+  for (int i = 3; i <= 5; i += 2) {
+    pthread_t t;
+    void* res = 0;
+    reached = passed = 0;
+    pthread_create(&t, 0, at_point, (void*)(long)i);
+    sem_post(&go);
+    struct timespec ts = {0, 50000000};
+    nanosleep(&ts, 0);
+    CHECK(reached, "cancel_points: thread did not reach %s", kPoints[i]);
+    pthread_cancel(t);
+    CHECK(pthread_join(t, &res) == 0 && res == PTHREAD_CANCELED && !passed,
+          "cancel_points: a thread blocked in %s was not cancelled", kPoints[i]);
   }
   if (f == failures) printf("threadsig: cancel_points ok\n");
 }

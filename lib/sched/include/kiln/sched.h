@@ -101,6 +101,14 @@ void yield();
 // interrupted code is then abandoned, as a signal handler's longjmp
 // would). nullptr: none. One hook; set once.
 void set_preempt_hook(void (*fn)());
+// lib/pthread's action on a pending, enabled cancel (run the cleanup
+// handlers, exit with PTHREAD_CANCELED), set with its first pthread_cancel.
+// lib/signal makes every interruptible blocking call a cancellation point
+// with it: such a wait stops as for a signal, and the call's safe point
+// (kiln_signal_deliver) takes the action. nullptr until set.
+using CancelAction = void (*)();
+void set_cancel_action(CancelAction fn);
+CancelAction cancel_action();
 // Sleep until the monotonic clock reaches deadline_ns / for ns nanoseconds.
 void sleep_until(uint64_t deadline_ns);
 void sleep_ns(uint64_t ns);
