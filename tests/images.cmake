@@ -635,6 +635,14 @@ kiln_image_test(mm_exhaust SET mm APP mm ARGS exhaust
   EXPECT "ok: 2 MiB mappings until ENOMEM" "ok: a read-only page in each, the rest writable" "ok: all unmapped"
          "ok: the memory is back: one mapping of half of it" "mm: 4 passed, 0 failed"
   REJECT "FAIL")
+# munmap holes go back to malloc when the heap runs out (libc-test's
+# malloc-brk-fail; lib/mm's reclaimer, kiln_prelease).
+kiln_image_test(mm_holes SET mm APP mm ARGS holes
+  EXPECT "ok: malloc(10000) with the heap full of mappings: ENOMEM"
+         "ok: malloc(10000) succeeds: the hole's pages went back to the heap"
+         "ok: both sides of the hole are still mappings" "ok: all unmapped, every block back"
+         "mm: 7 passed, 0 failed"
+  REJECT "FAIL")
 # lib/mm is in every newlib image, but an app that never maps memory links
 # none of it (--gc-sections; its fault hint is in the not-kept
 # .kiln_fault_hints.on_use): helloworld has no mm code, table entries or
@@ -728,3 +736,11 @@ foreach(_c parallel-1k parallel-4k)
             ${CMAKE_CURRENT_BINARY_DIR}/ext4-${_c})
   set_tests_properties(image.kvm.ext4_${_c} PROPERTIES TIMEOUT 1800)
 endforeach()
+
+# Threads meeting signals and cancellation (issue 14, tests/apps/threadsig):
+# asynchronous cancellation of a spinning thread at a preemption point, the
+# internal signals 32/33, cancellation points, shm_open, queued RT signals.
+kiln_image_test(threadsig SET threadsig APP threadsig
+  EXPECT "threadsig: async_cancel ok" "threadsig: internal ok" "threadsig: cancel_points ok"
+         "threadsig: shm ok" "threadsig: rt_queue ok" "threadsig: all passed (0 failures)"
+  REJECT "FAIL")

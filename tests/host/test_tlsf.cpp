@@ -127,6 +127,40 @@ TEST(Tlsf, LargeAlignments) {
   EXPECT_EQ(t->free_bytes(), t->total_bytes());
 }
 
+// release(): a part of a live block goes back (lib/mm's munmap holes):
+// middle, start and end; the parts around it stay live with their bytes.
+TEST(Tlsf, ReleaseGivesBackPartOfALiveBlock) {
+  Arena a(1 << 20);
+  Tlsf* t = Tlsf::create(a.mem, a.size);
+  auto* p = static_cast<unsigned char*>(t->alloc(16 * 4096, 4096));
+  ASSERT_NE(p, nullptr);
+  std::memset(p, 7, 16 * 4096);
+  size_t before = t->free_bytes();
+  ASSERT_TRUE(t->release(p, 4 * 4096, 4 * 4096));  // middle: p keeps 4 pages, p+8 pages is live
+  EXPECT_TRUE(t->check());
+  EXPECT_GT(t->free_bytes(), before);
+  EXPECT_EQ(t->live_size(p), 4u * 4096);
+  unsigned char* tail = p + 8 * 4096;
+  EXPECT_EQ(t->live_size(tail), 8u * 4096);
+  EXPECT_TRUE(std::all_of(p, p + 4 * 4096, [](unsigned char c) { return c == 7; }));
+  EXPECT_TRUE(std::all_of(tail, tail + 8 * 4096, [](unsigned char c) { return c == 7; }));
+  void* q = t->alloc(10000, 16);  // the hole's room is usable
+  EXPECT_NE(q, nullptr);
+  EXPECT_TRUE(q >= p + 4 * 4096 && q < tail);
+  ASSERT_TRUE(t->release(tail, 0, 4096));  // the start: the rest is a block at tail+1 page
+  EXPECT_EQ(t->live_size(tail + 4096), 7u * 4096);
+  ASSERT_TRUE(t->release(tail + 4096, 6 * 4096, 4096));  // the end
+  EXPECT_EQ(t->live_size(tail + 4096), 6u * 4096);
+  EXPECT_FALSE(t->release(p, 4 * 4096, 4096));  // past its end: refused
+  EXPECT_FALSE(t->release(p, 8, 4096));         // not 16-aligned
+  EXPECT_TRUE(t->check());
+  ASSERT_TRUE(t->free(p));
+  ASSERT_TRUE(t->free(tail + 4096));
+  ASSERT_TRUE(t->free(q));
+  EXPECT_TRUE(t->check());
+  EXPECT_EQ(t->free_bytes(), t->total_bytes());
+}
+
 TEST(Tlsf, SeveralRegions) {
   Arena a(64 << 10), b(64 << 10);
   Tlsf* t = Tlsf::create(a.mem, a.size);

@@ -150,11 +150,48 @@ KILN_INIT(lib, 000, heap_init);
 KILN_OPTION("alloc.stats", set_stats, "1|0: print heap statistics at exit");
 KILN_TEARDOWN(stats_teardown);
 
-extern "C" void* kiln_malloc(size_t size) { return do_alloc(size, 16); }
+namespace {
+using Reclaimer = bool (*)(void);
+constinit Reclaimer reclaim = nullptr;
+constinit bool reclaiming = false;
+
+// An allocation that failed: ask the reclaimer once (outside the heap's
+// lock; not from within itself), then try again.
+void* alloc_or_reclaim(size_t size, size_t align) {
+  void* p = do_alloc(size, align);
+  if (p || !reclaim || reclaiming) return p;
+  bool gave;
+  {
+    kiln::IrqGuard g;
+    reclaiming = true;
+    gave = reclaim();
+    reclaiming = false;
+  }
+  return gave ? do_alloc(size, align) : nullptr;
+}
+}  // namespace
+
+extern "C" void kiln_alloc_set_reclaim(bool (*fn)(void)) { reclaim = fn; }
+
+extern "C" bool kiln_prelease(void* p, size_t off, size_t len) {
+  if (!p || off % kPage || len % kPage || !len) return false;
+  return heap.with([&](Heap& h) {
+    if (!h.backend) return false;
+    size_t before = h.backend->live_size(p);
+    if (!before || off > before || len > before - off) return false;
+    if (!h.backend->release(p, off, len)) return false;
+    size_t after = off ? h.backend->usable_size(p) : 0;
+    if (off + len < before) after += h.backend->usable_size(static_cast<char*>(p) + off + len);
+    h.st.in_use -= before - after;
+    return true;
+  });
+}
+
+extern "C" void* kiln_malloc(size_t size) { return alloc_or_reclaim(size, 16); }
 
 extern "C" void* kiln_memalign(size_t align, size_t size) {
   if (align == 0 || (align & (align - 1))) return nullptr;
-  return do_alloc(size, align < 16 ? 16 : align);
+  return alloc_or_reclaim(size, align < 16 ? 16 : align);
 }
 
 extern "C" void* kiln_calloc(size_t n, size_t size) {
@@ -163,7 +200,7 @@ extern "C" void* kiln_calloc(size_t n, size_t size) {
     heap.with([](Heap& h) { ++h.st.failed; });
     return nullptr;
   }
-  void* p = do_alloc(total, 16);
+  void* p = alloc_or_reclaim(total, 16);
   if (p) memset(p, 0, total);
   return p;
 }
@@ -208,7 +245,7 @@ extern "C" size_t kiln_malloc_usable_size(const void* p) {
 extern "C" void* kiln_palloc(size_t npages) {
   size_t bytes;
   if (__builtin_mul_overflow(npages, kPage, &bytes)) return nullptr;
-  return do_alloc(bytes, kPage);
+  return alloc_or_reclaim(bytes, kPage);
 }
 
 extern "C" void kiln_pfree(void* p, size_t) { kiln_free(p); }

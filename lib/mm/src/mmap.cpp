@@ -68,6 +68,16 @@ struct Space {
 
 constinit Space space{};
 constinit IrqLock lock;
+constinit int busy = 0;  // inside a locked section (the reclaimer must not run then)
+
+// The lock, and the mark that mm's lists are being changed.
+struct Busy {
+  LockGuard<IrqLock> g{lock};
+  Busy() { ++busy; }
+  ~Busy() { --busy; }
+  Busy(const Busy&) = delete;
+  Busy& operator=(const Busy&) = delete;
+};
 
 uintptr_t page_up(uintptr_t v) { return (v + kPage - 1) & ~(kPage - 1); }
 
@@ -269,7 +279,14 @@ long check_range(unsigned long addr, size_t len, uintptr_t* s, uintptr_t* e) {
   return 0;
 }
 
+bool reclaim_holes();
+
 long do_mmap(unsigned long addr, size_t len, int prot, int flags, int fd, off_t off) {
+  static bool reclaimer;
+  if (!reclaimer) {
+    kiln_alloc_set_reclaim(reclaim_holes);
+    reclaimer = true;
+  }
   int type = flags & MAP_TYPE;
   if (type != MAP_SHARED && type != MAP_PRIVATE && type != MAP_SHARED_VALIDATE) return -EINVAL;
   constexpr int kKnown = MAP_TYPE | MAP_FIXED | MAP_ANONYMOUS | MAP_32BIT | MAP_GROWSDOWN | MAP_DENYWRITE |
@@ -307,7 +324,7 @@ long do_mmap(unsigned long addr, size_t len, int prot, int flags, int fd, off_t 
     return err;
   };
 
-  LockGuard g(lock);
+  Busy g;
   Chunk* fresh = nullptr;
   if (fixed) {
     uintptr_t s = addr, e = addr + size;
@@ -361,12 +378,82 @@ long do_mmap(unsigned long addr, size_t len, int prot, int flags, int fd, off_t 
   return static_cast<long>(v->start);
 }
 
+// The first page range of c at or after from that no mapping covers.
+bool first_hole(const Chunk* c, uintptr_t from, uintptr_t* hs, uintptr_t* he) {
+  const uintptr_t end = c->base + c->len;
+  uintptr_t at = from;
+  for (Vma* v = space.vmas; v && at < end; v = v->next) {
+    if (v->chunk != c || v->end <= at) continue;
+    if (v->start > at) {
+      *hs = at;
+      *he = v->start;
+      return true;
+    }
+    at = v->end;
+  }
+  if (at >= end) return false;
+  *hs = at;
+  *he = end;
+  return true;
+}
+
+// The heap ran out (kiln_alloc_set_reclaim): give it the pages of munmap
+// holes, splitting their chunks (after that, MAP_FIXED into such a hole
+// fails with ENOMEM, as an address outside mm's memory). Not while mm
+// itself is changing its lists (an allocation of its own failed).
+bool reclaim_holes() {
+  if (busy) return false;
+  Busy g;
+  bool gave = false;
+  for (Chunk* c = space.chunks; c; c = c->next) {
+    uintptr_t from = c->base, hs, he;
+    while (first_hole(c, from, &hs, &he)) {
+      const uintptr_t end = c->base + c->len;
+      const bool tail = he < end;
+      // The record for the part after the hole, when there is one: taken
+      // before (there may be room), else after the pages are back.
+      Chunk* nc = tail ? static_cast<Chunk*>(kiln_malloc(sizeof(Chunk))) : nullptr;
+      if (set_rights(hs, he - hs, kRW) < 0 ||
+          !kiln_prelease(reinterpret_cast<void*>(c->base), hs - c->base, he - hs)) {
+        set_rights(hs, he - hs, 0);
+        kiln_free(nc);
+        from = he;
+        continue;
+      }
+      gave = true;
+      space.chunk_bytes -= he - hs;
+      if (tail && !nc) nc = static_cast<Chunk*>(kiln_malloc(sizeof(Chunk)));
+      KILN_ASSERT(!tail || nc);  // the pages just given back hold it
+      if (hs == c->base) {  // the hole was the start: c is what follows it
+        c->base = he;
+        c->len = end - he;
+        kiln_free(nc);
+        from = he;
+        continue;
+      }
+      c->len = hs - c->base;
+      if (!tail) break;
+      *nc = Chunk{he, end - he, 0, c->reprotected, c->next};
+      for (Vma* v = space.vmas; v; v = v->next) {
+        if (v->chunk != c || v->start < he) continue;
+        v->chunk = nc;
+        nc->live += v->end - v->start;
+      }
+      c->live -= nc->live;
+      c->next = nc;
+      ++space.nchunks;
+      break;  // nc is next in the list: its holes come next
+    }
+  }
+  return gave;
+}
+
 long do_munmap(unsigned long addr, size_t len) {
   uintptr_t s, e;
   if (long r = check_range(addr, len, &s, &e); r < 0) return r;
   Spares sp;
   if (!sp.get()) return -ENOMEM;
-  LockGuard g(lock);
+  Busy g;
   return unmap_range(s, e, sp.v, true);
 }
 
@@ -377,7 +464,7 @@ long do_mprotect(unsigned long addr, size_t len, int prot) {
   prot &= kProtMask;
   Spares sp;
   if (!sp.get()) return -ENOMEM;
-  LockGuard g(lock);
+  Busy g;
   if (!covered(s, e)) return -ENOMEM;
   for (Vma* v = space.vmas; v && v->start < e; v = v->next)
     if (v->end > s && v->shared && v->file && (prot & PROT_WRITE) && !v->file_writable) return -EACCES;
@@ -401,7 +488,7 @@ long do_mremap(unsigned long old, size_t old_len, size_t new_len, int flags) {
   const uintptr_t s = old, e = old + page_up(old_len), ne = old + page_up(new_len);
   Spares sp;
   if (!sp.get()) return -ENOMEM;
-  LockGuard g(lock);
+  Busy g;
   Vma* v = find(s);
   if (!v || e > v->end) return -EFAULT;
   if (ne <= e) {  // shrink (or the same size)
@@ -479,7 +566,7 @@ long do_madvise(unsigned long addr, size_t len, int advice) {
   if (!len) return 0;
   uintptr_t s = addr, e;
   if (!range_end(addr, len, &e)) return -ENOMEM;
-  LockGuard g(lock);
+  Busy g;
   if (!covered(s, e)) return -ENOMEM;
   if (advice != MADV_DONTNEED) return 0;
   // As Linux: a private mapping's pages are dropped and read as new ones
@@ -498,7 +585,7 @@ long do_msync(unsigned long addr, size_t len, int flags) {
   if ((flags & MS_ASYNC) && (flags & MS_SYNC)) return -EINVAL;
   uintptr_t s = addr, e;
   if (!range_end(addr, len, &e)) return -ENOMEM;
-  LockGuard g(lock);
+  Busy g;
   if (len && !covered(s, e)) return -ENOMEM;
   for (Vma* v = space.vmas; v && v->start < e; v = v->next) {
     if (v->end <= s) continue;

@@ -2,6 +2,7 @@
 // with ENODEV (src/mapfile.h).
 #include "mapfile.h"
 #include <errno.h>
+#include <sys/types.h>
 
 namespace kiln::mm {
 
@@ -12,3 +13,13 @@ long file_fill(MapFile*, void*, size_t, off_t) { return -ENODEV; }
 long file_store(MapFile*, const void*, size_t, off_t) { return -ENODEV; }
 
 }  // namespace kiln::mm
+
+// No files: no shared memory objects either.
+extern "C" int shm_open(const char*, int, mode_t) {
+  errno = ENOSYS;
+  return -1;
+}
+extern "C" int shm_unlink(const char*) {
+  errno = ENOSYS;
+  return -1;
+}

@@ -2,6 +2,7 @@
 #include "cancel.h"
 #include <kiln/assert.h>
 #include <kiln/lock.h>
+#include <kiln/plat/irq.h>
 #include <kiln/print.h>
 #include <kiln/sched.h>
 #include <kiln/symbols.h>
@@ -211,13 +212,32 @@ int pthread_equal(pthread_t a, pthread_t b) { return a == b; }
 // (pthread_cond_wait/timedwait); the thread acts on it at its next
 // cancellation point: its cleanup handlers run, then it exits with
 // PTHREAD_CANCELED (key destructors and thread_local destructors as for
-// pthread_exit). PTHREAD_CANCEL_ASYNCHRONOUS is accepted and acts deferred.
+// pthread_exit).
+// PTHREAD_CANCEL_ASYNCHRONOUS: the cancel is also acted on at the thread's
+// next preemption point (kiln::set_preempt_hook: the scheduler calls
+// on_preempt in the thread's own context, masked), so a thread computing
+// in `for (;;);` ends; and at once when the type or the state is changed
+// so that a pending cancel becomes asynchronous and enabled. Without the
+// preemptive scheduler there are no preemption points: it acts deferred.
+static void cancel_action() { kiln::pthread::act_on_cancel(); }
+
+static void on_preempt() {
+  Thread* me = kiln::thread_current();
+  if (!me->cancel_async || !kiln::pthread::cancel_now(me)) return;
+  kiln_plat_irq_restore(0);  // handlers run unmasked; the interrupted code is not resumed
+  kiln::pthread::act_on_cancel();
+}
+
 int pthread_cancel(pthread_t t) {
   Thread* th = thread_of(t);
   if (!th) return ESRCH;
+  kiln::set_cancel_action(cancel_action);
   kiln::IrqGuard g;
   th->cancel_pending = true;
-  if (!th->cancel_disabled && th->at_cancel_point) kiln::wake(th);
+  // A blocked thread is woken (every wait tolerates it): an interruptible
+  // wait (read, poll, nanosleep, sem_wait, ... with lib/signal) then stops
+  // and the call acts on the cancel; any other waits again.
+  if (!th->cancel_disabled && th->state == Thread::State::Blocked) kiln::wake(th);
   return 0;
 }
 int pthread_setcancelstate(int state, int* old) {
@@ -225,12 +245,19 @@ int pthread_setcancelstate(int state, int* old) {
   Thread* me = kiln::thread_current();
   if (old) *old = me->cancel_disabled ? PTHREAD_CANCEL_DISABLE : PTHREAD_CANCEL_ENABLE;
   me->cancel_disabled = state == PTHREAD_CANCEL_DISABLE;
+  if (me->cancel_async) kiln::pthread::testcancel();
   return 0;
 }
 int pthread_setcanceltype(int type, int* old) {
   if (type != PTHREAD_CANCEL_DEFERRED && type != PTHREAD_CANCEL_ASYNCHRONOUS) return EINVAL;
   if (old) *old = cancel_type;
   cancel_type = type;
+  Thread* me = kiln::thread_current();
+  me->cancel_async = type == PTHREAD_CANCEL_ASYNCHRONOUS;
+  if (me->cancel_async) {
+    kiln::set_preempt_hook(on_preempt);
+    kiln::pthread::testcancel();
+  }
   return 0;
 }
 void pthread_testcancel(void) { kiln::pthread::testcancel(); }

@@ -40,6 +40,9 @@ constinit DeadlineQueue<Thread, &Thread::sleep_node, &Thread::wake_at> sleepers;
 constinit DeadlineQueue<Timer, &Timer::node, &Timer::deadline> timers;
 constinit IntrusiveList<Thread, &Thread::all_node> all_threads;
 constinit IntrusiveList<Thread, &Thread::qnode> zombies;  // exited, detached
+using PreemptHook = void (*)();
+constinit PreemptHook preempt_hook = nullptr;
+constinit CancelAction cancel_fn = nullptr;
 uint64_t next_id = 1;
 uint64_t programmed = kNever;
 bool started = false;
@@ -161,6 +164,8 @@ void on_timer() {
   bool slice_over = current->slice_end && now >= current->slice_end;
   if (!policy::empty() && (current == &idle_thread || slice_over)) schedule();
   else program_timer();
+  // Back in the preempted thread (now, or when it got the CPU back).
+  if (preempt_hook && current != &idle_thread) preempt_hook();
 }
 
 [[noreturn]] void idle_loop(void*) {
@@ -330,6 +335,14 @@ Result<void> thread_detach(Thread* t) {
   return {};
 }
 
+void set_preempt_hook(void (*fn)()) {
+  IrqGuard g;
+  preempt_hook = fn;
+}
+
+void set_cancel_action(CancelAction fn) { cancel_fn = fn; }
+CancelAction cancel_action() { return cancel_fn; }
+
 void yield() {
   IrqGuard g;
   schedule();
@@ -375,6 +388,10 @@ KILN_WAIT_PROVIDER({plat_wait, plat_wake, "sched"});
 void wake(Thread* t) {
   IrqGuard g;
   make_ready(t, false);
+  // The running thread may have had the CPU alone, with no time slice
+  // armed: a thread now ready starts one, or a thread computing without
+  // a blocking call would never be preempted (and the woken one never run).
+  if (started) program_timer();
 }
 
 bool WaitQueue::wait(uint64_t deadline) {
@@ -398,12 +415,14 @@ bool WaitQueue::wake_one() {
   Thread* t = waiters_.front();
   if (!t) return false;
   make_ready(t, false);
+  if (started) program_timer();  // as in wake()
   return true;
 }
 
 void WaitQueue::wake_all() {
   IrqGuard g;
   while (Thread* t = waiters_.front()) make_ready(t, false);
+  if (started) program_timer();  // as in wake()
 }
 
 void timer_start(Timer* tm, uint64_t deadline) {

@@ -39,8 +39,18 @@ namespace kiln::signal {
 namespace {
 
 constexpr uint64_t bit(int sig) { return uint64_t{1} << (sig - 1); }
-constexpr uint64_t kUnblockable = bit(SIGKILL) | bit(SIGSTOP);
+// Signals 32 and 33 are the implementation's, as on glibc (SIGRTMIN is 34).
+// Kiln sends neither today (asynchronous cancellation is lib/sched's
+// preemption hook, not a signal); they stay reserved for such uses. A
+// program cannot add them to a set, block them or install a handler.
+constexpr uint64_t kInternal = bit(32) | bit(33);
+constexpr uint64_t kUnblockable = bit(SIGKILL) | bit(SIGSTOP) | kInternal;
+static_assert(SIGRTMIN == 34, "32 and 33 are internal");
 constexpr int kPid = 1;  // getpid()
+// Thread-directed real-time signals queue, up to this many pending
+// instances of each per thread (more are dropped, as past Linux's
+// RLIMIT_SIGPENDING); process-directed ones still merge (docs/libc.md).
+constexpr uint16_t kRtQueueMax = 1024;
 
 struct Action {
   void* handler = nullptr;  // SIG_DFL, SIG_IGN or the function
@@ -55,6 +65,7 @@ struct PerThread {
   uint64_t pending = 0;  // thread-directed
   uint64_t waiting = 0;  // the set of a sigwait/sigtimedwait in progress
   int code[NSIG] = {};   // si_code of each thread-directed pending signal
+  uint16_t queued[NSIG] = {};  // real-time signals: instances pending beyond the first
   char* alt_sp = nullptr;
   size_t alt_size = 0;
   AltCall* alt_call = nullptr;  // the handler being started on the alternate stack
@@ -187,9 +198,11 @@ void post_thread(kiln::Thread* th, int sig, int code) {
     if (ignores(actions[sig], sig)) return;
     if (fatal_now(sig)) die(sig);
   }
-  if (!(t->pending & bit(sig))) {  // a second one merges: signals do not queue
+  if (!(t->pending & bit(sig))) {
     t->pending |= bit(sig);
     t->code[sig] = code;
+  } else if (sig >= SIGRTMIN && t->queued[sig] < kRtQueueMax) {
+    ++t->queued[sig];  // real-time signals queue (standard ones merge)
   }
   if (!blocked || (t->waiting & bit(sig))) kiln::wake(th);
 }
@@ -200,7 +213,11 @@ void discard(int sig) {
   uint64_t b = bit(sig);
   kiln::thread_for_each(
       [](kiln::Thread* t, void* arg) {
-        if (PerThread* s = state(t)) s->pending &= ~*static_cast<uint64_t*>(arg);
+        if (PerThread* s = state(t)) {
+          uint64_t b = *static_cast<uint64_t*>(arg);
+          s->pending &= ~b;
+          s->queued[__builtin_ctzll(b) + 1] = 0;
+        }
       },
       &b);
 }
@@ -278,7 +295,8 @@ int take(PerThread* t, uint64_t from, Info* info, Action* a) {
   if (!r) return 0;
   int sig = __builtin_ctzll(r) + 1;
   if (t->pending & bit(sig)) {
-    t->pending &= ~bit(sig);
+    if (t->queued[sig]) --t->queued[sig];  // another instance stays pending
+    else t->pending &= ~bit(sig);
     *info = Info{};
     info->code = t->code[sig];
     info->pid = kPid;
@@ -373,12 +391,22 @@ using namespace kiln::signal;
 
 extern "C" {
 
-bool kiln_signal_interrupted(void) {
-  PerThread* t = me();
-  return t && ready(t);
+// A pthread_cancel pending and enabled makes every interruptible wait a
+// cancellation point: the wait stops as for a signal, and the safe point
+// acts on it (lib/pthread's action, through lib/sched) before any handler.
+static bool cancel_due(kiln::Thread* t) {
+  return t && t->cancel_pending && !t->cancel_disabled && kiln::cancel_action();
 }
 
-bool kiln_signal_deliver(void) { return deliver(); }
+bool kiln_signal_interrupted(void) {
+  PerThread* t = me();
+  return (t && ready(t)) || cancel_due(kiln::thread_current());
+}
+
+bool kiln_signal_deliver(void) {
+  if (cancel_due(kiln::thread_current())) kiln::cancel_action()();
+  return deliver();
+}
 
 void kiln_signal_pipe(void) {
   post_thread(kiln::thread_current(), SIGPIPE, SI_USER);
@@ -388,7 +416,7 @@ void kiln_signal_pipe(void) {
 long kiln_sys_rt_sigaction(int sig, const struct kiln_ksigaction* act, struct kiln_ksigaction* old,
                            size_t setsize) {
   if (!valid(sig) || setsize != sizeof(sigset_t)) return -EINVAL;
-  if (act && (sig == SIGKILL || sig == SIGSTOP)) return -EINVAL;
+  if (act && (sig == SIGKILL || sig == SIGSTOP || (bit(sig) & kInternal))) return -EINVAL;
   kiln::IrqGuard g;
   if (old) *old = {actions[sig].handler, actions[sig].flags, nullptr, actions[sig].mask};
   if (act) {
@@ -738,11 +766,11 @@ int sigemptyset(sigset_t* s) {
   return 0;
 }
 int sigfillset(sigset_t* s) {
-  *s = ~sigset_t{0};
+  *s = ~sigset_t{0} & ~kInternal;
   return 0;
 }
 int sigaddset(sigset_t* s, int sig) {
-  if (!valid(sig)) {
+  if (!valid(sig) || (bit(sig) & kInternal)) {
     errno = EINVAL;
     return -1;
   }
@@ -750,7 +778,7 @@ int sigaddset(sigset_t* s, int sig) {
   return 0;
 }
 int sigdelset(sigset_t* s, int sig) {
-  if (!valid(sig)) {
+  if (!valid(sig) || (bit(sig) & kInternal)) {
     errno = EINVAL;
     return -1;
   }

@@ -181,6 +181,41 @@ bool Tlsf::free(void* p) {
   return true;
 }
 
+// The part [s, e) of live block b goes back: b keeps [p, s) (when s > p),
+// a free block has its header at s (or is b itself), and the rest [e, ..)
+// is a live block whose header is the 16 bytes before e (inside the part
+// given back). Then the free block is freed as any, merging with free
+// neighbours.
+bool Tlsf::release(void* p, size_t off, size_t len) {
+  if (!p || !len || off % kAlign || len % kAlign) return false;
+  Block* b = block_of(p);
+  if (!owns(b) || is_free(b)) return false;
+  const uintptr_t ps = reinterpret_cast<uintptr_t>(p), n = size_of(b);
+  if (off > n || len > n - off) return false;
+  const uintptr_t s = ps + off, e = s + len;
+  const bool head = s > ps, tail = e < ps + n;
+  const uintptr_t fs = head ? s + kHeader : ps;      // the free block's payload
+  const uintptr_t fe = tail ? e - kHeader : ps + n;  // and its end
+  if (fe < fs + kMinBlock || (head && s - ps < kMinBlock)) return false;
+  Block* next = next_phys(b);
+  Block* f = b;
+  if (head) {
+    set_size(b, s - ps);
+    f = reinterpret_cast<Block*>(s);
+    f->prev_phys = b;
+  }
+  f->size_flags = fe - fs;  // live until freed below
+  if (tail) {
+    auto* t = reinterpret_cast<Block*>(e - kHeader);
+    t->prev_phys = f;
+    t->size_flags = ps + n - e;
+    next->prev_phys = t;
+  } else {
+    next->prev_phys = f;
+  }
+  return free(payload(f));
+}
+
 void* Tlsf::realloc(void* p, size_t size) {
   if (!p) return alloc(size, kAlign);
   Block* b = block_of(p);

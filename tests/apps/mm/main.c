@@ -324,6 +324,47 @@ static int exhaust(void) {
   return failed ? 1 : 0;
 }
 
+// The heap full of mappings: malloc fails with ENOMEM; a hole munmap makes
+// in the middle of one gives its pages back to malloc (libc-test's
+// malloc-brk-fail); everything unmapped, the memory is whole again.
+static int holes(void) {
+  enum { kMax = 4096 };
+  static unsigned char* maps[kMax];
+  static size_t lens[kMax];
+  int n = 0;
+  for (size_t len = 1 << 20; len >= PG && n < kMax; len /= 2) {
+    while (n < kMax) {
+      unsigned char* p = mmap(NULL, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+      if (p == MAP_FAILED) break;
+      maps[n] = p;
+      lens[n++] = len;
+    }
+  }
+  check(n > 2 && n < kMax && lens[0] == 1 << 20, "mappings until the heap is full");
+  errno = 0;
+  void* q = malloc(10000);
+  check(!q && errno == ENOMEM, "malloc(10000) with the heap full of mappings: ENOMEM");
+  free(q);
+  check(munmap(maps[0] + 65536, 65536) == 0, "munmap of 64 KiB in the middle of a 1 MiB mapping");
+  q = malloc(10000);
+  check(q != NULL, "malloc(10000) succeeds: the hole's pages went back to the heap");
+  if (q) memset(q, 1, 10000);
+  check(mprotect(maps[0], 65536, PROT_READ | PROT_WRITE) == 0 && (maps[0][0] = 1) &&
+            mprotect(maps[0] + 131072, 65536, PROT_READ | PROT_WRITE) == 0 && (maps[0][131072] = 2),
+        "both sides of the hole are still mappings");
+  free(q);
+  int bad = 0;
+  for (int i = 0; i < n; ++i)
+    if (munmap(maps[i], lens[i]) != 0) ++bad;
+  struct kiln_mm_stats m;
+  kiln_mm_get_stats(&m);
+  check(!bad && m.mappings == 0 && m.chunks == 0, "all unmapped, every block back");
+  void* big = mmap(NULL, (size_t)1 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  check(big != MAP_FAILED, "a 1 MiB mapping again");
+  printf("mm: %d passed, %d failed\n", passed, failed);
+  return failed ? 1 : 0;
+}
+
 static unsigned char* one(int prot) {
   unsigned char* p = mmap(NULL, 3 * PG, prot, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (p == MAP_FAILED) {
@@ -362,6 +403,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   if (!strcmp(what, "exhaust")) return exhaust();
+  if (!strcmp(what, "holes")) return holes();
   if (strcmp(what, "all")) {
     printf("mm: unknown mode %s\n", what);
     return 64;

@@ -5,7 +5,8 @@
  *   ctor         a global constructor (C here, C++ in cxx.cpp) writes
  *                thread-locals of the main thread: main() sees the writes
  *   main         the thread pointer (%fs:0) points at itself; .tdata has
- *                its initial values, .tbss is zero, aligned(64) holds
+ *                its initial values, .tbss is zero, aligned(64) holds, and
+ *                aligned(4096) in .tdata and in .tbss (a page-aligned PT_TLS)
  *   threads      four threads each see the initial values (not main's
  *                writes), their own writes, distinct addresses; they spin
  *                without yielding and check their values all along (the
@@ -32,6 +33,18 @@
 __thread int t_data = 42;  // .tdata
 __thread long t_bss;       // .tbss
 __thread char t_aligned[8] __attribute__((aligned(64))) = "kiln";
+__thread char t_page[8] __attribute__((aligned(4096))) = "page";  // .tdata, page-aligned
+__thread char t_page_bss __attribute__((aligned(4096)));          // .tbss, page-aligned
+
+// The page-aligned thread-locals: at page boundaries, with their values.
+static void check_page_aligned(const char* who) {
+  char what[128];
+  snprintf(what, sizeof what, "%s: aligned(4096) thread-locals at %p (\"%s\") and %p (%d)", who, (void*)t_page,
+           t_page, (void*)&t_page_bss, t_page_bss);
+  tls_check(((uintptr_t)t_page & 4095) == 0 && ((uintptr_t)&t_page_bss & 4095) == 0 &&
+                strcmp(t_page, "page") == 0 && t_page_bss == 0,
+            what);
+}
 // A large .tbss: a thread's TLS block is bigger than its stack, which is
 // what the out-of-memory check needs to tell the two allocations apart.
 #define PAD (160 * 1024)
@@ -90,9 +103,11 @@ static void* worker(void* arg) {
   tls_check(ok, what);
   snprintf(what, sizeof what, "thread %d aligned(64) thread-local at %p", id, (void*)t_aligned);
   tls_check(((uintptr_t)t_aligned & 63) == 0, what);
+  snprintf(what, sizeof what, "thread %d", id);
+  check_page_aligned(what);
   uintptr_t tp = thread_pointer();
   snprintf(what, sizeof what, "thread %d thread pointer %#lx: self pointer, TLS below it", id, (unsigned long)tp);
-  tls_check(tp && *(uintptr_t*)tp == tp && (uintptr_t)&t_data < tp && tp - (uintptr_t)&t_data < PAD + 4096, what);
+  tls_check(tp && *(uintptr_t*)tp == tp && (uintptr_t)&t_data < tp && tp - (uintptr_t)&t_data < PAD + 4 * 4096, what);  // PAD, two page-aligned, the rest
   addr_of_data[id + 1] = (uintptr_t)&t_data;
   t_data = 1000 + id;
   t_bss = 7L * id;
@@ -150,7 +165,9 @@ static void oom_check(void) {
   static void* chunks[MAXC];
   int n = 0;
   size_t sizes[] = {1 << 20, 68 * 1024, 16 * 1024, 4096, 256};
-  size_t stack_chunk = 0, small_chunk = 0;
+  // (-1: no block of that size was left to take; the heap is then already
+  // too full for the thread. 0 would free a 1 MiB block.)
+  int stack_chunk = -1, small_chunk = -1;
   for (unsigned s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
     for (;;) {
       if (n == MAXC) break;
@@ -163,10 +180,14 @@ static void oom_check(void) {
   }
   // Room again for one thread's stack (64 KiB + guard page) and its small
   // allocations, not for its 160 KiB TLS block.
-  free(chunks[stack_chunk]);
-  chunks[stack_chunk] = NULL;
-  free(chunks[small_chunk]);
-  chunks[small_chunk] = NULL;
+  if (stack_chunk >= 0) {
+    free(chunks[stack_chunk]);
+    chunks[stack_chunk] = NULL;
+  }
+  if (small_chunk >= 0) {
+    free(chunks[small_chunk]);
+    chunks[small_chunk] = NULL;
+  }
   pthread_t t;
   int rc = pthread_create(&t, NULL, errno_worker, (void*)(intptr_t)0);
   if (rc == 0) pthread_join(t, NULL);
@@ -192,6 +213,9 @@ int main(int argc, char** argv) {
   uintptr_t tp = thread_pointer();
   tls_check(tp && *(uintptr_t*)tp == tp, "main: %fs:0 holds the thread pointer");
   tls_check(((uintptr_t)t_aligned & 63) == 0 && strcmp(t_aligned, "kiln") == 0, "main: aligned(64) thread-local");
+  check_page_aligned("main");
+  t_page[0] = 'P';  // main's own copy: the threads still see "page"
+  t_page_bss = 9;
   tls_check(t_pad[0] == 0 && t_pad[PAD - 1] == 0, "main: .tbss is zero");
   addr_of_data[0] = (uintptr_t)&t_data;
   printf("tls: main thread pointer %#lx, t_data at %#lx, aligned at %#lx\n", (unsigned long)tp,

@@ -5,6 +5,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <kiln/compiler.h>
+#ifndef __cplusplus
+#include <stdbool.h>
+#endif
 
 struct kiln_alloc_stats {
   size_t total;      // bytes managed (all regions, minus metadata)
@@ -27,6 +30,16 @@ KILN_EXTERN_C size_t kiln_malloc_usable_size(const void* p);
 // Whole pages (4 KiB, page-aligned).
 KILN_EXTERN_C void* kiln_palloc(size_t npages);
 KILN_EXTERN_C void kiln_pfree(void* p, size_t npages);
+// Give the heap back the pages [p+off, p+off+len) of the live page block p
+// (from kiln_palloc; off and len page multiples, inside it), keeping the
+// rest live: what was before stays the block p, what was after becomes a
+// block of its own at p+off+len (kiln_pfree it on its own). False, and
+// nothing changed, when the backend cannot (lib/mm's munmap holes).
+KILN_EXTERN_C bool kiln_prelease(void* p, size_t off, size_t len);
+// Called (outside the heap's lock) when an allocation fails, before it
+// fails for good: true if it gave memory back, and the allocation is tried
+// once more (lib/mm returns the pages of munmap holes). One; set once.
+KILN_EXTERN_C void kiln_alloc_set_reclaim(bool (*fn)(void));
 KILN_EXTERN_C void kiln_alloc_get_stats(struct kiln_alloc_stats* out);
 KILN_EXTERN_C void kiln_alloc_print_stats(void);
 
@@ -50,6 +63,16 @@ class Allocator {
   // usable_size(p) if p is a block this backend handed out and has not
   // taken back, else 0: validation and size in one call for free().
   virtual size_t live_size(const void* p) const = 0;
+  // Free the part [p+off, p+off+len) of the live block p (off and len
+  // multiples of 16, inside its usable size), keeping what is before it as
+  // p and what is after as a live block at p+off+len. False (and nothing
+  // changed) when the backend cannot or the part is too small to split.
+  virtual bool release(void* p, size_t off, size_t len) {
+    (void)p;
+    (void)off;
+    (void)len;
+    return false;
+  }
   // Give the backend more memory. Returns false if the region is unusable.
   virtual bool add_region(void* base, size_t len) = 0;
   virtual size_t free_bytes() const = 0;

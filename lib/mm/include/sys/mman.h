@@ -94,6 +94,10 @@ int munlock(const void* addr, size_t len);
 int mlockall(int flags);
 int munlockall(void);
 void* mremap(void* old, size_t old_len, size_t new_len, int flags, ...);
+/* POSIX shared memory objects: files in /tmp/shm (docs/libc.md); without
+ * lib/vfs both fail with ENOSYS. */
+int shm_open(const char* name, int oflag, mode_t mode);
+int shm_unlink(const char* name);
 
 #ifdef __cplusplus
 }

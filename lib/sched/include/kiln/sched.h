@@ -48,6 +48,7 @@ struct Thread {
   bool cancel_pending = false;
   bool cancel_disabled = false;
   bool at_cancel_point = false;  // blocked where a cancel may wake it
+  bool cancel_async = false;     // PTHREAD_CANCEL_ASYNCHRONOUS: acted on at preemption points
   void* signal_state = nullptr;  // per-thread signal mask and pending set (lib/signal)
   // CPU time (monotonic ns while it ran), charged at each switch;
   // on_cpu_since: when it last got the CPU.
@@ -92,6 +93,22 @@ Thread* thread_current();
 uint64_t thread_cpu_ns();
 uint64_t process_cpu_ns();
 void yield();
+// The preemption point's hook (lib/pthread's asynchronous cancellation).
+// The scheduler calls it at the end of every timer preemption in the
+// preempted thread's own context (its stack, its thread pointer), with
+// events masked: when the thread gets the CPU back, or keeps it. It may
+// not block; it may end the thread, after unmasking events (the
+// interrupted code is then abandoned, as a signal handler's longjmp
+// would). nullptr: none. One hook; set once.
+void set_preempt_hook(void (*fn)());
+// lib/pthread's action on a pending, enabled cancel (run the cleanup
+// handlers, exit with PTHREAD_CANCELED), set with its first pthread_cancel.
+// lib/signal makes every interruptible blocking call a cancellation point
+// with it: such a wait stops as for a signal, and the call's safe point
+// (kiln_signal_deliver) takes the action. nullptr until set.
+using CancelAction = void (*)();
+void set_cancel_action(CancelAction fn);
+CancelAction cancel_action();
 // Sleep until the monotonic clock reaches deadline_ns / for ns nanoseconds.
 void sleep_until(uint64_t deadline_ns);
 void sleep_ns(uint64_t ns);

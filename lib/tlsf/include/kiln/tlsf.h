@@ -31,6 +31,7 @@ class Tlsf final : public Allocator {
     const Block* b = block_of(p);
     return owns(b) && !is_free(b) ? size_of(b) : 0;
   }
+  bool release(void* p, size_t off, size_t len) override;
   bool add_region(void* base, size_t len) override;
   size_t free_bytes() const override { return free_bytes_; }
   size_t total_bytes() const override { return total_bytes_; }
