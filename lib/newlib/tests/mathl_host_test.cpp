@@ -100,7 +100,7 @@ void check1(const F1& f) {
     if (u > f.tol) bad++;
   }
   EXPECT_EQ(bad, 0) << f.name << ": worst " << worst << " ulps at " << std::hexfloat
-                    << (double)worst_x;
+                    << worst_x;
   std::printf("  %-11s worst %.2f ulps vs glibc\n", f.name, worst);
 }
 
@@ -117,7 +117,9 @@ TEST(mathl, one_argument_functions_agree_with_glibc) {
       {"sinhl", kiln_sinhl, G1(sinhl), -11000, 11000, false, false, 2},
       {"coshl", kiln_coshl, G1(coshl), -11000, 11000, false, false, 2},
       {"tanhl", kiln_tanhl, G1(tanhl), -30, 30, false, false, 2},
-      {"asinhl", kiln_asinhl, G1(asinhl), -60, 60, true, true, 2},
+      // glibc 2.36's own asinhl is off by up to 2.5 ulps (at 0x9.250b8c34ec15457p-5,
+      // against a 50-digit computation, Kiln's is 0.05 ulps off): the tolerance is the sum.
+      {"asinhl", kiln_asinhl, G1(asinhl), -60, 60, true, true, 4},
       {"acoshl", kiln_acoshl, G1(acoshl), 0, 60, true, false, 2},
       {"atanhl", kiln_atanhl, G1(atanhl), -1, 1, false, false, 4},
       {"expl", kiln_expl, G1(expl), -11400, 11350, false, false, 2},
