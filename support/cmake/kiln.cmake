@@ -32,6 +32,8 @@ foreach(_l C CXX ASM)
   endforeach()
 endforeach()
 
+include(${CMAKE_CURRENT_LIST_DIR}/toolchain.cmake)
+
 # --- newlib (built once per deps dir, cached) --------------------------------
 execute_process(COMMAND ${KILN_SRC}/support/deps/newlib.sh ${KILN_DEPS_DIR} ${KILN_ARCH_TRIPLE} "${KILN_ARCH_FLAGS}"
                 RESULT_VARIABLE _rc)
@@ -243,6 +245,7 @@ function(kiln_add_app)
   set(KILN_APP_DIR ${_dir} PARENT_SCOPE)
   get_filename_component(_name ${_dir} NAME)
   set_property(GLOBAL PROPERTY KILN_APP_NAME ${_name})
+  _kiln_toolchain_files()  # support/cmake/toolchain.cmake: for kiln_recipe() and users
   if(EXISTS ${_dir}/CMakeLists.txt)
     add_subdirectory(${_dir} app)
   elseif(EXISTS ${_dir}/sources.txt)
@@ -263,7 +266,12 @@ function(kiln_add_app)
     message(FATAL_ERROR "kiln: ${_dir} is not a Kiln app folder: it needs CMakeLists.txt or sources.txt (see docs/apps.md)")
   endif()
   get_property(_incs GLOBAL PROPERTY KILN_APP_INCLUDES)
-  target_include_directories(kiln_app PRIVATE ${_incs})
+  get_property(_recipes GLOBAL PROPERTY KILN_APP_LINK_INPUTS)
+  if(TARGET kiln_app)
+    target_include_directories(kiln_app PRIVATE ${_incs})
+  elseif(NOT _recipes)
+    message(FATAL_ERROR "kiln: app ${_dir} builds nothing: its CMakeLists.txt calls neither kiln_app() nor kiln_recipe() (docs/apps.md, docs/porting.md)")
+  endif()
 endfunction()
 
 # The library dependency graph must have no cycle (docs/design.md): a
@@ -357,9 +365,16 @@ function(kiln_add_images)
       target_link_libraries(${_l} PUBLIC ${_d})
     endforeach()
   endforeach()
+  get_property(_recipe_inputs GLOBAL PROPERTY KILN_APP_LINK_INPUTS)
+  get_property(_recipe_targets GLOBAL PROPERTY KILN_APP_LINK_TARGETS)
+  set(_appobjs)
+  if(TARGET kiln_app)
+    set(_appobjs $<TARGET_OBJECTS:kiln_app>)
+  endif()
   foreach(_plat ${_plats})
     set(_img ${_app}_${_plat}-${CONFIG_ARCH})
-    set(_objs $<TARGET_OBJECTS:kiln_app> ${_initrd_obj})
+    set(_objs ${_appobjs} ${_initrd_obj})
+    set(_kernel_objs)
     set(_linked)
     get_property(_provides GLOBAL PROPERTY KILN_PROVIDES_${_plat})
     foreach(_l ${_libs})
@@ -372,9 +387,11 @@ function(kiln_add_images)
       endforeach()
       if(_fits)
         list(APPEND _objs $<TARGET_OBJECTS:${_l}>)
+        list(APPEND _kernel_objs $<TARGET_OBJECTS:${_l}>)
         list(APPEND _linked ${_l})
       endif()
     endforeach()
+    _kiln_toolchain_kit(${_plat} ${_kernel_objs})
     # A library in this image needs its dependencies in the same image.
     foreach(_l ${_linked})
       get_property(_deps GLOBAL PROPERTY KILN_DEPS_${_l})
@@ -392,14 +409,19 @@ function(kiln_add_images)
         -Wl,-L,${KILN_EH_LD_DIR} -Wl,-T,${_lds}
         -Wl,-z,noexecstack -Wl,--build-id=none -Wl,-z,max-page-size=4096
         ${KILN_LINK_FLAGS})
-    set(_libsys -Wl,--start-group ${KILN_APP_LIBS} ${KILN_NEWLIB}/lib/libc.a
+    # A recipe's program (kiln_recipe): the objects and archives its own
+    # build linked, named by a linker input file, before the C library.
+    set(_libsys ${_recipe_inputs} -Wl,--start-group ${KILN_APP_LIBS} ${KILN_NEWLIB}/lib/libc.a
         ${KILN_NEWLIB}/lib/libm.a ${KILN_LIBGCC} -Wl,--end-group)
     if(CONFIG_DEBUG_SYMBOLS_IN_IMAGE)
       # Link twice: the first link gives the addresses, the second adds the
       # symbol table in the last section, so no address moves (checked).
       add_executable(${_img}.pass1 ${_objs})
       set_target_properties(${_img}.pass1 PROPERTIES LINKER_LANGUAGE CXX
-          LINK_DEPENDS "${_lds};${KILN_NEWLIB}/lib/libc.a")
+          LINK_DEPENDS "${_lds};${KILN_NEWLIB}/lib/libc.a;${_recipe_inputs}")
+      if(_recipe_targets)
+        add_dependencies(${_img}.pass1 ${_recipe_targets})
+      endif()
       target_link_options(${_img}.pass1 PRIVATE ${_link} -Wl,-Map=${_img}.pass1.map)
       target_link_libraries(${_img}.pass1 PRIVATE ${_libsys})
       add_custom_command(OUTPUT ${_img}.syms.S
@@ -411,8 +433,11 @@ function(kiln_add_images)
       set(_final_srcs ${_objs})
     endif()
     add_executable(${_img} ${_final_srcs})
+    if(_recipe_targets)
+      add_dependencies(${_img} ${_recipe_targets})
+    endif()
     set_target_properties(${_img} PROPERTIES LINKER_LANGUAGE CXX
-        LINK_DEPENDS "${_lds};${KILN_NEWLIB}/lib/libc.a"
+        LINK_DEPENDS "${_lds};${KILN_NEWLIB}/lib/libc.a;${_recipe_inputs}"
         OUTPUT_NAME ${_img}.dbg RUNTIME_OUTPUT_DIRECTORY ${KILN_OUT_DIR})
     target_link_options(${_img} PRIVATE ${_link} -Wl,-Map=${KILN_OUT_DIR}/${_img}.map)
     target_link_libraries(${_img} PRIVATE ${_libsys})
@@ -420,7 +445,9 @@ function(kiln_add_images)
     # the object, if a kernel object (every library's; not the app's, nor
     # newlib's or libstdc++'s) has a static constructor.
     set(_kobjs ${_objs})
-    list(REMOVE_ITEM _kobjs $<TARGET_OBJECTS:kiln_app>)
+    if(_appobjs)
+      list(REMOVE_ITEM _kobjs ${_appobjs})
+    endif()
     add_custom_command(TARGET ${_img} PRE_LINK
       COMMAND /usr/bin/python3 ${KILN_SRC}/support/check_ctors.py ${_kobjs}
       COMMAND_EXPAND_LISTS VERBATIM)
